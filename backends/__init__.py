@@ -1,0 +1,1 @@
+"""Per-backend kernel overrides, shipped as ``xalbu.backends`` (see DESIGN.md)."""

@@ -1,0 +1,3 @@
+"""CuPy overrides of the generic kernels (CUDA). Imported lazily on the first CuPy array."""
+
+from . import geometric, pixel  # noqa: F401

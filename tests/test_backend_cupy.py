@@ -1,0 +1,113 @@
+"""CuPy backend: every override agrees with the generic kernel; arrays stay on the device.
+
+Skipped cleanly where CuPy or a CUDA device is missing (``-m gpu`` selects these tests).
+Tolerances: exact for nearest and lookup-table kernels; +-1 for interpolated uint8 (float32
+accumulation order), 1e-4 for float32.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import HAS_CUDA
+
+import xalbu as A
+from xalbu.functional import geometric as G
+from xalbu.functional import pixel as P
+
+pytestmark = [pytest.mark.gpu, pytest.mark.skipif(not HAS_CUDA, reason="no CUDA device")]
+
+if HAS_CUDA:
+    import cupy
+
+
+def _image(rng, dtype, shape):
+    if dtype == "float32":
+        return rng.random(shape, dtype=np.float32)
+    hi = np.iinfo(dtype).max
+    return rng.integers(0, hi + 1, shape, dtype=dtype)
+
+
+def _close(a, b, dtype, interp):
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    if dtype == "float32":
+        np.testing.assert_allclose(a, b, atol=1e-4)
+    elif interp == 0:
+        np.testing.assert_array_equal(a, b)
+    else:
+        scale = 1 if dtype == "uint8" else 257
+        assert np.max(np.abs(a - b)) <= scale, np.max(np.abs(a - b))
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "uint16", "float32"])
+@pytest.mark.parametrize("interp", [0, 1, 2])
+@pytest.mark.parametrize("border", [0, 1, 2, 3, 4])
+def test_warp_matches_generic(rng, dtype, interp, border):
+    img = _image(rng, dtype, (3, 17, 23, 3))
+    angle = np.deg2rad(rng.uniform(-40, 40, 3))
+    m = np.tile(np.eye(3), (3, 1, 1))
+    m[:, 0, 0] = m[:, 1, 1] = np.cos(angle) * 1.1
+    m[:, 0, 1], m[:, 1, 0] = np.sin(angle), -np.sin(angle)
+    m[:, :2, 2] = rng.uniform(-4, 4, (3, 2))
+    fill = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]], np.float64) / (9 if dtype == "float32" else 1)
+    expected = G.warp.generic(img, m, (19, 21), interp, border, fill)
+    got = G.warp(cupy.asarray(img), m, (19, 21), interp, border, fill)
+    assert isinstance(got, cupy.ndarray) and got.dtype == img.dtype
+    _close(cupy.asnumpy(got), expected, dtype, interp)
+
+
+def test_warp_perspective_and_masks(rng):
+    mask = rng.integers(0, 5, (20, 20, 1)).astype(np.int32)
+    m = np.array([[1.0, 0.1, 2.0], [0.05, 0.9, 1.0], [0.001, 0.002, 1.0]])
+    expected = G.warp.generic(mask, m, (20, 20), 0, 0, 0)
+    got = G.warp(cupy.asarray(mask), m, (20, 20), 0, 0, 0)
+    np.testing.assert_array_equal(cupy.asnumpy(got), expected)
+
+
+@pytest.mark.parametrize(
+    "kernel, args",
+    [
+        (P.gamma, (np.array([0.5, 1.0, 2.0]),)),
+        (P.invert, ()),
+        (P.solarize, (np.array([0.2, 0.5, 1.1]),)),
+        (P.posterize, (np.array([1, 4, 8]),)),
+        (P.brightness_contrast, (np.array([0.8, 1.0, 1.3]), np.array([-0.1, 0.0, 0.2]), True)),
+        (P.normalize, ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225), 255.0)),
+    ],
+)
+def test_lut_overrides_match_generic(rng, kernel, args):
+    img = _image(rng, "uint8", (3, 9, 11, 3))
+    expected = kernel.generic(img, *args)
+    got = kernel(cupy.asarray(img), *args)
+    assert isinstance(got, cupy.ndarray)
+    np.testing.assert_allclose(cupy.asnumpy(got), expected, atol=1e-6)
+
+
+def test_pipeline_stays_on_device_and_matches_cpu(rng):
+    img = _image(rng, "uint8", (4, 32, 32, 3))
+    mask = rng.integers(0, 3, (4, 32, 32), dtype=np.uint8)
+    boxes = [[(2, 3, 20, 25)] for _ in range(4)]
+
+    def pipe():
+        return A.Compose(
+            [A.HorizontalFlip(), A.Affine(rotate=(-20, 20), p=1), A.RandomGamma(p=1)],
+            bbox_params=A.BboxParams("pascal_voc"),
+            seed=3,
+        )
+
+    gpu = pipe().batch(images=cupy.asarray(img), masks=cupy.asarray(mask), bboxes=boxes)
+    cpu = pipe().batch(images=img, masks=mask, bboxes=boxes)
+    assert isinstance(gpu["images"], cupy.ndarray) and isinstance(gpu["masks"], cupy.ndarray)
+    assert gpu["images"].device == cupy.cuda.Device()
+    diff = np.abs(cupy.asnumpy(gpu["images"]).astype(int) - cpu["images"].astype(int))
+    assert np.mean(diff <= 1) > 0.99  # CPU uses OpenCV's fixed-point bilinear
+    assert np.mean(cupy.asnumpy(gpu["masks"]) == cpu["masks"]) > 0.99
+    for g, c in zip(gpu["bboxes"], cpu["bboxes"], strict=True):
+        np.testing.assert_allclose(g, c)
+
+
+def test_mixed_devices_raise():
+    with pytest.raises(ValueError, match="mask"):
+        A.Compose([A.HorizontalFlip()])(
+            image=cupy.zeros((4, 4, 3), cupy.uint8), mask=np.zeros((4, 4), np.uint8)
+        )

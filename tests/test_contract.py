@@ -1,0 +1,406 @@
+"""Registry-driven contract: every class in ``xalbu.TRANSFORMS`` goes through the same invariants.
+
+A transform that cannot be built with ``p=1`` and its defaults needs an entry in ``EXAMPLES``
+(``test_every_transform_is_buildable`` fails otherwise), so no registered class escapes the contract.
+Each transform runs for dtype x channels combinations (uint8 / uint16 / float32; 1 as HW, 3, 6);
+combinations a transform rejects are skipped, but the rejection itself must be a TypeError /
+ValueError whose message names what was wrong (``test_rejections_are_clear``).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import inspect
+from typing import Any
+
+import numpy as np
+import pytest
+
+import xalbu as A
+
+
+def _identity(x: Any, *args: Any, **kwargs: Any) -> Any:
+    return x
+
+
+# Constructor arguments for classes that need them (or whose defaults do not suit 24x32 images).
+# Keys of transforms that do not exist (yet) are harmless.
+EXAMPLES: dict[str, dict[str, Any]] = {
+    "Crop": {"x_min": 3, "y_min": 2, "x_max": 22, "y_max": 20},
+    "CenterCrop": {"height": 16, "width": 20},
+    "RandomCrop": {"height": 16, "width": 20},
+    "RandomResizedCrop": {"size": (16, 20)},
+    "RandomSizedCrop": {"min_max_height": (10, 20), "size": (16, 20)},
+    "RandomSizedBBoxSafeCrop": {"height": 16, "width": 20},
+    "AtLeastOneBBoxRandomCrop": {"height": 16, "width": 20},
+    "CropNonEmptyMaskIfExists": {"height": 16, "width": 20},
+    "CropAndPad": {"px": (-2, 3)},
+    "Resize": {"height": 16, "width": 20},
+    "LongestMaxSize": {"max_size": 40},
+    "SmallestMaxSize": {"max_size": 20},
+    "PadIfNeeded": {"min_height": 30, "min_width": 40},
+    "Pad": {"padding": 3},
+    "Lambda": {"image": _identity, "mask": _identity, "bboxes": _identity, "keypoints": _identity},
+    # defaults of Affine are the identity: exercise a real warp
+    "Affine": {
+        "scale": (0.8, 1.2),
+        "translate_percent": (-0.1, 0.1),
+        "rotate": (-30, 30),
+        "shear": (-10, 10),
+    },
+    "Normalize": {},
+    "ToFloat": {},
+    "FromFloat": {"dtype": "uint8"},
+}
+
+# Transforms whose output dtype is not the input's (documented): name -> f(transform, input dtype).
+DTYPE_OUT = {
+    "ToFloat": lambda t, d: "float32",
+    "Normalize": lambda t, d: "float32",
+    "FromFloat": lambda t, d: np.dtype(t.dtype).name,
+}
+
+H, W = 24, 32
+DTYPES = ("uint8", "uint16", "float32")
+CHANNELS = (1, 3, 6)
+NAMES = sorted(A.TRANSFORMS)
+BBOX_PARAMS = A.BboxParams(format="pascal_voc", label_fields=["labels"])
+KP_PARAMS = A.KeypointParams(format="xyas", label_fields=["kp_labels"])
+
+
+# ----------------------------------------------------------------------------- data
+def make_image(dtype: str, channels: int, seed: int = 0, hw: tuple[int, int] = (H, W)) -> np.ndarray:
+    """A random image; channels == 1 gives an HW array."""
+    r = np.random.default_rng(seed)
+    shape = hw if channels == 1 else (*hw, channels)
+    if dtype == "uint8":
+        return r.integers(0, 256, shape, dtype=np.uint8)
+    if dtype == "uint16":
+        return r.integers(0, 65536, shape, dtype=np.uint16)
+    return r.random(shape, dtype=np.float32)
+
+
+def make_mask(seed: int = 0, hw: tuple[int, int] = (H, W)) -> np.ndarray:
+    """An integer label mask (blocks of labels 0..3)."""
+    h, w = hw
+    r = np.random.default_rng(seed)
+    blocks = r.integers(0, 4, (h // 4 + 1, w // 4 + 1)).astype(np.uint8)
+    return np.repeat(np.repeat(blocks, 4, axis=0), 4, axis=1)[:h, :w].copy()
+
+
+def make_boxes(hw: tuple[int, int] = (H, W)) -> np.ndarray:
+    """pascal_voc boxes with an id column (the 5th) used to check that labels stay in sync."""
+    h, w = hw
+    return np.array(
+        [[2, 3, 12, 15, 0], [10, 4, w - 2, h - 4, 1], [0, 0, w, h, 2], [w - 12, h - 12, w - 1, h - 1, 3]],
+        np.float64,
+    )
+
+
+def make_points(hw: tuple[int, int] = (H, W)) -> np.ndarray:
+    """xyas keypoints with an id column (the 5th)."""
+    h, w = hw
+    return np.array(
+        [[1.5, 2.5, 10, 1, 0], [w / 2, h / 2, 90, 2, 1], [w - 1.5, h - 0.5, 200, 0.5, 2], [0, 0, 0, 1, 3]],
+        np.float64,
+    )
+
+
+def labels_for(table: np.ndarray, prefix: str) -> list[str]:
+    return [f"{prefix}{int(i)}" for i in table[:, 4]]
+
+
+def build(name: str, p: float = 1.0, **extra: Any) -> A.BasicTransform:
+    """The transform ``name`` with its ``EXAMPLES`` arguments (or defaults)."""
+    kwargs = {**EXAMPLES.get(name, {}), **extra}
+    return A.TRANSFORMS[name](p=p, **kwargs)
+
+
+def pipeline(t: A.BasicTransform | list, seed: int = 0) -> A.Compose:
+    return A.Compose(
+        t if isinstance(t, list) else [t], bbox_params=BBOX_PARAMS, keypoint_params=KP_PARAMS, seed=seed
+    )
+
+
+def full_inputs(dtype: str, channels: int, hw: tuple[int, int] = (H, W), seed: int = 0) -> dict[str, Any]:
+    boxes, pts = make_boxes(hw), make_points(hw)
+    return {
+        "image": make_image(dtype, channels, seed, hw),
+        "mask": make_mask(seed, hw),
+        "bboxes": boxes,
+        "labels": labels_for(boxes, "b"),
+        "keypoints": pts,
+        "kp_labels": labels_for(pts, "k"),
+    }
+
+
+def assert_same(a: Any, b: Any, where: str = "out") -> None:
+    """Exact, type-aware equality of two outputs (arrays, containers, scalars)."""
+    if isinstance(a, dict):
+        assert isinstance(b, dict) and a.keys() == b.keys(), where
+        for k in a:
+            assert_same(a[k], b[k], f"{where}[{k!r}]")
+    elif isinstance(a, np.ndarray):
+        assert isinstance(b, np.ndarray), where
+        assert a.dtype == b.dtype and a.shape == b.shape, f"{where}: {a.dtype}{a.shape} vs {b.dtype}{b.shape}"
+        np.testing.assert_array_equal(a, b, err_msg=where)
+    elif isinstance(a, (list, tuple)):
+        assert type(a) is type(b) and len(a) == len(b), f"{where}: {a!r} vs {b!r}"
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert_same(x, y, f"{where}[{i}]")
+    else:
+        assert a == b, f"{where}: {a!r} != {b!r}"
+
+
+# ----------------------------------------------------------------------------- support probe
+@functools.cache
+def rejection(name: str, dtype: str, channels: int) -> str | None:
+    """``None`` when the transform accepts this image kind, else its TypeError/ValueError message."""
+    pipe = A.Compose([build(name)], seed=0)  # construction errors are not rejections
+    try:
+        pipe(image=make_image(dtype, channels), mask=make_mask())
+    except (TypeError, ValueError) as e:
+        return f"{type(e).__name__}: {e}"
+    return None
+
+
+def require_support(name: str, dtype: str, channels: int) -> None:
+    msg = rejection(name, dtype, channels)
+    if msg is not None:
+        pytest.skip(f"{name} rejects {dtype} with {channels} channel(s): {msg}")
+
+
+def expected_dtype(t: A.BasicTransform, dtype: str) -> str:
+    f = DTYPE_OUT.get(type(t).__name__)
+    return f(t, dtype) if f else dtype
+
+
+combos = pytest.mark.parametrize(
+    "dtype,channels",
+    [(d, c) for d in DTYPES for c in CHANNELS],
+    ids=[f"{d}-{c}ch" for d in DTYPES for c in CHANNELS],
+)
+each = pytest.mark.parametrize("name", NAMES)
+
+
+def check_boxes(boxes: Any, labels: Any, hw: tuple[int, int], where: str) -> None:
+    h, w = hw
+    b = np.asarray(boxes, np.float64).reshape(-1, 5)
+    assert len(labels) == len(b), f"{where}: {len(b)} boxes but {len(labels)} labels"
+    eps = 1e-4
+    assert np.all(b[:, 0] >= -eps) and np.all(b[:, 1] >= -eps), f"{where}: {b}"
+    assert np.all(b[:, 2] <= w + eps) and np.all(b[:, 3] <= h + eps), f"{where}: {b} (image {h}x{w})"
+    assert np.all(b[:, 2] > b[:, 0]) and np.all(b[:, 3] > b[:, 1]), f"{where}: empty/inverted {b}"
+    assert list(labels) == labels_for(b, "b"), f"{where}: labels out of sync {labels} vs ids {b[:, 4]}"
+
+
+def check_points(points: Any, labels: Any, hw: tuple[int, int], where: str) -> None:
+    h, w = hw
+    k = np.asarray(points, np.float64).reshape(-1, 5)
+    assert len(labels) == len(k), f"{where}: {len(k)} keypoints but {len(labels)} labels"
+    assert np.all((k[:, 0] >= 0) & (k[:, 0] <= w) & (k[:, 1] >= 0) & (k[:, 1] <= h)), (
+        f"{where}: {k} ({h}x{w})"
+    )
+    assert list(labels) == labels_for(k, "k"), f"{where}: labels out of sync {labels} vs ids {k[:, 4]}"
+
+
+# ----------------------------------------------------------------------------- tests
+@each
+def test_every_transform_is_buildable(name: str) -> None:
+    """A registered class must build with p=1 and defaults, or have an EXAMPLES entry."""
+    cls = A.TRANSFORMS[name]
+    if name in EXAMPLES:
+        t = build(name)
+    else:
+        try:
+            t = cls(p=1.0)
+        except TypeError as e:
+            pytest.fail(
+                f"{name} cannot be built with p=1 and defaults ({e}); add it to EXAMPLES in {__file__}"
+            )
+    assert t.p == 1.0
+    assert t.kind in ("pixel", "affine", "spatial")
+    # every init argument is stored under its own name (repr / serialization read them back)
+    params = inspect.signature(cls.__init__).parameters
+    for arg in params:
+        if arg != "self" and params[arg].kind not in (
+            inspect.Parameter.VAR_POSITIONAL,
+            inspect.Parameter.VAR_KEYWORD,
+        ):
+            assert hasattr(t, arg), f"{name}: __init__ argument {arg!r} is not stored as an attribute"
+    assert repr(t).startswith(f"{name}(")
+
+
+@each
+@combos
+def test_rejections_are_clear(name: str, dtype: str, channels: int) -> None:
+    """Either the combination runs, or it is refused with a message naming the image/dtype/channels."""
+    msg = rejection(name, dtype, channels)
+    if msg is not None:
+        low = msg.lower()
+        assert "image" in low or "dtype" in low or "channel" in low, f"{name}: unclear rejection {msg!r}"
+    # uint8 images with 3 channels are the common case: every transform must take them
+    if dtype == "uint8" and channels == 3:
+        assert msg is None, f"{name} rejects uint8 RGB images: {msg}"
+
+
+@each
+@combos
+def test_outputs(name: str, dtype: str, channels: int) -> None:
+    """dtype kept (or documented), image/mask sizes agree, masks stay integer, boxes/points valid."""
+    require_support(name, dtype, channels)
+    t = build(name)
+    data = full_inputs(dtype, channels)
+    out = pipeline(t)(**data)
+    assert set(out) == set(data)
+    img, mask = out["image"], out["mask"]
+    assert isinstance(img, np.ndarray) and isinstance(mask, np.ndarray)
+    assert img.dtype.name == expected_dtype(t, dtype)
+    assert img.ndim == data["image"].ndim, f"{name}: image ndim {data['image'].ndim} -> {img.ndim}"
+    assert mask.ndim == 2 and img.shape[:2] == mask.shape, f"{name}: image {img.shape} vs mask {mask.shape}"
+    assert mask.dtype == np.uint8, f"{name}: mask dtype became {mask.dtype}"
+    if img.dtype.kind == "f" and name not in DTYPE_OUT:
+        assert np.all(np.isfinite(img)), f"{name}: non-finite values"
+    hw = img.shape[:2]
+    check_boxes(out["bboxes"], out["labels"], hw, f"{name} bboxes")
+    check_points(out["keypoints"], out["kp_labels"], hw, f"{name} keypoints")
+    assert isinstance(out["bboxes"], np.ndarray) and isinstance(out["keypoints"], np.ndarray)
+
+
+@each
+@combos
+def test_inputs_not_modified(name: str, dtype: str, channels: int) -> None:
+    require_support(name, dtype, channels)
+    data = full_inputs(dtype, channels)
+    before = copy.deepcopy(data)
+    pipeline(build(name))(**data)
+    assert_same(data, before, "input")
+
+
+@each
+@combos
+def test_p0_is_identity(name: str, dtype: str, channels: int) -> None:
+    require_support(name, dtype, channels)
+    data = full_inputs(dtype, channels)
+    out = pipeline(build(name, p=0.0))(**data)
+    assert_same(
+        {k: out[k] for k in ("image", "mask", "labels", "kp_labels")},
+        {k: data[k] for k in ("image", "mask", "labels", "kp_labels")},
+    )
+    np.testing.assert_array_equal(out["bboxes"], data["bboxes"])
+    np.testing.assert_allclose(out["keypoints"], data["keypoints"], atol=1e-9)
+
+
+@each
+@combos
+def test_same_seed_same_output(name: str, dtype: str, channels: int) -> None:
+    require_support(name, dtype, channels)
+    outs = []
+    for _ in range(2):
+        pipe = pipeline(build(name), seed=123)
+        outs.append([pipe(**full_inputs(dtype, channels, seed=s)) for s in range(3)])
+    assert_same(outs[0], outs[1])
+
+
+N = 3
+SQ = (24, 24)
+
+
+def batch_inputs(dtype: str, channels: int) -> dict[str, Any]:
+    per = [full_inputs(dtype, channels, SQ, seed=s) for s in range(N)]
+    return {
+        "images": np.stack([d["image"] for d in per]),
+        "masks": np.stack([d["mask"] for d in per]),
+        "bboxes": [d["bboxes"] for d in per],
+        "labels": [d["labels"] for d in per],
+        "keypoints": [d["keypoints"] for d in per],
+        "kp_labels": [d["kp_labels"] for d in per],
+    }
+
+
+def run_batch(name: str, p: float, data: dict[str, Any], seed: int = 0) -> dict[str, Any] | None:
+    """The batch output, or None when the transform documents that it cannot batch these samples."""
+    try:
+        return pipeline(build(name, p=p), seed=seed).batch(**data)
+    except ValueError as e:
+        # per-sample output sizes cannot share one batch array: a clear error is the contract
+        msg = str(e)
+        if "batch" in msg and name in msg:
+            return None
+        raise
+
+
+def check_batch(
+    name: str, t: A.BasicTransform, data: dict[str, Any], out: dict[str, Any], dtype: str
+) -> None:
+    assert set(out) == set(data)
+    imgs, masks = out["images"], out["masks"]
+    assert isinstance(imgs, np.ndarray) and imgs.shape[0] == N and masks.shape[0] == N
+    assert imgs.ndim == data["images"].ndim and masks.ndim == 3
+    assert imgs.shape[1:3] == masks.shape[1:3]
+    assert imgs.dtype.name == expected_dtype(t, dtype) and masks.dtype == np.uint8
+    hw = imgs.shape[1:3]
+    for key in ("bboxes", "labels", "keypoints", "kp_labels"):
+        assert isinstance(out[key], list) and len(out[key]) == N, key
+    for s in range(N):
+        check_boxes(out["bboxes"][s], out["labels"][s], hw, f"{name} sample {s} bboxes")
+        check_points(out["keypoints"][s], out["kp_labels"][s], hw, f"{name} sample {s} keypoints")
+
+
+@each
+@combos
+def test_batch(name: str, dtype: str, channels: int) -> None:
+    """``Compose.batch`` returns the same structure with consistent N; p=0 is the identity."""
+    require_support(name, dtype, channels)
+    data = batch_inputs(dtype, channels)
+    before = copy.deepcopy(data)
+    out = run_batch(name, 1.0, data)
+    if out is None:
+        return
+    check_batch(name, build(name), data, out, dtype)
+    assert_same(data, before, "batch input")
+    assert_same(out, run_batch(name, 1.0, data), "same seed, batch")
+    if out["images"].shape[1:3] == SQ and out["images"].dtype == data["images"].dtype:
+        # size and dtype kept: p < 1 is allowed in a batch
+        half = run_batch(name, 0.5, data)
+        assert half is not None, f"{name} keeps size and dtype but refuses p=0.5 in a batch"
+        check_batch(name, build(name), data, half, dtype)
+        zero = run_batch(name, 0.0, data)
+        assert_same(zero["images"], data["images"])
+        assert_same(zero["masks"], data["masks"])
+        assert_same(zero["labels"], data["labels"])
+
+
+@each
+def test_backend_type_kept(name: str, xp) -> None:
+    """Arrays of another library go through the generic kernels and come back as that library's."""
+    data = full_inputs("uint8", 3)
+    ref = pipeline(build(name), seed=5)(**data)
+    arr = {k: xp.asarray(v) if k in ("image", "mask") else v for k, v in data.items()}
+    out = pipeline(build(name), seed=5)(**arr)
+    for key in ("image", "mask"):
+        assert type(out[key]) is type(arr[key]), f"{name}: {key} came back as {type(out[key])}"
+        got = xp.to_numpy(out[key])
+        assert got.shape == ref[key].shape and got.dtype == ref[key].dtype, key
+    # the geometry (same host draws) does not depend on the array library
+    np.testing.assert_allclose(out["bboxes"], ref["bboxes"], atol=1e-6)
+    np.testing.assert_allclose(out["keypoints"], ref["keypoints"], atol=1e-6)
+
+
+@each
+def test_batch_gate_keeps_unapplied_samples_exact(name: str) -> None:
+    """With p=0.5 in a batch, the samples left out come back bit-exact (identity params or blend)."""
+    n = 32
+    imgs = np.stack([make_image("uint8", 3, seed=s, hw=SQ) for s in range(n)])
+    masks = np.stack([make_mask(s, SQ) for s in range(n)])
+    full = run_batch(name, 1.0, {"images": imgs, "masks": masks})
+    if full is None or full["images"].shape != imgs.shape or full["images"].dtype != imgs.dtype:
+        return  # changes size or dtype: p < 1 is refused in a batch (see test_batch)
+    out = pipeline(build(name, p=0.5), seed=1).batch(images=imgs, masks=masks)
+    same = [
+        np.array_equal(out["images"][s], imgs[s]) and np.array_equal(out["masks"][s], masks[s])
+        for s in range(n)
+    ]
+    # about half the samples are not applied (P(fewer than 4 of 32) < 1e-5)
+    assert sum(same) >= 4, f"{name}: only {sum(same)} of {n} samples unchanged at p=0.5"

@@ -1,0 +1,33 @@
+"""xalbu: fast image augmentation for deep learning (albumentations-style API, CPU and GPU batches).
+
+>>> import numpy as np, xalbu as A
+>>> pipe = A.Compose([A.HorizontalFlip(p=1.0)])
+>>> pipe(image=np.zeros((4, 4, 3), np.uint8))["image"].shape
+(4, 4, 3)
+"""
+
+from .core.composition import BaseCompose, Compose, OneOf, OneOrOther, RandomOrder, Sequential, SomeOf
+from .core.targets import BboxParams, KeypointParams
+from .core.transform import TRANSFORMS, BasicTransform, DualTransform, ImageOnlyTransform, SpatialTransform
+from .transforms import *  # noqa: F403
+from .transforms import __all__ as _transforms
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "TRANSFORMS",
+    "BaseCompose",
+    "BasicTransform",
+    "BboxParams",
+    "Compose",
+    "DualTransform",
+    "ImageOnlyTransform",
+    "KeypointParams",
+    "OneOf",
+    "OneOrOther",
+    "RandomOrder",
+    "Sequential",
+    "SomeOf",
+    "SpatialTransform",
+    *_transforms,
+]

@@ -1,0 +1,1 @@
+"""Pipeline core: transform bases, compositions, targets, validation and random streams."""

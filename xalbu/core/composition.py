@@ -1,0 +1,309 @@
+"""Compositions: ``Compose`` (the pipeline), ``OneOf``, ``SomeOf``, ``RandomOrder``, ``OneOrOther``,
+``Sequential``.
+
+In a batch every composition decides per sample: it narrows ``state.gate`` (the samples active in
+a branch) and runs its children over the whole batch, so no Python loop runs per sample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .rng import RngHolder
+from .state import TARGET_KINDS, Reader, State, write_outputs
+from .targets import BboxParams, KeypointParams
+from .transform import BasicTransform
+from .validation import check_int, check_p
+
+Node = Any  # a BasicTransform or a BaseCompose
+
+
+class BaseCompose:
+    """A node holding child transforms; ``p`` gates the whole node."""
+
+    def __init__(self, transforms: Sequence[Node], p: float = 1.0) -> None:
+        if isinstance(transforms, (BasicTransform, BaseCompose)):
+            transforms = [transforms]
+        self.transforms = list(transforms)
+        for i, t in enumerate(self.transforms):
+            if not isinstance(t, (BasicTransform, BaseCompose)):
+                raise TypeError(
+                    f"transforms[{i}]: expected a transform or composition, got {type(t).__name__}"
+                )
+        self.p = check_p(p)
+
+    def __len__(self) -> int:
+        return len(self.transforms)
+
+    def __getitem__(self, i: int) -> Node:
+        return self.transforms[i]
+
+    def __repr__(self) -> str:
+        inner = ",\n  ".join(repr(t).replace("\n", "\n  ") for t in self.transforms)
+        return f"{type(self).__name__}([\n  {inner}\n], p={self.p})"
+
+    # ---------------------------------------------------------------- gating
+    def _gate(self, state: State, rng: np.random.Generator, force: bool) -> np.ndarray | bool:
+        """This node's own draw: a bool for one image, a per-sample mask for a batch."""
+        p = 1.0 if force else self.p
+        if state.batch is None:
+            return p >= 1.0 or (p > 0.0 and rng.random() < p)
+        gate = np.ones(state.batch, bool) if state.gate is None else state.gate.copy()
+        if p < 1.0:
+            gate &= rng.random(state.batch) < p
+        return gate
+
+    @staticmethod
+    def _run_gated(
+        child: Node, state: State, rng: np.random.Generator, gate: np.ndarray, force: bool
+    ) -> None:
+        saved = state.gate
+        state.gate = gate
+        try:
+            child._run(state, rng, force)
+        finally:
+            state.gate = saved
+
+    def _weights(self) -> np.ndarray:
+        ps = np.array([t.p for t in self.transforms], np.float64)
+        total = ps.sum()
+        return ps / total if total > 0 else np.full(len(ps), 1.0 / max(len(ps), 1))
+
+    def _run_sequence(self, state: State, rng: np.random.Generator, gate: np.ndarray | bool) -> None:
+        if state.batch is None:
+            if gate:
+                for t in self.transforms:
+                    t._run(state, rng)
+        elif gate.any():
+            for t in self.transforms:
+                self._run_gated(t, state, rng, gate, False)
+
+    def _run(self, state: State, rng: np.random.Generator, force: bool = False) -> None:
+        self._run_sequence(state, rng, self._gate(state, rng, force))
+
+
+class Sequential(BaseCompose):
+    """Run all children in order (each with its own ``p``) when this node fires.
+
+    >>> Sequential([HorizontalFlip(), VerticalFlip()], p=0.5)  # doctest: +SKIP
+    """
+
+    def __init__(self, transforms: Sequence[Node], p: float = 0.5) -> None:
+        super().__init__(transforms, p)
+
+
+class OneOf(BaseCompose):
+    """Run exactly one child, chosen with the children's ``p`` as weights (the child is forced).
+
+    >>> OneOf([Blur(p=1), RandomGamma(p=3)], p=0.8)  # doctest: +SKIP
+    """
+
+    def __init__(self, transforms: Sequence[Node], p: float = 0.5) -> None:
+        super().__init__(transforms, p)
+
+    def _run(self, state: State, rng: np.random.Generator, force: bool = False) -> None:
+        if not self.transforms:
+            return
+        gate = self._gate(state, rng, force)
+        w = self._weights()
+        if state.batch is None:
+            if gate:
+                self.transforms[int(rng.choice(len(w), p=w))]._run(state, rng, True)
+            return
+        pick = rng.choice(len(w), size=state.batch, p=w)
+        for i, t in enumerate(self.transforms):
+            g = gate & (pick == i)
+            if g.any():
+                self._run_gated(t, state, rng, g, True)
+
+
+class SomeOf(BaseCompose):
+    """Pick ``n`` children (weights: their ``p``); run them in list order, each with its own ``p``.
+
+    >>> SomeOf([HorizontalFlip(), RandomGamma(), InvertImg()], n=2)  # doctest: +SKIP
+    """
+
+    _shuffle = False
+
+    def __init__(self, transforms: Sequence[Node], n: int = 1, replace: bool = False, p: float = 1.0) -> None:
+        super().__init__(transforms, p)
+        self.n = check_int("n", n, 0)
+        self.replace = bool(replace)
+        if not self.replace and self.n > len(self.transforms):
+            raise ValueError(
+                f"n: expected at most {len(self.transforms)} (the number of transforms) when replace=False, got {n}"
+            )
+
+    def _picks(self, rng: np.random.Generator, count: int) -> np.ndarray:
+        w = self._weights()
+        rows = [rng.choice(len(w), size=self.n, replace=self.replace, p=w) for _ in range(count)]
+        picks = np.array(rows, np.intp).reshape(count, self.n)
+        return picks if self._shuffle else np.sort(picks, axis=1)
+
+    def _run(self, state: State, rng: np.random.Generator, force: bool = False) -> None:
+        if not self.transforms or self.n == 0:
+            return
+        gate = self._gate(state, rng, force)
+        if state.batch is None:
+            if gate:
+                for i in self._picks(rng, 1)[0]:
+                    self.transforms[int(i)]._run(state, rng)
+            return
+        picks = self._picks(rng, state.batch)
+        for j in range(self.n):
+            for i, t in enumerate(self.transforms):
+                g = gate & (picks[:, j] == i)
+                if g.any():
+                    self._run_gated(t, state, rng, g, False)
+
+
+class RandomOrder(SomeOf):
+    """Run ``n`` children (default: all) in a random order, each with its own ``p``.
+
+    >>> RandomOrder([HorizontalFlip(), RandomGamma()])  # doctest: +SKIP
+    """
+
+    _shuffle = True
+
+    def __init__(
+        self, transforms: Sequence[Node], n: int | None = None, replace: bool = False, p: float = 1.0
+    ) -> None:
+        super().__init__(transforms, len(transforms) if n is None else n, replace, p)
+
+
+class OneOrOther(BaseCompose):
+    """With probability ``p`` run ``first``, else ``second`` (forced).
+
+    >>> OneOrOther(HorizontalFlip(), VerticalFlip())  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        first: Node | None = None,
+        second: Node | None = None,
+        transforms: Sequence[Node] | None = None,
+        p: float = 0.5,
+    ) -> None:
+        if transforms is None:
+            if first is None or second is None:
+                raise ValueError("OneOrOther: pass first and second (or transforms=[first, second])")
+            transforms = [first, second]
+        if len(transforms) != 2:
+            raise ValueError(f"transforms: expected exactly 2 transforms, got {len(transforms)}")
+        super().__init__(transforms, p)
+
+    def _run(self, state: State, rng: np.random.Generator, force: bool = False) -> None:
+        first, second = self.transforms
+        if state.batch is None:
+            chosen = first if rng.random() < self.p else second
+            chosen._run(state, rng, True)
+            return
+        base = np.ones(state.batch, bool) if state.gate is None else state.gate
+        take_first = rng.random(state.batch) < self.p
+        for t, g in ((first, base & take_first), (second, base & ~take_first)):
+            if g.any():
+                self._run_gated(t, state, rng, g, True)
+
+
+class Compose(BaseCompose):
+    """The pipeline: ``Compose(transforms, bbox_params=..., keypoint_params=...)(image=..., ...)``.
+
+    Args:
+        transforms: transforms and compositions, applied in order.
+        bbox_params: :class:`BboxParams` (or a dict of its arguments) when passing ``bboxes``.
+        keypoint_params: :class:`KeypointParams` (or a dict) when passing ``keypoints``.
+        additional_targets: extra keyword targets and their kind, e.g. ``{"image2": "image"}``.
+        p: probability of running the pipeline at all.
+        seed: seed of the pipeline's random stream (reproducible runs; distinct per worker process).
+        strict: raise on unknown keyword targets instead of passing them through unchanged.
+
+    >>> import numpy as np, xalbu as A
+    >>> pipe = A.Compose([A.HorizontalFlip(p=1)], seed=0)
+    >>> pipe(image=np.arange(6, dtype=np.uint8).reshape(2, 3))["image"].tolist()
+    [[2, 1, 0], [5, 4, 3]]
+    """
+
+    def __init__(
+        self,
+        transforms: Sequence[Node],
+        bbox_params: BboxParams | Mapping[str, Any] | None = None,
+        keypoint_params: KeypointParams | Mapping[str, Any] | None = None,
+        additional_targets: Mapping[str, str] | None = None,
+        p: float = 1.0,
+        seed: int | None = None,
+        strict: bool = False,
+    ) -> None:
+        super().__init__(transforms, p)
+        if isinstance(bbox_params, Mapping):
+            bbox_params = BboxParams(**bbox_params)
+        if isinstance(keypoint_params, Mapping):
+            keypoint_params = KeypointParams(**keypoint_params)
+        if bbox_params is not None and not isinstance(bbox_params, BboxParams):
+            raise TypeError(f"bbox_params: expected BboxParams or a dict, got {type(bbox_params).__name__}")
+        if keypoint_params is not None and not isinstance(keypoint_params, KeypointParams):
+            raise TypeError(
+                f"keypoint_params: expected KeypointParams or a dict, got {type(keypoint_params).__name__}"
+            )
+        self.bbox_params = bbox_params
+        self.keypoint_params = keypoint_params
+        self.additional_targets = dict(additional_targets or {})
+        self.strict = bool(strict)
+        if seed is not None:
+            check_int("seed", seed, 0)
+        self.seed = seed
+        self._rng = RngHolder(seed)
+        self._reader = self._make_reader()
+
+    def _make_reader(self) -> Reader:
+        kinds = {k: k for k in TARGET_KINDS}
+        for name, kind in self.additional_targets.items():
+            if kind not in TARGET_KINDS:
+                raise ValueError(
+                    f"additional_targets[{name!r}]: expected one of {list(TARGET_KINDS)}, got {kind!r}"
+                )
+            kinds[name] = kind
+        return Reader(kinds, self.bbox_params, self.keypoint_params, self.strict)
+
+    def add_targets(self, additional_targets: Mapping[str, str]) -> None:
+        """Declare more keyword targets (``{"image2": "image", ...}``)."""
+        self.additional_targets.update(additional_targets)
+        self._reader = self._make_reader()
+
+    def set_random_seed(self, seed: int | None) -> None:
+        """Restart the random stream from ``seed``."""
+        self.seed = seed
+        self._rng.reset(seed)
+
+    # ---------------------------------------------------------------- calls
+    def __call__(self, *args: Any, force_apply: bool = False, **data: Any) -> dict[str, Any]:
+        """Augment one image (and its targets) and return a dict with the same keys."""
+        if args:
+            raise TypeError("pass targets by keyword, e.g. pipeline(image=img, mask=mask)")
+        state, restore = self._reader.read(data, batch=False)
+        self._run(state, self._rng.get(), force_apply)
+        return write_outputs(state, restore)
+
+    def batch(self, *args: Any, **data: Any) -> dict[str, Any]:
+        """Augment a batch with independent random parameters per sample.
+
+        ``images`` is (N, H, W[, C]); ``masks`` (N, H, W[, C]); ``bboxes``/``keypoints`` and label
+        fields are lists of N per-sample lists or arrays. Returns the same structure.
+
+        >>> import numpy as np, xalbu as A
+        >>> out = A.Compose([A.HorizontalFlip(p=0.5)], seed=1).batch(images=np.zeros((4, 8, 8, 3), np.uint8))
+        >>> out["images"].shape
+        (4, 8, 8, 3)
+        """
+        if args:
+            raise TypeError("pass targets by keyword, e.g. pipeline.batch(images=batch)")
+        if "images" not in data and "masks" not in data:
+            raise ValueError("images: a batch needs images=(N, H, W[, C]) (or masks=...)")
+        state, restore = self._reader.read(data, batch=True)
+        self._run(state, self._rng.get(), False)
+        return write_outputs(state, restore)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return dict(self.__dict__)

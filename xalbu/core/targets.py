@@ -1,0 +1,345 @@
+"""Bounding boxes and keypoints: user formats <-> internal form, geometry and filtering.
+
+Internal form (host NumPy, float64 for exact bookkeeping):
+- boxes: ``xyxy`` (M, 4) in pixels of the current image, ``rows`` (M,) the index of each box in
+  the user's input (extra columns and label fields ride along by that index), ``vis`` (M,) the
+  visible fraction so far, ``sample`` (M,) the sample index in a batch (0 for one image);
+- keypoints: ``xy`` (K, 2) pixels, ``angle`` (K,) radians, ``scale`` (K,), ``rows``, ``sample``.
+Pixel (row i, col j) covers [j, j+1) x [i, i+1); image coordinates are continuous.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from .validation import check_choice, check_number
+
+BBOX_FORMATS = ("pascal_voc", "coco", "yolo", "albumentations")
+KEYPOINT_FORMATS = ("xy", "yx", "xya", "xys", "xyas", "xysa")
+
+
+@dataclass(frozen=True)
+class BboxParams:
+    """How bounding boxes are given and filtered.
+
+    Args:
+        format: ``pascal_voc`` (x_min, y_min, x_max, y_max px), ``coco`` (x_min, y_min, w, h px),
+            ``yolo`` (x_c, y_c, w, h normalised) or ``albumentations`` (x_min, y_min, x_max, y_max
+            normalised). Columns after the first four are carried through unchanged.
+        label_fields: names of keyword arguments holding one label per box, filtered with the boxes.
+        min_area: boxes whose visible area (pixels) falls below this are dropped.
+        min_visibility: boxes keeping less than this fraction of their area are dropped.
+        min_width, min_height: minimum visible size in pixels.
+        clip: clip input boxes to the image instead of rejecting out-of-range ones.
+        filter_invalid_bboxes: drop input boxes that are empty/inverted (after clipping) instead of
+            raising.
+
+    >>> BboxParams(format="coco", label_fields=["labels"], min_visibility=0.3).format
+    'coco'
+    """
+
+    format: str = "pascal_voc"
+    label_fields: tuple[str, ...] = ()
+    min_area: float = 0.0
+    min_visibility: float = 0.0
+    min_width: float = 0.0
+    min_height: float = 0.0
+    clip: bool = False
+    filter_invalid_bboxes: bool = False
+
+    def __post_init__(self) -> None:
+        check_choice("BboxParams.format", self.format, BBOX_FORMATS)
+        object.__setattr__(self, "label_fields", _as_names("BboxParams.label_fields", self.label_fields))
+        check_number("BboxParams.min_area", self.min_area, 0)
+        check_number("BboxParams.min_visibility", self.min_visibility, 0, 1)
+        check_number("BboxParams.min_width", self.min_width, 0)
+        check_number("BboxParams.min_height", self.min_height, 0)
+
+
+@dataclass(frozen=True)
+class KeypointParams:
+    """How keypoints are given and filtered.
+
+    Args:
+        format: one of ``xy``, ``yx``, ``xya``, ``xys``, ``xyas``, ``xysa`` (x, y in pixels; a = angle,
+            s = scale). Columns after the format's are carried through unchanged.
+        label_fields: names of keyword arguments holding one label per keypoint.
+        remove_invisible: drop keypoints that leave the image.
+        angle_in_degrees: angles are given (and returned) in degrees, else radians.
+
+    >>> KeypointParams(format="xya").angle_in_degrees
+    True
+    """
+
+    format: str = "xy"
+    label_fields: tuple[str, ...] = ()
+    remove_invisible: bool = True
+    angle_in_degrees: bool = True
+
+    def __post_init__(self) -> None:
+        check_choice("KeypointParams.format", self.format, KEYPOINT_FORMATS)
+        object.__setattr__(self, "label_fields", _as_names("KeypointParams.label_fields", self.label_fields))
+
+
+def _as_names(name: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    out = tuple(value)
+    if not all(isinstance(v, str) for v in out):
+        raise TypeError(f"{name}: expected a list of keyword names, got {value!r}")
+    return out
+
+
+# ---------------------------------------------------------------- internal sets
+@dataclass
+class BoxSet:
+    """Boxes of one target key in internal form (see module docstring)."""
+
+    xyxy: np.ndarray
+    rows: np.ndarray
+    vis: np.ndarray
+    sample: np.ndarray
+
+    def take(self, keep: np.ndarray) -> BoxSet:
+        return BoxSet(self.xyxy[keep], self.rows[keep], self.vis[keep], self.sample[keep])
+
+
+@dataclass
+class PointSet:
+    """Keypoints of one target key in internal form (see module docstring)."""
+
+    xy: np.ndarray
+    angle: np.ndarray
+    scale: np.ndarray
+    rows: np.ndarray
+    sample: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))
+
+    def take(self, keep: np.ndarray) -> PointSet:
+        return PointSet(self.xy[keep], self.angle[keep], self.scale[keep], self.rows[keep], self.sample[keep])
+
+
+# ---------------------------------------------------------------- format conversion
+def as_table(name: str, value: Any, min_cols: int) -> np.ndarray:
+    """The numeric part (first ``min_cols`` columns) of a user's box/keypoint list or array."""
+    if isinstance(value, np.ndarray) or hasattr(value, "__array_namespace__") or hasattr(value, "__dlpack__"):
+        arr = _to_host(value)
+        if arr.ndim == 1 and arr.shape[0] == 0:
+            arr = arr.reshape(0, min_cols)
+        if arr.ndim != 2 or arr.shape[1] < min_cols:
+            raise ValueError(f"{name}: expected an array of shape (N, >= {min_cols}), got {tuple(arr.shape)}")
+        return np.asarray(arr[:, :min_cols], dtype=np.float64)
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(
+            f"{name}: expected a list of tuples or an (N, >= {min_cols}) array, got {type(value).__name__}"
+        )
+    try:
+        out = np.array([row[:min_cols] for row in value], dtype=np.float64)
+        if out.shape == (len(value), min_cols):
+            return out
+    except (TypeError, ValueError):
+        pass
+    for i, row in enumerate(value):  # find the offending row for the message
+        try:
+            if len(row) < min_cols:
+                raise ValueError
+            [float(v) for v in row[:min_cols]]
+        except (TypeError, ValueError):
+            raise ValueError(f"{name}[{i}]: expected at least {min_cols} numbers, got {row!r}") from None
+    return np.zeros((0, min_cols))
+
+
+def _to_host(value: Any) -> np.ndarray:
+    if isinstance(value, np.ndarray):
+        return value
+    mod = type(value).__module__
+    if mod.startswith("cupy"):
+        return value.get()
+    if mod.startswith("torch"):
+        return value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+def bboxes_to_pixels(
+    name: str, table: np.ndarray, fmt: str, hw: tuple[int, int], params: BboxParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """Convert (M, 4) boxes in ``fmt`` to pixel xyxy; validate. Returns (xyxy, kept row indices)."""
+    h, w = hw
+    b = table.copy()
+    if fmt == "coco":
+        b[:, 2] += b[:, 0]
+        b[:, 3] += b[:, 1]
+    elif fmt == "yolo":
+        half_w, half_h = b[:, 2] / 2, b[:, 3] / 2
+        b = np.stack([b[:, 0] - half_w, b[:, 1] - half_h, b[:, 0] + half_w, b[:, 1] + half_h], axis=1)
+    if fmt in ("yolo", "albumentations"):
+        norm = b
+        b = b * np.array([w, h, w, h], np.float64)
+    else:
+        norm = b / np.array([w, h, w, h], np.float64)
+    rows = np.arange(len(b))
+    if params.clip:
+        b = np.clip(b, 0, np.array([w, h, w, h], np.float64))
+        norm = b / np.array([w, h, w, h], np.float64)
+    eps = 1e-6
+    in_range = np.all((norm >= -eps) & (norm <= 1 + eps), axis=1)
+    ordered = (b[:, 2] > b[:, 0]) & (b[:, 3] > b[:, 1])
+    valid = in_range & ordered
+    if not np.all(valid):
+        if params.filter_invalid_bboxes:
+            return b[valid], rows[valid]
+        i = int(np.flatnonzero(~valid)[0])
+        what = (
+            "coordinates outside the image (pass clip=True to clip them)"
+            if not in_range[i]
+            else "x_max <= x_min or y_max <= y_min"
+        )
+        raise ValueError(
+            f"{name}[{i}] = {tuple(float(v) for v in table[i])} ({fmt}) is invalid for an image of "
+            f"{h}x{w}: {what}"
+        )
+    return b, rows
+
+
+def bboxes_from_pixels(xyxy: np.ndarray, fmt: str, hw: tuple[int, int]) -> np.ndarray:
+    """Convert pixel xyxy boxes back to ``fmt`` (float64 (M, 4))."""
+    h, w = hw
+    b = xyxy
+    if fmt == "pascal_voc":
+        return b.copy()
+    if fmt == "coco":
+        return np.stack([b[:, 0], b[:, 1], b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]], axis=1)
+    n = b / np.array([w, h, w, h], np.float64)
+    if fmt == "albumentations":
+        return n
+    return np.stack(
+        [(n[:, 0] + n[:, 2]) / 2, (n[:, 1] + n[:, 3]) / 2, n[:, 2] - n[:, 0], n[:, 3] - n[:, 1]], axis=1
+    )
+
+
+def keypoint_columns(fmt: str) -> int:
+    return len(fmt)
+
+
+def keypoints_to_internal(
+    name: str, table: np.ndarray, params: KeypointParams, hw: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(K, len(format)) user keypoints -> (xy, angle radians, scale); checks they lie in the image."""
+    fmt = params.format
+    col = {c: i for i, c in enumerate(fmt)}
+    xy = np.stack([table[:, col["x"]], table[:, col["y"]]], axis=1) if len(table) else np.zeros((0, 2))
+    angle = table[:, col["a"]] if "a" in col else np.zeros(len(table))
+    if "a" in col and params.angle_in_degrees:
+        angle = np.deg2rad(angle)
+    scale = table[:, col["s"]] if "s" in col else np.ones(len(table))
+    h, w = hw
+    outside = (xy[:, 0] < 0) | (xy[:, 0] > w) | (xy[:, 1] < 0) | (xy[:, 1] > h)
+    if np.any(outside):
+        i = int(np.flatnonzero(outside)[0])
+        raise ValueError(
+            f"{name}[{i}] = {tuple(float(v) for v in table[i])} ({fmt}) lies outside the image of {h}x{w}"
+        )
+    return xy, np.mod(angle, 2 * np.pi), scale
+
+
+def keypoints_from_internal(pts: PointSet, params: KeypointParams) -> np.ndarray:
+    """Internal keypoints -> (K, len(format)) in the user's format."""
+    cols = {"x": pts.xy[:, 0], "y": pts.xy[:, 1], "s": pts.scale}
+    angle = np.mod(pts.angle, 2 * np.pi)
+    cols["a"] = np.rad2deg(angle) if params.angle_in_degrees else angle
+    return (
+        np.stack([cols[c] for c in params.format], axis=1)
+        if len(pts.rows)
+        else np.zeros((0, len(params.format)))
+    )
+
+
+# ---------------------------------------------------------------- geometry
+def map_points(xy: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Map (K, 2) points through a 3x3 matrix or per-point (K, 3, 3) matrices (projective)."""
+    if m.ndim == 2:
+        out = xy @ m[:2, :2].T + m[:2, 2]
+        if _is_affine(m):
+            return out
+        return out / (xy @ m[2, :2] + m[2, 2])[:, None]
+    num = np.einsum("kij,kj->ki", m[:, :2, :2], xy) + m[:, :2, 2]
+    w = np.einsum("kj,kj->k", m[:, 2, :2], xy) + m[:, 2, 2]
+    return num / w[:, None]
+
+
+def _is_affine(m: np.ndarray) -> bool:
+    return bool(m[2, 0] == 0 and m[2, 1] == 0 and m[2, 2] == 1)
+
+
+def map_boxes(boxes: BoxSet, m: np.ndarray) -> np.ndarray:
+    """The axis-aligned hull of each box's four mapped corners (pixels)."""
+    b = boxes.xyxy
+    if m.ndim == 2 and _is_affine(m) and ((m[0, 1] == 0 and m[1, 0] == 0) or (m[0, 0] == 0 and m[1, 1] == 0)):
+        # flips, quarter turns, crops, pads, resizes: two opposite corners suffice
+        p = (b.reshape(-1, 2) @ m[:2, :2].T + m[:2, 2]).reshape(-1, 2, 2)
+        return np.concatenate([p.min(axis=1), p.max(axis=1)], axis=1)
+    corners = b[:, [0, 1, 2, 1, 0, 3, 2, 3]].reshape(-1, 2)
+    mm = m if m.ndim == 2 else np.repeat(m[boxes.sample], 4, axis=0)
+    c = map_points(corners, mm).reshape(-1, 4, 2)
+    return np.concatenate([c.min(axis=1), c.max(axis=1)], axis=1)
+
+
+def map_keypoints(pts: PointSet, m: np.ndarray) -> PointSet:
+    """Move keypoints through ``m``; angle and scale follow the local Jacobian of the map."""
+    mm = m if m.ndim == 2 else m[pts.sample]
+    xy = map_points(pts.xy, mm)
+    if mm.ndim == 2:
+        mm = np.broadcast_to(mm, (len(xy), 3, 3))
+    # Jacobian of x' = (A x + t) / (h.x + h33):  J = (A - x' h^T) / w
+    w = np.einsum("kj,kj->k", mm[:, 2, :2], pts.xy) + mm[:, 2, 2]
+    jac = (mm[:, :2, :2] - xy[:, :, None] * mm[:, 2, None, :2]) / w[:, None, None]
+    d = np.stack([np.cos(pts.angle), np.sin(pts.angle)], axis=1)
+    nd = np.einsum("kij,kj->ki", jac, d)
+    # the scale of a keypoint follows the map's isotropic scale factor sqrt(|det J|)
+    scale = pts.scale * np.sqrt(np.abs(np.linalg.det(jac))) if len(xy) else pts.scale
+    angle = np.mod(np.arctan2(nd[:, 1], nd[:, 0]), 2 * np.pi)
+    return replace(pts, xy=xy, angle=angle, scale=scale)
+
+
+def clip_boxes(boxes: BoxSet, xyxy: np.ndarray, hw: tuple[int, int]) -> BoxSet:
+    """Set new coordinates ``xyxy``, clip them to the image, track visibility, drop empty boxes."""
+    h, w = hw
+    wh = xyxy[:, 2:] - xyxy[:, :2]
+    area = wh[:, 0] * wh[:, 1]
+    clipped = np.clip(xyxy, 0.0, (w, h, w, h))
+    cwh = clipped[:, 2:] - clipped[:, :2]
+    c_area = cwh[:, 0] * cwh[:, 1]
+    keep = c_area > 0
+    vis = boxes.vis * np.divide(c_area, area, out=np.zeros_like(area), where=keep)
+    out = BoxSet(clipped, boxes.rows, vis, boxes.sample)
+    return out if keep.all() else out.take(keep)
+
+
+def filter_boxes(boxes: BoxSet, params: BboxParams) -> BoxSet:
+    """Drop boxes under the user's min_area / min_visibility / min_width / min_height."""
+    b = boxes.xyxy
+    wd, ht = b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]
+    keep = (wd * ht > 0) & (boxes.vis >= params.min_visibility)
+    if params.min_area:
+        keep &= wd * ht >= params.min_area
+    if params.min_width:
+        keep &= wd >= params.min_width
+    if params.min_height:
+        keep &= ht >= params.min_height
+    return boxes if keep.all() else boxes.take(keep)
+
+
+def filter_keypoints(pts: PointSet, hw: tuple[int, int]) -> PointSet:
+    """Drop keypoints outside the image (used when ``remove_invisible``).
+
+    The image is the closed rectangle ``[0, W] x [0, H]``, as for input keypoints, so that maps of the
+    image onto itself (a flip sends ``x = 0`` to ``x = W``) keep every keypoint.
+    """
+    h, w = hw
+    x, y = pts.xy[:, 0], pts.xy[:, 1]
+    keep = (x >= 0) & (x <= w) & (y >= 0) & (y <= h)
+    return pts if keep.all() else pts.take(keep)

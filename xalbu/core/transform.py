@@ -1,0 +1,250 @@
+"""Transform base classes. A transform declares a ``kind`` and the base routes every target.
+
+- ``pixel`` (:class:`ImageOnlyTransform`): only images change.
+- ``affine`` (:class:`DualTransform`): the transform gives a 3x3 forward matrix per sample (and an
+  output size); images are warped with ``interpolation``, masks with ``mask_interpolation``, boxes and
+  keypoints are mapped through the same matrix. Subclasses override ``apply_image``/``apply_mask`` with
+  exact fast kernels (flip, crop, resize...) where one exists.
+- ``spatial`` (:class:`SpatialTransform`): the transform implements each target function itself.
+
+Sampling happens on the host with ``numpy.random.Generator``: ``sample(rng, shape, n)`` returns
+scalars for one image (``n is None``) or length-``n`` arrays for a batch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..functional import geometric as G
+from .state import State
+from .targets import clip_boxes, filter_keypoints, map_boxes, map_keypoints
+from .validation import check_p
+
+TRANSFORMS: dict[str, type[BasicTransform]] = {}
+"""Every public transform class by name (filled by ``__init_subclass__``)."""
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """What an affine step does: forward ``matrix`` ((3,3) or (N,3,3)), sizes, gated samples."""
+
+    matrix: np.ndarray
+    in_hw: tuple[int, int]
+    out_hw: tuple[int, int]
+    applied: np.ndarray | None  # batch: the samples transformed (others keep identity); None: all
+
+
+class BasicTransform:
+    """Base of every transform: holds ``p``; ``sample`` draws parameters; the kind routes targets.
+
+    Every ``__init__`` argument is stored under its own name, which ``init_args`` (repr,
+    serialization) reads back.
+    """
+
+    kind: ClassVar[str] = "pixel"
+    _abstract: ClassVar[bool] = True
+
+    def __init__(self, p: float = 0.5) -> None:
+        self.p = check_p(p)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.__dict__.get("_abstract", False) and not cls.__name__.startswith("_"):
+            TRANSFORMS[cls.__name__] = cls
+
+    # ------------------------------------------------------------------ sampling
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> Any:
+        """Draw this call's parameters (scalars, or length-``n`` arrays for a batch)."""
+        return None
+
+    def sample_data(self, rng: np.random.Generator, state: State) -> Any:
+        """Data-dependent sampling hook; by default only the image size is used."""
+        return self.sample(rng, state.shape, state.batch)
+
+    # ------------------------------------------------------------------ running
+    def _run(self, state: State, rng: np.random.Generator, force: bool = False) -> None:
+        p = 1.0 if force else self.p
+        n = state.batch
+        if n is None:
+            if p < 1.0 and not (p > 0.0 and rng.random() < p):
+                return
+            self._apply(state, self.sample_data(rng, state), None)
+            return
+        applied = np.ones(n, bool) if state.gate is None else state.gate.copy()
+        if p < 1.0:
+            applied &= rng.random(n) < p
+        params = self.sample_data(rng, state)
+        if applied.any():
+            self._apply(state, params, None if applied.all() else applied)
+
+    def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ conveniences
+    def __call__(self, *args: Any, **data: Any) -> dict[str, Any]:
+        """Apply this transform alone: ``HorizontalFlip(p=1)(image=img)["image"]``."""
+        if args:
+            raise TypeError("pass targets by keyword, e.g. transform(image=img)")
+        solo = self.__dict__.get("_solo")
+        if solo is None:
+            from .composition import Compose
+
+            solo = Compose([self], p=1.0)
+            self.__dict__["_solo"] = solo
+        return solo(**data)
+
+    def init_args(self) -> dict[str, Any]:
+        """The constructor arguments, read back from attributes of the same names."""
+        out = {}
+        for name, prm in inspect.signature(type(self).__init__).parameters.items():
+            if name == "self" or prm.kind in (prm.VAR_POSITIONAL, prm.VAR_KEYWORD):
+                continue
+            out[name] = getattr(self, name, prm.default)
+        return out
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.init_args().items())
+        return f"{type(self).__name__}({args})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_solo", None)
+        return state
+
+
+def gate_params(params: Any, applied: np.ndarray, identity: dict[str, Any]) -> Any:
+    """Replace the parameters of samples that are not applied by identity values."""
+    changes = {}
+    for name, ident in identity.items():
+        value = np.asarray(getattr(params, name))
+        if value.ndim == 0:
+            value = np.broadcast_to(value, applied.shape)
+        mask = applied.reshape(applied.shape + (1,) * (value.ndim - 1))
+        changes[name] = np.where(mask, value, ident)
+    return dataclasses.replace(params, **changes)
+
+
+class ImageOnlyTransform(BasicTransform):
+    """A pixel-level transform: only image targets change.
+
+    Subclasses implement ``apply_image(img, params)``. ``identity`` (field -> value) lets a batch run
+    the samples that are not applied through the same kernel with identity parameters; without it
+    the base blends the result with the input per sample.
+    """
+
+    kind = "pixel"
+    identity: ClassVar[dict[str, Any] | None] = None
+    _abstract = True
+
+    def apply_image(self, img: Any, params: Any) -> Any:
+        raise NotImplementedError
+
+    def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
+        blend = False
+        if applied is not None:
+            if self.identity is not None and params is not None:
+                params = gate_params(params, applied, self.identity)
+            else:
+                blend = True
+        for key, img in state.images.items():
+            out = self.apply_image(img, params)
+            state.images[key] = G.select(out, img, applied) if blend else out
+
+
+class DualTransform(BasicTransform):
+    """An affine-kind transform: ``matrix(params, shape)`` moves every target (see module doc)."""
+
+    kind = "affine"
+    _abstract = True
+    interpolation: int = 1
+    mask_interpolation: int = 0
+    border_mode: int = 0
+    fill: Any = 0.0
+    fill_mask: Any = 0.0
+
+    def matrix(self, params: Any, shape: tuple[int, int]) -> np.ndarray:
+        """Forward 3x3 map (or (N,3,3) for a batch) from input to output pixel coordinates."""
+        raise NotImplementedError
+
+    def output_shape(self, params: Any, shape: tuple[int, int]) -> tuple[int, int]:
+        return shape
+
+    def apply_image(self, img: Any, params: Any, geo: Geometry) -> Any:
+        return G.warp(img, geo.matrix, geo.out_hw, self.interpolation, self.border_mode, self.fill)
+
+    def apply_mask(self, mask: Any, params: Any, geo: Geometry) -> Any:
+        return G.warp(mask, geo.matrix, geo.out_hw, self.mask_interpolation, self.border_mode, self.fill_mask)
+
+    def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
+        m = np.asarray(self.matrix(params, state.shape), np.float64)
+        out_hw = self.output_shape(params, state.shape)
+        if applied is not None:
+            if out_hw != state.shape:
+                raise ValueError(
+                    f"{type(self).__name__}: changes the image size, so in a batch it must apply to every "
+                    "sample (p=1 and not inside OneOf/SomeOf branches); samples of a batch share one size"
+                )
+            full = np.broadcast_to(m, (len(applied), 3, 3))
+            m = np.where(applied[:, None, None], full, np.eye(3))
+        geo = Geometry(m, state.shape, out_hw, applied)
+        for key, img in state.images.items():
+            state.images[key] = self.apply_image(img, params, geo)
+        for key, mask in state.masks.items():
+            state.masks[key] = self.apply_mask(mask, params, geo)
+        _move_points(state, m, out_hw)
+        state.shape = out_hw
+
+    @staticmethod
+    def _gated(out: Any, img: Any, geo: Geometry) -> Any:
+        """For exact fast kernels: keep the input for samples that are not applied."""
+        return out if geo.applied is None else G.select(out, img, geo.applied)
+
+
+def _move_points(state: State, m: np.ndarray, out_hw: tuple[int, int]) -> None:
+    for key, boxes in state.boxes.items():
+        if len(boxes.rows):
+            state.boxes[key] = clip_boxes(boxes, map_boxes(boxes, m), out_hw)
+    for key, pts in state.points.items():
+        if len(pts.rows):
+            moved = map_keypoints(pts, m)
+            state.points[key] = filter_keypoints(moved, out_hw) if state.remove_invisible else moved
+
+
+class SpatialTransform(BasicTransform):
+    """A transform that implements each target itself (elastic, dropout, user functions...)."""
+
+    kind = "spatial"
+    _abstract = True
+
+    def apply_image(self, img: Any, params: Any, state: State) -> Any:
+        return img
+
+    def apply_mask(self, mask: Any, params: Any, state: State) -> Any:
+        return mask
+
+    def apply_boxes(self, boxes: Any, params: Any, state: State) -> Any:
+        return boxes
+
+    def apply_points(self, pts: Any, params: Any, state: State) -> Any:
+        return pts
+
+    def output_shape(self, params: Any, shape: tuple[int, int]) -> tuple[int, int]:
+        return shape
+
+    def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
+        for key, img in state.images.items():
+            out = self.apply_image(img, params, state)
+            state.images[key] = out if applied is None else G.select(out, img, applied)
+        for key, mask in state.masks.items():
+            out = self.apply_mask(mask, params, state)
+            state.masks[key] = out if applied is None else G.select(out, mask, applied)
+        for key, boxes in state.boxes.items():
+            state.boxes[key] = self.apply_boxes(boxes, params, state)
+        for key, pts in state.points.items():
+            state.points[key] = self.apply_points(pts, params, state)
+        state.shape = self.output_shape(params, state.shape)

@@ -1,0 +1,413 @@
+"""Crops: fixed boxes (Crop, CenterCrop), random boxes (RandomCrop) and crop-then-resize
+(RandomResizedCrop, RandomSizedCrop).
+
+All are affine-kind: boxes and keypoints follow a translation (crops) or a crop-and-scale matrix.
+One image (or a batch sharing one box) goes through the exact kernels ``G.pad``/``G.crop`` and
+``G.resize``. A batch with per-sample boxes falls back to the per-sample warp: exact for the pure
+crops (an integer translation sampled with nearest), and for crop-then-resize the same bilinear
+sampling as the resize except at the crop's edges when upscaling, where the warp reads the real
+neighbouring pixels instead of replicating the crop's edge.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..core import geometry as M
+from ..core.transform import DualTransform, Geometry
+from ..core.validation import (
+    check_border_mode,
+    check_choice,
+    check_fill,
+    check_int,
+    check_interpolation,
+    check_number,
+    check_range,
+    check_size,
+)
+from ..functional import geometric as G
+from .sizing import AREA_FOR_DOWNSCALE, POSITIONS, all_scalar, collapse, pick_interpolation, split_padding
+
+__all__ = ["CenterCrop", "Crop", "RandomCrop", "RandomResizedCrop", "RandomSizedCrop"]
+
+
+# ----------------------------------------------------------------------------------------------
+# pad (if needed) then crop
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CropParams:
+    x_min: Any  # left edge of the crop in the padded image; int, or (N,) ints in a batch
+    y_min: Any
+    pad_top: Any = 0  # padding added before cropping (pad_if_needed)
+    pad_bottom: Any = 0
+    pad_left: Any = 0
+    pad_right: Any = 0
+
+
+class _PadCrop(DualTransform):
+    """Optionally pad (``pad_if_needed``), then cut a box of ``_crop_hw`` at ``CropParams``."""
+
+    _abstract = True
+    interpolation = 0  # batch fallback: an integer translation sampled exactly
+    mask_interpolation = 0
+
+    def _init_pad(
+        self, pad_if_needed: bool, pad_position: str, border_mode: int, fill: Any, fill_mask: Any
+    ) -> None:
+        if not isinstance(pad_if_needed, bool):
+            raise TypeError(f"pad_if_needed: expected True or False, got {pad_if_needed!r}")
+        self.pad_if_needed = pad_if_needed
+        self.pad_position = check_choice("pad_position", pad_position, POSITIONS)
+        self.border_mode = check_border_mode("border_mode", border_mode)
+        self.fill = check_fill("fill", fill)
+        self.fill_mask = check_fill("fill_mask", fill_mask)
+
+    def _crop_hw(self) -> tuple[int, int]:
+        return (self.height, self.width)
+
+    def _padding(
+        self, rng: np.random.Generator, shape: tuple[int, int], need_hw: tuple[int, int], n: int | None
+    ) -> tuple[tuple[Any, Any, Any, Any], tuple[int, int]]:
+        """Padding (top, bottom, left, right) that makes the image at least ``need_hw``; padded size."""
+        h_pad, w_pad = max(0, need_hw[0] - shape[0]), max(0, need_hw[1] - shape[1])
+        if not self.pad_if_needed or h_pad == w_pad == 0:
+            return (0, 0, 0, 0), shape
+        return split_padding(h_pad, w_pad, self.pad_position, rng, n), (shape[0] + h_pad, shape[1] + w_pad)
+
+    def output_shape(self, params: CropParams, shape: tuple[int, int]) -> tuple[int, int]:
+        return self._crop_hw()
+
+    def matrix(self, params: CropParams, shape: tuple[int, int]) -> np.ndarray:
+        return M.translate(
+            np.subtract(params.pad_left, params.x_min), np.subtract(params.pad_top, params.y_min)
+        )
+
+    def _exact(self, arr: Any, p: CropParams, geo: Geometry, fill: Any) -> Any:
+        out = arr
+        if p.pad_top or p.pad_bottom or p.pad_left or p.pad_right:
+            out = G.pad(out, p.pad_top, p.pad_bottom, p.pad_left, p.pad_right, self.border_mode, fill)
+        h, w = geo.out_hw
+        return self._gated(G.crop(out, p.x_min, p.y_min, p.x_min + w, p.y_min + h), arr, geo)
+
+    def apply_image(self, img: Any, params: CropParams, geo: Geometry) -> Any:
+        if all_scalar(params):
+            return self._exact(img, params, geo, self.fill)
+        return super().apply_image(img, params, geo)
+
+    def apply_mask(self, mask: Any, params: CropParams, geo: Geometry) -> Any:
+        if all_scalar(params):
+            return self._exact(mask, params, geo, self.fill_mask)
+        return super().apply_mask(mask, params, geo)
+
+    def _too_big(self, shape: tuple[int, int]) -> None:
+        h, w = self._crop_hw()
+        if not self.pad_if_needed and (h > shape[0] or w > shape[1]):
+            name = "height" if h > shape[0] else "width"
+            raise ValueError(
+                f"{type(self).__name__}: {name}: the crop ({h}x{w}) is larger than the image "
+                f"({shape[0]}x{shape[1]}); use a smaller crop or pad_if_needed=True"
+            )
+
+
+class Crop(_PadCrop):
+    """Cut the fixed box ``[x_min, x_max) x [y_min, y_max)``.
+
+    Args:
+        x_min, y_min, x_max, y_max: the box in pixels (``x_max > x_min``, ``y_max > y_min``).
+        pad_if_needed: when the box reaches past the image, first pad the image to at least
+            ``(y_max, x_max)`` (as :class:`PadIfNeeded` with ``pad_position``), then cut the box from
+            the padded image; without it such a box raises ``ValueError``.
+        pad_position: where the image sits inside the padding (``top_left`` keeps the box in the
+            original image's coordinates).
+        border_mode, fill, fill_mask: how the padding is filled (see :class:`Pad`).
+
+    >>> import numpy as np, xalbu as A
+    >>> img = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    >>> A.Crop(1, 0, 3, 2)(image=img)["image"].tolist()
+    [[1, 2], [5, 6]]
+    """
+
+    def __init__(
+        self,
+        x_min: int = 0,
+        y_min: int = 0,
+        x_max: int = 1024,
+        y_max: int = 1024,
+        pad_if_needed: bool = False,
+        pad_position: str = "center",
+        border_mode: int = 0,
+        fill: Any = 0,
+        fill_mask: Any = 0,
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(p)
+        self.x_min = check_int("x_min", x_min, 0)
+        self.y_min = check_int("y_min", y_min, 0)
+        self.x_max = check_int("x_max", x_max, self.x_min + 1)
+        self.y_max = check_int("y_max", y_max, self.y_min + 1)
+        self._init_pad(pad_if_needed, pad_position, border_mode, fill, fill_mask)
+
+    def _crop_hw(self) -> tuple[int, int]:
+        return (self.y_max - self.y_min, self.x_max - self.x_min)
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropParams:
+        if not self.pad_if_needed:
+            for name, value, side, size in (
+                ("x_max", self.x_max, "width", shape[1]),
+                ("y_max", self.y_max, "height", shape[0]),
+            ):
+                if value > size:
+                    raise ValueError(
+                        f"Crop: {name}={value} is outside the image ({side} {size}); "
+                        "use a box inside the image or pad_if_needed=True"
+                    )
+        pads, _ = self._padding(rng, shape, (self.y_max, self.x_max), n)
+        return CropParams(self.x_min, self.y_min, *pads)
+
+
+class CenterCrop(_PadCrop):
+    """Cut a ``height`` x ``width`` box from the centre (offsets ``(H - height) // 2``, ``(W - width) // 2``).
+
+    Args:
+        height, width: size of the crop.
+        pad_if_needed: pad images smaller than the crop first (else such images raise ``ValueError``).
+        pad_position, border_mode, fill, fill_mask: how that padding is placed and filled.
+
+    >>> import numpy as np, xalbu as A
+    >>> A.CenterCrop(1, 2)(image=np.arange(12, dtype=np.uint8).reshape(3, 4))["image"].tolist()
+    [[5, 6]]
+    """
+
+    def __init__(
+        self,
+        height: int,
+        width: int,
+        pad_if_needed: bool = False,
+        pad_position: str = "center",
+        border_mode: int = 0,
+        fill: Any = 0,
+        fill_mask: Any = 0,
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(p)
+        self.height = check_int("height", height, 1)
+        self.width = check_int("width", width, 1)
+        self._init_pad(pad_if_needed, pad_position, border_mode, fill, fill_mask)
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropParams:
+        self._too_big(shape)
+        pads, (hp, wp) = self._padding(rng, shape, (self.height, self.width), n)
+        return CropParams((wp - self.width) // 2, (hp - self.height) // 2, *pads)
+
+
+class RandomCrop(_PadCrop):
+    """Cut a ``height`` x ``width`` box at a uniformly random position (per sample in a batch).
+
+    Args:
+        height, width: size of the crop.
+        pad_if_needed: pad images smaller than the crop first (else such images raise ``ValueError``).
+        pad_position, border_mode, fill, fill_mask: how that padding is placed and filled.
+
+    >>> import numpy as np, xalbu as A
+    >>> A.RandomCrop(2, 2)(image=np.zeros((4, 5, 3), np.uint8))["image"].shape
+    (2, 2, 3)
+    """
+
+    def __init__(
+        self,
+        height: int,
+        width: int,
+        pad_if_needed: bool = False,
+        pad_position: str = "center",
+        border_mode: int = 0,
+        fill: Any = 0,
+        fill_mask: Any = 0,
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(p)
+        self.height = check_int("height", height, 1)
+        self.width = check_int("width", width, 1)
+        self._init_pad(pad_if_needed, pad_position, border_mode, fill, fill_mask)
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropParams:
+        self._too_big(shape)
+        pads, (hp, wp) = self._padding(rng, shape, (self.height, self.width), n)
+        y = collapse(rng.integers(0, hp - self.height + 1, size=n))
+        x = collapse(rng.integers(0, wp - self.width + 1, size=n))
+        return CropParams(x, y, *pads)
+
+
+# ----------------------------------------------------------------------------------------------
+# crop then resize
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CropBoxParams:
+    x_min: Any  # the crop box [x_min, x_max) x [y_min, y_max); ints, or (N,) ints in a batch
+    y_min: Any
+    x_max: Any
+    y_max: Any
+
+
+class _CropResize(DualTransform):
+    """Cut ``CropBoxParams`` and resize it to ``size``."""
+
+    _abstract = True
+    border_mode = 1  # batch warp: replicate at the image edge, as the resize does
+
+    def _init_resize(
+        self, size: Any, interpolation: int, mask_interpolation: int, area_for_downscale: Any
+    ) -> None:
+        self.size = check_size("size", size)
+        self.interpolation = check_interpolation("interpolation", interpolation)
+        self.mask_interpolation = check_interpolation("mask_interpolation", mask_interpolation)
+        self.area_for_downscale = check_choice("area_for_downscale", area_for_downscale, AREA_FOR_DOWNSCALE)
+
+    def output_shape(self, params: CropBoxParams, shape: tuple[int, int]) -> tuple[int, int]:
+        return self.size
+
+    def matrix(self, params: CropBoxParams, shape: tuple[int, int]) -> np.ndarray:
+        return M.crop_resize(params.x_min, params.y_min, params.x_max, params.y_max, self.size)
+
+    def _exact(self, arr: Any, p: CropBoxParams, geo: Geometry, interpolation: int, mask: bool) -> Any:
+        crop_hw = (p.y_max - p.y_min, p.x_max - p.x_min)
+        interp = pick_interpolation(interpolation, self.area_for_downscale, mask, crop_hw, self.size)
+        out = G.resize(G.crop(arr, p.x_min, p.y_min, p.x_max, p.y_max), self.size, interp)
+        return self._gated(out, arr, geo)
+
+    def apply_image(self, img: Any, params: CropBoxParams, geo: Geometry) -> Any:
+        if all_scalar(params):
+            return self._exact(img, params, geo, self.interpolation, False)
+        return super().apply_image(img, params, geo)
+
+    def apply_mask(self, mask: Any, params: CropBoxParams, geo: Geometry) -> Any:
+        if all_scalar(params):
+            return self._exact(mask, params, geo, self.mask_interpolation, True)
+        return super().apply_mask(mask, params, geo)
+
+    @staticmethod
+    def _box(ch: Any, cw: Any, y: Any, x: Any, n: int | None) -> CropBoxParams:
+        """Params from crop sizes and top-left corners (Python ints for one image)."""
+        if n is None:
+            return CropBoxParams(*(int(np.asarray(v).flat[0]) for v in (x, y, x + cw, y + ch)))
+        return CropBoxParams(*(collapse(v) for v in (x, y, x + cw, y + ch)))
+
+
+class RandomResizedCrop(_CropResize):
+    """Crop a random box of random area and aspect ratio, then resize it to ``size`` (torchvision's).
+
+    Up to 10 candidates are drawn: area ``scale`` x image area, aspect ratio (w/h) log-uniform in
+    ``ratio``, sides rounded; the first that fits is placed uniformly at random. When none fits, the
+    central crop with the aspect ratio clamped to ``ratio`` is used. A batch draws all candidates of
+    all samples at once.
+
+    Args:
+        size: ``(height, width)`` of the output.
+        scale: range of the crop area as a fraction of the image area.
+        ratio: range of the crop aspect ratio (width / height).
+        interpolation, mask_interpolation, area_for_downscale: as for :class:`Resize`.
+
+    >>> import numpy as np, xalbu as A
+    >>> A.RandomResizedCrop((4, 4))(image=np.zeros((10, 12, 3), np.uint8))["image"].shape
+    (4, 4, 3)
+    """
+
+    def __init__(
+        self,
+        size: tuple[int, int],
+        scale: tuple[float, float] = (0.08, 1.0),
+        ratio: tuple[float, float] = (0.75, 1.3333333333333333),
+        interpolation: int = 1,
+        mask_interpolation: int = 0,
+        area_for_downscale: str | None = None,
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(p)
+        self._init_resize(size, interpolation, mask_interpolation, area_for_downscale)
+        self.scale = check_range("scale", scale, 0.0)
+        if self.scale[1] <= 0:
+            raise ValueError(f"scale: expected a range with a positive upper bound, got {scale!r}")
+        self.ratio = check_range("ratio", ratio, 0.0)
+        if self.ratio[0] <= 0:
+            raise ValueError(f"ratio: expected positive aspect ratios, got {ratio!r}")
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropBoxParams:
+        h, w = shape
+        m = 1 if n is None else n
+        area = rng.uniform(*self.scale, size=(m, 10)) * (h * w)
+        aspect = np.exp(rng.uniform(math.log(self.ratio[0]), math.log(self.ratio[1]), size=(m, 10)))
+        cw = np.round(np.sqrt(area * aspect)).astype(np.int64)
+        ch = np.round(np.sqrt(area / aspect)).astype(np.int64)
+        fits = (cw > 0) & (cw <= w) & (ch > 0) & (ch <= h)
+        first = np.argmax(fits, axis=1)
+        found = fits[np.arange(m), first]
+        # fallback: the central crop with the aspect ratio clamped into ``ratio``
+        fw, fh = w, h
+        if w / h < self.ratio[0]:
+            fh = min(h, max(1, round(w / self.ratio[0])))
+        elif w / h > self.ratio[1]:
+            fw = min(w, max(1, round(h * self.ratio[1])))
+        cw = np.where(found, cw[np.arange(m), first], fw)
+        ch = np.where(found, ch[np.arange(m), first], fh)
+        y = np.where(found, rng.integers(0, h - ch + 1), (h - ch) // 2)
+        x = np.where(found, rng.integers(0, w - cw + 1), (w - cw) // 2)
+        return self._box(ch, cw, y, x, n)
+
+
+class RandomSizedCrop(_CropResize):
+    """Crop a random box with height in ``min_max_height`` and width ``int(height * w2h_ratio)``,
+    placed uniformly at random, then resize it to ``size``.
+
+    Args:
+        min_max_height: ``(low, high)`` crop heights in pixels (both included).
+        size: ``(height, width)`` of the output.
+        w2h_ratio: crop width / crop height.
+        interpolation, mask_interpolation, area_for_downscale: as for :class:`Resize`.
+
+    A crop larger than the image raises ``ValueError``.
+
+    >>> import numpy as np, xalbu as A
+    >>> A.RandomSizedCrop((4, 6), (8, 8))(image=np.zeros((10, 10), np.uint8))["image"].shape
+    (8, 8)
+    """
+
+    def __init__(
+        self,
+        min_max_height: tuple[int, int],
+        size: tuple[int, int],
+        w2h_ratio: float = 1.0,
+        interpolation: int = 1,
+        mask_interpolation: int = 0,
+        area_for_downscale: str | None = None,
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(p)
+        self.min_max_height = check_range("min_max_height", min_max_height, 1, integer=True)
+        self._init_resize(size, interpolation, mask_interpolation, area_for_downscale)
+        self.w2h_ratio = check_number("w2h_ratio", w2h_ratio, 0.0)
+        if math.floor(self.min_max_height[0] * self.w2h_ratio) < 1:
+            raise ValueError(
+                f"w2h_ratio: the narrowest crop (min_max_height[0] x w2h_ratio = "
+                f"{self.min_max_height[0]} x {self.w2h_ratio:g}) is under 1 pixel wide"
+            )
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropBoxParams:
+        h, w = shape
+        lo, hi = self.min_max_height
+        if hi > h:
+            raise ValueError(
+                f"RandomSizedCrop: min_max_height: crop heights up to {hi} exceed the image height {h}"
+            )
+        if math.floor(hi * self.w2h_ratio) > w:
+            raise ValueError(
+                f"RandomSizedCrop: w2h_ratio: the widest crop ({hi} x {self.w2h_ratio:g} = "
+                f"{math.floor(hi * self.w2h_ratio)} pixels) exceeds the image width {w}"
+            )
+        ch = np.asarray(rng.integers(lo, hi + 1, size=n))
+        cw = np.floor(ch * self.w2h_ratio).astype(np.int64)
+        y = rng.integers(0, h - ch + 1)
+        x = rng.integers(0, w - cw + 1)
+        return self._box(ch, cw, y, x, n)

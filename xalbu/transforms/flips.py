@@ -1,0 +1,183 @@
+"""Exact lattice transforms: flips, transpose, quarter turns and the dihedral group D4.
+
+Each is an affine-kind transform (boxes and keypoints follow its matrix) whose image and mask path
+is an exact kernel (no resampling).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..core import geometry as M
+from ..core.transform import DualTransform, Geometry
+from ..functional import geometric as G
+
+__all__ = ["D4", "HorizontalFlip", "RandomRotate90", "Transpose", "VerticalFlip"]
+
+
+class _ExactFlip(DualTransform):
+    """A parameter-free exact map: ``_kernel`` for pixels, ``_matrix`` for points."""
+
+    _abstract = True
+
+    def __init__(self, p: float = 0.5) -> None:
+        super().__init__(p)
+
+    def _kernel(self, img: Any) -> Any:
+        raise NotImplementedError
+
+    def apply_image(self, img: Any, params: Any, geo: Geometry) -> Any:
+        return self._gated(self._kernel(img), img, geo)
+
+    apply_mask = apply_image
+
+
+class HorizontalFlip(_ExactFlip):
+    """Mirror left-right.
+
+    >>> import numpy as np, xalbu as A
+    >>> A.HorizontalFlip(p=1)(image=np.array([[1, 2, 3]], np.uint8))["image"].tolist()
+    [[3, 2, 1]]
+    """
+
+    def _kernel(self, img: Any) -> Any:
+        return G.hflip(img)
+
+    def matrix(self, params: Any, shape: tuple[int, int]) -> np.ndarray:
+        return M.hflip(shape)
+
+
+class VerticalFlip(_ExactFlip):
+    """Mirror top-bottom.
+
+    >>> import numpy as np, xalbu as A
+    >>> A.VerticalFlip(p=1)(image=np.array([[1], [2]], np.uint8))["image"].tolist()
+    [[2], [1]]
+    """
+
+    def _kernel(self, img: Any) -> Any:
+        return G.vflip(img)
+
+    def matrix(self, params: Any, shape: tuple[int, int]) -> np.ndarray:
+        return M.vflip(shape)
+
+
+class Transpose(_ExactFlip):
+    """Swap rows and columns (mirror about the main diagonal).
+
+    >>> import numpy as np, xalbu as A
+    >>> A.Transpose(p=1)(image=np.array([[1, 2]], np.uint8))["image"].tolist()
+    [[1], [2]]
+    """
+
+    def _kernel(self, img: Any) -> Any:
+        return G.transpose(img)
+
+    def matrix(self, params: Any, shape: tuple[int, int]) -> np.ndarray:
+        return M.transpose()
+
+    def output_shape(self, params: Any, shape: tuple[int, int]) -> tuple[int, int]:
+        return (shape[1], shape[0])
+
+
+@dataclass(frozen=True)
+class RotateParams:
+    k: Any  # quarter turns, counter-clockwise; int or (N,) ints
+
+
+class RandomRotate90(DualTransform):
+    """Rotate by a random number of quarter turns (0, 1, 2 or 3; counter-clockwise).
+
+    On non-square images a batch needs ``p=1`` and square images, since odd turns swap H and W.
+
+    >>> import numpy as np, xalbu as A
+    >>> out = A.RandomRotate90(p=1)(image=np.zeros((2, 2), np.uint8))
+    """
+
+    def __init__(self, p: float = 0.5) -> None:
+        super().__init__(p)
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> RotateParams:
+        k = rng.integers(0, 4, size=n)
+        return RotateParams(int(k) if n is None else k)
+
+    def matrix(self, params: RotateParams, shape: tuple[int, int]) -> np.ndarray:
+        return M.rot90(params.k, shape)
+
+    def output_shape(self, params: RotateParams, shape: tuple[int, int]) -> tuple[int, int]:
+        k = np.asarray(params.k)
+        if k.ndim and shape[0] != shape[1]:
+            if np.any(k % 2 != k[0] % 2):
+                raise ValueError(
+                    f"{type(self).__name__}: in a batch of non-square images ({shape[0]}x{shape[1]}) samples "
+                    "would get different sizes; use square images or a fixed rotation"
+                )
+        return (shape[1], shape[0]) if int(k.flat[0]) % 2 else shape
+
+    def apply_image(self, img: Any, params: RotateParams, geo: Geometry) -> Any:
+        if np.ndim(params.k) == 0:
+            return G.rot90(img, int(params.k))
+        return super().apply_image(img, params, geo)
+
+    def apply_mask(self, mask: Any, params: RotateParams, geo: Geometry) -> Any:
+        if np.ndim(params.k) == 0:
+            return G.rot90(mask, int(params.k))
+        return super().apply_mask(mask, params, geo)
+
+    # batch: a per-sample quarter turn is an exact nearest-neighbour warp on the lattice
+    interpolation = 0
+
+
+@dataclass(frozen=True)
+class D4Params:
+    element: Any  # 0..7: k quarter turns (0-3), then the same followed by a transpose (4-7)
+
+
+class D4(DualTransform):
+    """One of the 8 symmetries of the square (rotations by quarter turns, with or without a flip).
+
+    >>> import numpy as np, xalbu as A
+    >>> out = A.D4(p=1)(image=np.zeros((4, 4, 3), np.uint8))
+    """
+
+    interpolation = 0
+
+    def __init__(self, p: float = 1.0) -> None:
+        super().__init__(p)
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> D4Params:
+        e = rng.integers(0, 8, size=n)
+        return D4Params(int(e) if n is None else e)
+
+    def matrix(self, params: D4Params, shape: tuple[int, int]) -> np.ndarray:
+        e = np.asarray(params.element)
+        k = e % 4
+        rot = M.rot90(k, shape)
+        flipped = M.transpose() @ rot
+        return np.where((e >= 4).reshape(e.shape + (1, 1)), flipped, rot)
+
+    def output_shape(self, params: D4Params, shape: tuple[int, int]) -> tuple[int, int]:
+        e = np.asarray(params.element)
+        swaps = (e % 4) % 2 != (e >= 4)
+        if e.ndim and shape[0] != shape[1] and np.any(swaps != swaps.flat[0]):
+            raise ValueError(
+                f"D4: in a batch of non-square images ({shape[0]}x{shape[1]}) samples would get different sizes"
+            )
+        return (shape[1], shape[0]) if bool(swaps.flat[0]) else shape
+
+    def _exact(self, img: Any, e: int) -> Any:
+        out = G.rot90(img, e % 4)
+        return G.transpose(out) if e >= 4 else out
+
+    def apply_image(self, img: Any, params: D4Params, geo: Geometry) -> Any:
+        if np.ndim(params.element) == 0:
+            return self._exact(img, int(params.element))
+        return super().apply_image(img, params, geo)
+
+    def apply_mask(self, mask: Any, params: D4Params, geo: Geometry) -> Any:
+        if np.ndim(params.element) == 0:
+            return self._exact(mask, int(params.element))
+        return super().apply_mask(mask, params, geo)

@@ -1,0 +1,156 @@
+"""Utility transforms: ``NoOp`` (does nothing) and ``Lambda`` (user functions per target)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from ..core.state import State
+from ..core.targets import BoxSet, PointSet, clip_boxes, filter_keypoints
+from ..core.transform import ImageOnlyTransform, SpatialTransform
+
+__all__ = ["Lambda", "NoOp"]
+
+
+class NoOp(ImageOnlyTransform):
+    """Do nothing (a placeholder, e.g. a "no change" branch of ``OneOf``).
+
+    >>> import numpy as np, xalbu as A
+    >>> A.NoOp(p=1)(image=np.array([[1, 2]], np.uint8))["image"].tolist()
+    [[1, 2]]
+    """
+
+    def __init__(self, p: float = 0.5) -> None:
+        super().__init__(p)
+
+    def apply_image(self, img: Any, params: Any) -> Any:
+        return img
+
+    def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class LambdaParams:
+    applied: np.ndarray | None  # batch: the samples the functions apply to (None: all)
+
+
+class Lambda(SpatialTransform):
+    """Apply user functions per target, called as ``fn(value, shape=(height, width))``.
+
+    Args:
+        image: ``fn(img, **params)``. It receives the internal image array: always with a channel
+            axis, ``(H, W, C)`` (an ``(H, W)`` input arrives as ``(H, W, 1)``), or the whole
+            ``(N, H, W, C)`` batch in ``Compose.batch``; it must return an array of the same layout
+            and the same height and width (channels and dtype may change).
+        mask: the same for masks.
+        bboxes: ``fn(boxes, **params)`` with a float64 ``(M, 4)`` array in albumentations' normalised
+            format (``x_min, y_min, x_max, y_max`` in [0, 1]); it returns ``(M, >= 4)`` in the same
+            format and the same number of rows (extra columns are ignored; labels stay by row).
+            Boxes are clipped to the image afterwards. In a batch it is called once per sample.
+        keypoints: ``fn(points, **params)`` with a float64 ``(K, 4)`` array ``x, y, angle (radians),
+            scale`` in pixels; returns ``(K, >= 4)`` with the same number of rows. In a batch it is
+            called once per sample.
+        name: a name for serialization by name.
+        p: probability (in a batch, per sample).
+
+    >>> import numpy as np, xalbu as A
+    >>> def double(img, **params):
+    ...     return img * 2
+    >>> A.Lambda(image=double)(image=np.array([[1, 2]], np.uint8))["image"].tolist()
+    [[2, 4]]
+    """
+
+    def __init__(
+        self,
+        image: Callable[..., Any] | None = None,
+        mask: Callable[..., Any] | None = None,
+        keypoints: Callable[..., Any] | None = None,
+        bboxes: Callable[..., Any] | None = None,
+        name: str | None = None,
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(p)
+        for arg, fn in (("image", image), ("mask", mask), ("keypoints", keypoints), ("bboxes", bboxes)):
+            if fn is not None and not callable(fn):
+                raise TypeError(
+                    f"{arg}: expected a callable fn(value, **params) or None, got {type(fn).__name__}"
+                )
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"name: expected a string or None, got {type(name).__name__}")
+        self.image = image
+        self.mask = mask
+        self.keypoints = keypoints
+        self.bboxes = bboxes
+        self.name = name
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> LambdaParams:
+        return LambdaParams(None)
+
+    def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
+        super()._apply(state, LambdaParams(applied), applied)
+
+    # ------------------------------------------------------------------ arrays
+    def _call_array(self, target: str, fn: Callable[..., Any] | None, arr: Any, state: State) -> Any:
+        if fn is None:
+            return arr
+        out = fn(arr, shape=state.shape)
+        lead = arr.shape[:-1]
+        if getattr(out, "ndim", None) != arr.ndim or tuple(out.shape[:-1]) != tuple(lead):
+            got = tuple(out.shape) if hasattr(out, "shape") else type(out).__name__
+            raise ValueError(
+                f"Lambda: the {target} function must return an array shaped {tuple(lead) + ('C',)} "
+                f"(same layout, height and width as its input {tuple(arr.shape)}), got {got}"
+            )
+        return out
+
+    def apply_image(self, img: Any, params: LambdaParams, state: State) -> Any:
+        return self._call_array("image", self.image, img, state)
+
+    def apply_mask(self, mask: Any, params: LambdaParams, state: State) -> Any:
+        return self._call_array("mask", self.mask, mask, state)
+
+    # ------------------------------------------------------------------ rows
+    @staticmethod
+    def _groups(rows: BoxSet | PointSet, params: LambdaParams, state: State) -> list[np.ndarray]:
+        """Row selections, one per sample the functions apply to."""
+        if state.batch is None:
+            return [np.arange(len(rows.rows))]
+        sample = rows.sample
+        which = range(state.batch) if params.applied is None else np.flatnonzero(params.applied)
+        return [np.flatnonzero(sample == s) for s in which]
+
+    def _call_rows(self, target: str, fn: Callable[..., Any], rows: np.ndarray, state: State) -> np.ndarray:
+        out = np.asarray(fn(rows.copy(), shape=state.shape), dtype=np.float64)
+        if out.ndim != 2 or out.shape[0] != rows.shape[0] or out.shape[1] < 4:
+            raise ValueError(
+                f"Lambda: the {target} function must return an array of shape ({rows.shape[0]}, >= 4) "
+                f"(one row per input row; rows may not be added or dropped), got {out.shape}"
+            )
+        return out[:, :4]
+
+    def apply_boxes(self, boxes: BoxSet, params: LambdaParams, state: State) -> BoxSet:
+        if self.bboxes is None or not len(boxes.rows):
+            return boxes
+        h, w = state.shape
+        scale = np.array([w, h, w, h], np.float64)
+        xyxy = boxes.xyxy.copy()
+        for sel in self._groups(boxes, params, state):
+            if len(sel):
+                xyxy[sel] = self._call_rows("bboxes", self.bboxes, xyxy[sel] / scale, state) * scale
+        return clip_boxes(boxes, xyxy, state.shape)
+
+    def apply_points(self, pts: PointSet, params: LambdaParams, state: State) -> PointSet:
+        if self.keypoints is None or not len(pts.rows):
+            return pts
+        table = np.concatenate([pts.xy, pts.angle[:, None], pts.scale[:, None]], axis=1)
+        for sel in self._groups(pts, params, state):
+            if len(sel):
+                table[sel] = self._call_rows("keypoints", self.keypoints, table[sel], state)
+        moved = replace(
+            pts, xy=table[:, :2].copy(), angle=np.mod(table[:, 2], 2 * np.pi), scale=table[:, 3].copy()
+        )
+        return filter_keypoints(moved, state.shape) if state.remove_invisible else moved

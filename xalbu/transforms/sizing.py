@@ -1,0 +1,398 @@
+"""Size changes: resizes (Resize, LongestMaxSize, SmallestMaxSize) and pads (Pad, PadIfNeeded).
+
+All are affine-kind: boxes and keypoints follow a scale or translation matrix. Images and masks go
+through the exact kernels ``G.resize`` / ``G.pad``; a batch with per-sample pad offsets (random
+position) falls back to the warp, which is exact for integer translations with nearest sampling.
+Reflecting border modes also mirror the mask content; boxes and keypoints are only translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+
+from ..core import geometry as M
+from ..core.transform import DualTransform, Geometry
+from ..core.validation import (
+    check_border_mode,
+    check_choice,
+    check_fill,
+    check_int,
+    check_interpolation,
+)
+from ..functional import geometric as G
+
+__all__ = ["LongestMaxSize", "Pad", "PadIfNeeded", "Resize", "SmallestMaxSize"]
+
+AREA_FOR_DOWNSCALE = (None, "image", "image_mask")
+POSITIONS = ("center", "top_left", "top_right", "bottom_left", "bottom_right", "random")
+
+
+# ----------------------------------------------------------------------------------------------
+# helpers shared with crops.py
+# ----------------------------------------------------------------------------------------------
+def pick_interpolation(
+    interpolation: int,
+    area_for_downscale: str | None,
+    mask: bool,
+    in_hw: Sequence[int],
+    out_hw: Sequence[int],
+) -> int:
+    """``interpolation``, or INTER_AREA (3) when ``area_for_downscale`` asks for it and a side shrinks.
+
+    >>> pick_interpolation(1, "image", False, (8, 8), (4, 4))
+    3
+    >>> pick_interpolation(0, "image", True, (8, 8), (4, 4))  # masks only with "image_mask"
+    0
+    """
+    wanted = area_for_downscale == "image_mask" or (area_for_downscale == "image" and not mask)
+    down = out_hw[0] < in_hw[0] or out_hw[1] < in_hw[1]
+    return G.AREA if wanted and down else interpolation
+
+
+def split_padding(
+    h_pad: int, w_pad: int, position: str, rng: np.random.Generator, n: int | None
+) -> tuple[Any, Any, Any, Any]:
+    """Split ``h_pad`` rows / ``w_pad`` columns of padding into (top, bottom, left, right).
+
+    ``position`` is where the image ends up: ``"top_left"`` pads only bottom and right; ``"center"``
+    puts the odd pixel at the bottom/right; ``"random"`` draws the split (per sample in a batch).
+    """
+    if position == "random":
+        top = collapse(rng.integers(0, h_pad + 1, size=n))
+        left = collapse(rng.integers(0, w_pad + 1, size=n))
+    else:
+        top = {"center": h_pad // 2, "top_left": 0, "top_right": 0}.get(position, h_pad)
+        left = {"center": w_pad // 2, "top_left": 0, "bottom_left": 0}.get(position, w_pad)
+    return top, h_pad - top, left, w_pad - left
+
+
+def collapse(value: Any) -> Any:
+    """A host integer array whose entries are all equal becomes a Python int (enables fast paths)."""
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        return int(arr)
+    return int(arr[0]) if arr.size and np.all(arr == arr[0]) else arr
+
+
+def all_scalar(params: Any) -> bool:
+    """True when every field of a params dataclass is a scalar (one image, or shared by a batch)."""
+    return all(np.ndim(getattr(params, f.name)) == 0 for f in fields(params))
+
+
+def _check_optional_int(name: str, value: Any, lo: int = 1) -> int | None:
+    return None if value is None else check_int(name, value, lo)
+
+
+def _check_area(value: Any) -> str | None:
+    return check_choice("area_for_downscale", value, AREA_FOR_DOWNSCALE)
+
+
+# ----------------------------------------------------------------------------------------------
+# resizes
+# ----------------------------------------------------------------------------------------------
+class _Resizer(DualTransform):
+    """Resize to ``_target(params, shape)`` (one size for a whole batch) with ``G.resize``."""
+
+    _abstract = True
+
+    def _target(self, params: Any, shape: tuple[int, int]) -> tuple[int, int]:
+        raise NotImplementedError
+
+    def output_shape(self, params: Any, shape: tuple[int, int]) -> tuple[int, int]:
+        return self._target(params, shape)
+
+    def matrix(self, params: Any, shape: tuple[int, int]) -> np.ndarray:
+        ho, wo = self._target(params, shape)
+        return M.scale(wo / shape[1], ho / shape[0])
+
+    def _resize(self, arr: Any, geo: Geometry, interpolation: int, mask: bool) -> Any:
+        interp = pick_interpolation(interpolation, self.area_for_downscale, mask, geo.in_hw, geo.out_hw)
+        return self._gated(G.resize(arr, geo.out_hw, interp), arr, geo)
+
+    def apply_image(self, img: Any, params: Any, geo: Geometry) -> Any:
+        return self._resize(img, geo, self.interpolation, False)
+
+    def apply_mask(self, mask: Any, params: Any, geo: Geometry) -> Any:
+        return self._resize(mask, geo, self.mask_interpolation, True)
+
+
+class Resize(_Resizer):
+    """Resize to ``(height, width)``.
+
+    Args:
+        height, width: output size in pixels.
+        interpolation: OpenCV code for images (0 nearest, 1 linear, 2 cubic, 3 area, 4 lanczos4).
+        mask_interpolation: the same for masks (default nearest).
+        area_for_downscale: ``"image"`` (images) or ``"image_mask"`` (images and masks) use INTER_AREA
+            when a side shrinks; ``None`` always uses the given interpolation.
+
+    >>> import numpy as np, xalbu as A
+    >>> A.Resize(1, 4)(image=np.array([[0, 4]], np.uint8))["image"].tolist()
+    [[0, 1, 3, 4]]
+    """
+
+    def __init__(
+        self,
+        height: int,
+        width: int,
+        interpolation: int = 1,
+        mask_interpolation: int = 0,
+        area_for_downscale: str | None = None,
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(p)
+        self.height = check_int("height", height, 1)
+        self.width = check_int("width", width, 1)
+        self.interpolation = check_interpolation("interpolation", interpolation)
+        self.mask_interpolation = check_interpolation("mask_interpolation", mask_interpolation)
+        self.area_for_downscale = _check_area(area_for_downscale)
+
+    def _target(self, params: Any, shape: tuple[int, int]) -> tuple[int, int]:
+        return (self.height, self.width)
+
+
+@dataclass(frozen=True)
+class MaxSizeParams:
+    max_size: int | None  # the side length drawn from ``max_size`` (None: ``max_size_hw`` rules)
+
+
+class _MaxSize(_Resizer):
+    """Keep the aspect ratio; the scale comes from ``max_size`` or ``max_size_hw``."""
+
+    _abstract = True
+    _longest = True  # LongestMaxSize: fit inside the bounds; SmallestMaxSize: cover them
+
+    def __init__(
+        self,
+        max_size: int | Sequence[int] | None = 1024,
+        max_size_hw: tuple[int | None, int | None] | None = None,
+        interpolation: int = 1,
+        mask_interpolation: int = 0,
+        area_for_downscale: str | None = None,
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(p)
+        if isinstance(max_size, Sequence) and not isinstance(max_size, str):
+            if not max_size:
+                raise ValueError("max_size: expected an integer or a non-empty sequence of integers, got []")
+            max_size = tuple(check_int(f"max_size[{i}]", v, 1) for i, v in enumerate(max_size))
+        else:
+            max_size = _check_optional_int("max_size", max_size)
+        if max_size_hw is not None:
+            if not (isinstance(max_size_hw, Sequence) and len(max_size_hw) == 2):
+                raise TypeError(
+                    f"max_size_hw: expected a (height, width) pair (entries may be None), got {max_size_hw!r}"
+                )
+            max_size_hw = tuple(
+                _check_optional_int(f"max_size_hw[{i}]", v) for i, v in enumerate(max_size_hw)
+            )
+            if max_size_hw == (None, None):
+                raise ValueError(
+                    "max_size_hw: at least one of height and width must be given, got (None, None)"
+                )
+        elif max_size is None:
+            raise ValueError("max_size: give max_size or max_size_hw (both are None)")
+        self.max_size = max_size
+        self.max_size_hw = max_size_hw
+        self.interpolation = check_interpolation("interpolation", interpolation)
+        self.mask_interpolation = check_interpolation("mask_interpolation", mask_interpolation)
+        self.area_for_downscale = _check_area(area_for_downscale)
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> MaxSizeParams:
+        # one size per call: the samples of a batch must share their size
+        if self.max_size_hw is None and isinstance(self.max_size, tuple):
+            return MaxSizeParams(int(self.max_size[rng.integers(len(self.max_size))]))
+        return MaxSizeParams(self.max_size if self.max_size_hw is None else None)
+
+    def _target(self, params: MaxSizeParams, shape: tuple[int, int]) -> tuple[int, int]:
+        h, w = shape
+        pick = min if self._longest else max
+        if params.max_size is not None:
+            scale = params.max_size / (max(h, w) if self._longest else min(h, w))
+        else:
+            mh, mw = self.max_size_hw
+            scale = pick(b / side for b, side in ((mh, h), (mw, w)) if b is not None)
+        return (max(1, round(h * scale)), max(1, round(w * scale)))
+
+
+class LongestMaxSize(_MaxSize):
+    """Rescale keeping the aspect ratio so that the longest side equals ``max_size``.
+
+    Args:
+        max_size: the longest side after resizing; a sequence picks one value per call at random.
+        max_size_hw: ``(height, width)`` bounds instead (either may be None): the image is scaled to
+            fit inside both; takes precedence over ``max_size``.
+        interpolation, mask_interpolation, area_for_downscale: as for :class:`Resize`.
+
+    Sides are ``round(side * scale)``, at least 1.
+
+    >>> import numpy as np, xalbu as A
+    >>> A.LongestMaxSize(max_size=4)(image=np.zeros((8, 4), np.uint8))["image"].shape
+    (4, 2)
+    """
+
+    _longest = True
+
+
+class SmallestMaxSize(_MaxSize):
+    """Rescale keeping the aspect ratio so that the smallest side equals ``max_size``.
+
+    Args:
+        max_size: the smallest side after resizing; a sequence picks one value per call at random.
+        max_size_hw: ``(height, width)`` lower bounds instead (either may be None): the image is scaled
+            so that both sides reach at least these; takes precedence over ``max_size``.
+        interpolation, mask_interpolation, area_for_downscale: as for :class:`Resize`.
+
+    >>> import numpy as np, xalbu as A
+    >>> A.SmallestMaxSize(max_size=4)(image=np.zeros((8, 4), np.uint8))["image"].shape
+    (8, 4)
+    """
+
+    _longest = False
+
+
+# ----------------------------------------------------------------------------------------------
+# pads
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PadParams:
+    top: Any  # int, or (N,) ints for a batch with per-sample offsets
+    bottom: Any
+    left: Any
+    right: Any
+
+
+class _Padder(DualTransform):
+    """Pad by ``PadParams``; ``border_mode``, ``fill`` and ``fill_mask`` are init arguments."""
+
+    _abstract = True
+    interpolation = 0  # batch fallback: an integer translation sampled exactly
+    mask_interpolation = 0
+
+    def matrix(self, params: PadParams, shape: tuple[int, int]) -> np.ndarray:
+        return M.translate(params.left, params.top)
+
+    def output_shape(self, params: PadParams, shape: tuple[int, int]) -> tuple[int, int]:
+        # per-sample splits still add up to the same totals
+        h = shape[0] + int(np.asarray(params.top + params.bottom).flat[0])
+        w = shape[1] + int(np.asarray(params.left + params.right).flat[0])
+        return (h, w)
+
+    def _pad(self, arr: Any, params: PadParams, geo: Geometry, fill: Any) -> Any:
+        out = G.pad(arr, params.top, params.bottom, params.left, params.right, self.border_mode, fill)
+        return self._gated(out, arr, geo)
+
+    def apply_image(self, img: Any, params: PadParams, geo: Geometry) -> Any:
+        if all_scalar(params):
+            return self._pad(img, params, geo, self.fill)
+        return super().apply_image(img, params, geo)
+
+    def apply_mask(self, mask: Any, params: PadParams, geo: Geometry) -> Any:
+        if all_scalar(params):
+            return self._pad(mask, params, geo, self.fill_mask)
+        return super().apply_mask(mask, params, geo)
+
+
+def _check_padding(padding: Any) -> int | tuple[int, ...]:
+    if isinstance(padding, Sequence) and not isinstance(padding, str):
+        if len(padding) not in (2, 4):
+            raise ValueError(
+                "padding: expected an int, (pad_x, pad_y) or (left, top, right, bottom), "
+                f"got a sequence of length {len(padding)}"
+            )
+        return tuple(check_int(f"padding[{i}]", v, 0) for i, v in enumerate(padding))
+    return check_int("padding", padding, 0)
+
+
+class Pad(_Padder):
+    """Pad the sides by fixed numbers of pixels.
+
+    Args:
+        padding: an int (every side), ``(pad_x, pad_y)`` (left/right by pad_x, top/bottom by pad_y)
+            or ``(left, top, right, bottom)``.
+        fill: image value(s) for ``border_mode`` 0 (a number or one per channel).
+        fill_mask: mask value(s) for ``border_mode`` 0.
+        border_mode: 0 constant, 1 replicate, 2 reflect, 3 wrap, 4 reflect_101.
+
+    >>> import numpy as np, xalbu as A
+    >>> A.Pad((1, 0), fill=9)(image=np.array([[1, 2]], np.uint8))["image"].tolist()
+    [[9, 1, 2, 9]]
+    """
+
+    def __init__(
+        self,
+        padding: int | tuple[int, int] | tuple[int, int, int, int] = 0,
+        fill: Any = 0,
+        fill_mask: Any = 0,
+        border_mode: int = 0,
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(p)
+        self.padding = _check_padding(padding)
+        self.fill = check_fill("fill", fill)
+        self.fill_mask = check_fill("fill_mask", fill_mask)
+        self.border_mode = check_border_mode("border_mode", border_mode)
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> PadParams:
+        p = self.padding
+        left, top, right, bottom = (p,) * 4 if isinstance(p, int) else (p * 2 if len(p) == 2 else p)
+        return PadParams(top, bottom, left, right)
+
+
+class PadIfNeeded(_Padder):
+    """Pad up to a minimum size, or up to the next multiple of a divisor.
+
+    Args:
+        min_height, min_width: minimum output size (pad where the image is smaller).
+        pad_height_divisor, pad_width_divisor: pad so the size is a multiple of these instead; for
+            each axis exactly one of the minimum and the divisor must be set (the other None).
+        position: where the image sits: ``center`` (odd pixel bottom/right), ``top_left``,
+            ``top_right``, ``bottom_left``, ``bottom_right`` or ``random`` (split drawn per sample).
+        border_mode, fill, fill_mask: as for :class:`Pad`.
+
+    >>> import numpy as np, xalbu as A
+    >>> t = A.PadIfNeeded(2, 3, position="top_left", fill=7)
+    >>> t(image=np.array([[1]], np.uint8))["image"].tolist()
+    [[1, 7, 7], [7, 7, 7]]
+    """
+
+    def __init__(
+        self,
+        min_height: int | None = 1024,
+        min_width: int | None = 1024,
+        pad_height_divisor: int | None = None,
+        pad_width_divisor: int | None = None,
+        position: str = "center",
+        border_mode: int = 0,
+        fill: Any = 0,
+        fill_mask: Any = 0,
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(p)
+        self.min_height = _check_optional_int("min_height", min_height)
+        self.min_width = _check_optional_int("min_width", min_width)
+        self.pad_height_divisor = _check_optional_int("pad_height_divisor", pad_height_divisor)
+        self.pad_width_divisor = _check_optional_int("pad_width_divisor", pad_width_divisor)
+        for a, b in (("min_height", "pad_height_divisor"), ("min_width", "pad_width_divisor")):
+            if (getattr(self, a) is None) == (getattr(self, b) is None):
+                raise ValueError(f"{a}, {b}: exactly one of them must be set (the other None)")
+        self.position = check_choice("position", position, POSITIONS)
+        self.border_mode = check_border_mode("border_mode", border_mode)
+        self.fill = check_fill("fill", fill)
+        self.fill_mask = check_fill("fill_mask", fill_mask)
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> PadParams:
+        h, w = shape
+        if self.min_height is not None:
+            h_pad = max(0, self.min_height - h)
+        else:
+            h_pad = -h % self.pad_height_divisor
+        if self.min_width is not None:
+            w_pad = max(0, self.min_width - w)
+        else:
+            w_pad = -w % self.pad_width_divisor
+        return PadParams(*split_padding(h_pad, w_pad, self.position, rng, n))
