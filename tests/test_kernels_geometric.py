@@ -8,7 +8,8 @@ Parity tolerances (absolute, per pixel):
 - exact: flips, transpose, rot90, crop, pad, nearest resize, nearest/any warp on an integer grid;
 - interpolated resize and warp: uint8 +-1 (OpenCV fixed-point weights), uint16 +-8 (OpenCV's 15-bit
   remap weights), float32 1e-4;
-- nearest warp with a non-integer map: at most 1% of the pixels may differ (rounding ties);
+- nearest warp with a non-integer map: at most 1% of the pixels may differ (the override nudges
+  coordinates by 1/1024 px so that OpenCV breaks exact ties upwards too);
 - rotations/perspective with linear/cubic on a smooth image: the base tolerance plus the image's
   largest gradient times 1/16 px (OpenCV < 5 quantises warp positions to 1/32 px), and at most 2%
   of the pixels (edge pixels next to a constant border) outside that.
@@ -16,12 +17,15 @@ Parity tolerances (absolute, per pixel):
 
 from __future__ import annotations
 
+import importlib
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import xalbu.backends.numpy_cv2  # noqa: F401  (registers the overrides)
 from xalbu.functional import geometric as G
 
 # --------------------------------------------------------------------------------------------------
@@ -79,7 +83,9 @@ def test_flips_golden(xp, kernel, args, expected):
     img = hwc(RAMP)
     np.testing.assert_array_equal(run(xp, kernel, img, *args), hwc(expected))
     batch = np.stack([img, img + 10])  # NHWC: the same op on every sample
-    np.testing.assert_array_equal(run(xp, kernel, batch, *args), np.stack([hwc(expected), hwc(expected) + 10]))
+    np.testing.assert_array_equal(
+        run(xp, kernel, batch, *args), np.stack([hwc(expected), hwc(expected) + 10])
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.uint16, np.int32, np.int64, np.bool_, np.float32])
@@ -244,6 +250,16 @@ def test_warp_hflip_matrix_equals_hflip(xp, interp):
     np.testing.assert_array_equal(run(xp, G.warp, img, m, (3, 5), interp, 0, 0), img[:, ::-1])
 
 
+@pytest.mark.parametrize("c", [1, 2, 3])
+def test_warp_nearest_ties_round_up(xp, c):
+    """A 2x downscale samples source x = 2j + 1 exactly between two pixel centres: floor(x) picks 2j + 1."""
+    img = np.repeat(np.arange(8, dtype=np.uint8).reshape(1, 8, 1), c, axis=-1)
+    out = run(xp, G.warp, img, np.diag([0.5, 1.0, 1.0]), (1, 4), 0, 1, 0)
+    np.testing.assert_array_equal(out[0, :, 0], [1, 3, 5, 7])
+    out = run(xp, G.warp, img, shift(-0.5, 0), (1, 8), 0, 1, 0)  # x = j + 1: ties again
+    np.testing.assert_array_equal(out[0, :, 0], [1, 2, 3, 4, 5, 6, 7, 7])
+
+
 @pytest.mark.parametrize("interp", [0, 1])
 def test_warp_perspective_scaled_identity(xp, interp):
     img = np.random.default_rng(3).random((4, 5, 3), dtype=np.float32)
@@ -385,6 +401,7 @@ def assert_close(out: np.ndarray, ref: np.ndarray, tol: float, max_outliers: flo
 
 
 def test_overrides_registered():
+    importlib.import_module("xalbu.backends.numpy_cv2")  # dispatch imports it lazily; be explicit here
     for k in OVERRIDDEN:
         assert "numpy_cv2" in k.overrides, k.__name__
 
@@ -456,7 +473,14 @@ def test_parity_warp_smooth(dtype, c, batched):
 @pytest.mark.parametrize(("dtype", "c", "batched"), CASES)
 def test_parity_warp_nearest(dtype, c, batched):
     img = random_image(dtype, c, batched)
-    for matrix in (rotation(30, (13, 17), (14, 15), 1.1), PERSPECTIVE, shift(3, -2), np.diag([2.0, 2.0, 2.0])):
+    for matrix in (
+        rotation(30, (13, 17), (14, 15), 1.1),
+        PERSPECTIVE,
+        shift(3, -2),
+        np.diag([2.0, 2.0, 2.0]),
+        DYADIC_FORWARD,  # many exact ties
+        shift(0.5, -1.5),  # all ties
+    ):
         for mode in range(5):
             out, ref = override_and_generic(G.warp, img, matrix, (14, 15), 0, mode, 7)
             mismatched = np.mean(np.any(out != ref, axis=-1))
@@ -467,13 +491,14 @@ def test_parity_warp_nearest(dtype, c, batched):
 def test_parity_warp_per_sample(dtype):
     img = random_image(dtype, 5, True)
     interpolated = np.stack([DYADIC_FORWARD, shift(2.5, -1.25), np.eye(3)])
-    nearest = np.stack([rotation(33, (13, 17), (12, 18), 1.07), shift(2, -1), np.eye(3)])  # no ties
+    nearest = np.stack([rotation(33, (13, 17), (12, 18), 1.07), shift(2.5, -1), np.eye(3)])
     top = 1 if dtype == np.float32 else np.iinfo(dtype).max
     fills = np.linspace(0, top, 15).reshape(3, 5)
     for interp in (0, 1, 2):
         mats = nearest if interp == 0 else interpolated
         out, ref = override_and_generic(G.warp, img, mats, (12, 18), interp, 0, fills)
-        assert_close(out, ref, 0.0 if interp == 0 else TOL[dtype], msg=f"interp {interp}")
+        nearest_ties = 0.01 if interp == 0 else 0.0
+        assert_close(out, ref, 0.0 if interp == 0 else TOL[dtype], nearest_ties, msg=f"interp {interp}")
 
 
 @pytest.mark.parametrize("dtype", [np.int32, np.int16, np.int64, np.bool_, np.int8])
@@ -490,3 +515,20 @@ def test_parity_masks(dtype):
         override_and_generic(G.rot90, mask, 1),
     ]:
         np.testing.assert_array_equal(out, ref)
+
+
+def test_warp_reflect_101_on_a_single_row_terminates():
+    """OpenCV 5.0's cubic warp never returns on a 1-pixel side with reflect_101; the override must decline.
+
+    Run in a subprocess so that a regression fails after a timeout instead of hanging the suite.
+    """
+    code = (
+        "import numpy as np, xalbu.backends.numpy_cv2\n"
+        "from xalbu.functional import geometric as G\n"
+        "img = np.arange(9, dtype=np.uint8).reshape(1, 3, 3)\n"
+        "m = np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.25], [0.0, 0.0, 1.0]])\n"
+        "for interp in (0, 1, 2):\n"
+        "    out = G.warp(img, m, (2, 4), interp, 4, 0)\n"
+        "    assert np.array_equal(out, G.warp.generic(img, m, (2, 4), interp, 4, 0))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

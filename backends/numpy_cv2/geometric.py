@@ -155,6 +155,20 @@ def resize(img: np.ndarray, /, out_hw: Sequence[int], interpolation: int) -> np.
     return _per_sample(lambda s, n: _chunked(chunk, s), img)
 
 
+def _nudge(inv: np.ndarray) -> np.ndarray:
+    """Shift source coordinates by +1/1024 px so that OpenCV's nearest rounding breaks ties upwards.
+
+    The contract is ``index = floor(x)`` (``round(u)`` half up); OpenCV 5 rounds exact ``.5`` ties
+    half-to-even for 1, 3 and 4 channels and half-up for 2, so a half-pixel shift or a 2x
+    downscale would differ from the generic kernel on every other pixel. 1/1024 px survives
+    OpenCV's float32 / 10-bit fixed-point coordinates and moves only coordinates that lie within
+    1/1024 px below a tie. Works for perspective rows too: ``u + e = (r0 + e * r2) . p / (r2 . p)``.
+    """
+    out = inv.copy()
+    out[:, :2] += (2.0**-10) * out[:, 2:3]
+    return out
+
+
 @register(G.warp, "numpy_cv2")
 def warp(
     img: np.ndarray,
@@ -173,8 +187,12 @@ def warp(
         return NotImplemented
     if min(sides) < 1 or max(sides) >= _MAX_SIDE:
         return NotImplemented
+    if border_mode == G.REFLECT_101 and min(sides[:2]) == 1:  # OpenCV 5.0 loops forever (cubic)
+        return NotImplemented
     inv = G.index_inverse(matrix)
     affine = G.is_affine(matrix)
+    if interp == G.NEAREST:  # break exact .5 ties upwards like the generic kernel (see _nudge)
+        inv = _nudge(inv)
     n = img.shape[0] if img.ndim == 4 else None
     fills = G.host_fill(fill, img.dtype.name, img.shape[-1], n)
     flags = interp | cv2.WARP_INVERSE_MAP

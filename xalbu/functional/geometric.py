@@ -75,7 +75,7 @@ def host_fill(fill: Any, name: str, channels: int, n: int | None = None) -> np.n
     Extra channel values are ignored (as OpenCV does); integer dtypes are rounded and saturated.
     Example: ``host_fill((1, 300), "uint8", 2)`` is ``array([1, 255], dtype=uint8)``.
     """
-    arr = np.asarray(fill, dtype=np.float64)
+    arr = np.asarray(0 if fill is None else fill, dtype=np.float64)
     if arr.ndim >= 1 and n is not None and isinstance(fill, np.ndarray) and arr.shape[0] == n:
         per = arr.reshape(n, -1)
         per = per[:, :channels] if per.shape[1] >= channels else per
@@ -120,6 +120,7 @@ def cubic_weights(f: Any) -> list[Any]:
 
 
 def _translation(t: float) -> np.ndarray:
+    """The 3x3 matrix adding ``t`` to both x and y (``T(0.5)`` turns pixel indices into centres)."""
     return np.array([[1.0, 0.0, t], [0.0, 1.0, t], [0.0, 0.0, 1.0]])
 
 
@@ -147,6 +148,7 @@ def is_affine(matrix: Any) -> bool:
 # flips, transposes, rotations, selection
 # ----------------------------------------------------------------------------------------------
 def _swap_hw(xp: Any, img: Any) -> Any:
+    """Swap the H and W axes of an HWC/NHWC array (a view where the backend allows)."""
     h, w = _hw_axes(img)
     return xp.permute_dims(img, (*range(h), w, h, img.ndim - 1))
 
@@ -398,7 +400,8 @@ def warp(
     ``matrix`` is host ``(3, 3)`` (one image / whole batch) or ``(N, 3, 3)`` per sample; affine when
     every last row is ``(0, 0, 1)``, else perspective. Interpolation 0/1/2 (3 acts as 1, 4 as 2);
     every tap outside the image takes the border rule (constant: ``fill``, scalar, per channel,
-    ``(N,)`` or ``(N, C)``). One vectorised gather pass for the whole batch. Example: the matrix
+    ``(N,)`` or ``(N, C)``). Nearest reads pixel ``floor(x)`` of the continuous source coordinate
+    (exact ``.5`` ties go up). One vectorised gather pass for the whole batch. Example: the matrix
     ``[[-1, 0, W], [0, 1, 0], [0, 0, 1]]`` with nearest equals ``hflip``.
     """
     xp = namespace(img)
