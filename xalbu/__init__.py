@@ -6,7 +6,17 @@
 (4, 4, 3)
 """
 
-from .core.composition import BaseCompose, Compose, OneOf, OneOrOther, RandomOrder, Sequential, SomeOf
+from .core.composition import (
+    BaseCompose,
+    Compose,
+    OneOf,
+    OneOrOther,
+    RandomOrder,
+    ReplayCompose,
+    Sequential,
+    SomeOf,
+)
+from .core.serialization import SerializationError, from_dict, load, save, to_dict
 from .core.targets import BboxParams, KeypointParams
 from .core.transform import TRANSFORMS, BasicTransform, DualTransform, ImageOnlyTransform, SpatialTransform
 from .transforms import *  # noqa: F403
@@ -26,8 +36,14 @@ __all__ = [
     "OneOf",
     "OneOrOther",
     "RandomOrder",
+    "ReplayCompose",
     "Sequential",
+    "SerializationError",
     "SomeOf",
     "SpatialTransform",
+    "from_dict",
+    "load",
+    "save",
+    "to_dict",
     *_transforms,
 ]

@@ -7,11 +7,13 @@ a branch) and runs its children over the whole batch, so no Python loop runs per
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from .replay import decode
 from .rng import RngHolder
 from .state import TARGET_KINDS, Reader, State, write_outputs
 from .targets import BboxParams, KeypointParams
@@ -19,6 +21,20 @@ from .transform import BasicTransform
 from .validation import check_int, check_p
 
 Node = Any  # a BasicTransform or a BaseCompose
+
+_PATH_PART = re.compile(r"transforms\[(\d+)\]")
+_STEP_KEYS = frozenset({"path", "transform", "shape", "params", "applied"})
+
+
+def _record_steps(record: Any) -> list[Any]:
+    """The steps of a record: the ``"applied_transforms"`` list, or a ReplayCompose ``"replay"`` dict."""
+    if isinstance(record, Mapping) and "applied_transforms" in record:
+        record = record["applied_transforms"]
+    if not isinstance(record, (list, tuple)):
+        raise TypeError(
+            f"record: expected the list a pipeline returned under 'applied_transforms', got {type(record).__name__}"
+        )
+    return list(record)
 
 
 class BaseCompose:
@@ -219,6 +235,8 @@ class Compose(BaseCompose):
         p: probability of running the pipeline at all.
         seed: seed of the pipeline's random stream (reproducible runs; distinct per worker process).
         strict: raise on unknown keyword targets instead of passing them through unchanged.
+        save_applied_params: add ``"applied_transforms"`` to each result: what ran, with which
+            parameters (plain, JSON-serializable data; see :meth:`replay` and ``xalbu/core/replay.py``).
 
     >>> import numpy as np, xalbu as A
     >>> pipe = A.Compose([A.HorizontalFlip(p=1)], seed=0)
@@ -235,6 +253,7 @@ class Compose(BaseCompose):
         p: float = 1.0,
         seed: int | None = None,
         strict: bool = False,
+        save_applied_params: bool = False,
     ) -> None:
         super().__init__(transforms, p)
         if isinstance(bbox_params, Mapping):
@@ -251,6 +270,7 @@ class Compose(BaseCompose):
         self.keypoint_params = keypoint_params
         self.additional_targets = dict(additional_targets or {})
         self.strict = bool(strict)
+        self.save_applied_params = bool(save_applied_params)
         if seed is not None:
             check_int("seed", seed, 0)
         self.seed = seed
@@ -283,8 +303,13 @@ class Compose(BaseCompose):
         if args:
             raise TypeError("pass targets by keyword, e.g. pipeline(image=img, mask=mask)")
         state, restore = self._reader.read(data, batch=False)
+        if self.save_applied_params:
+            state.record = []
         self._run(state, self._rng.get(), force_apply)
-        return write_outputs(state, restore)
+        out = write_outputs(state, restore)
+        if state.record is not None:
+            out[self._record_key()] = self._finish_record(state.record, batch=False)
+        return out
 
     def batch(self, *args: Any, **data: Any) -> dict[str, Any]:
         """Augment a batch with independent random parameters per sample.
@@ -302,8 +327,227 @@ class Compose(BaseCompose):
         if "images" not in data and "masks" not in data:
             raise ValueError("images: a batch needs images=(N, H, W[, C]) (or masks=...)")
         state, restore = self._reader.read(data, batch=True)
+        if self.save_applied_params:
+            state.record = []
         self._run(state, self._rng.get(), False)
+        out = write_outputs(state, restore)
+        if state.record is not None:
+            out[self._record_key()] = self._finish_record(state.record, batch=True)
+        return out
+
+    # ---------------------------------------------------------------- replay
+    def replay(self, record: Any, **data: Any) -> dict[str, Any]:
+        """Apply a record of ``pipeline(...)`` (``save_applied_params=True``) to one sample.
+
+        Every recorded step runs with its recorded parameters (no sampling, the random stream is
+        untouched), so the same data gives the same result bit for bit, and other data of the same
+        size gets exactly the same augmentation. ``record`` is the ``"applied_transforms"`` list (or
+        its JSON round trip); it must come from a pipeline of the same structure.
+
+        >>> import numpy as np, xalbu as A
+        >>> pipe = A.Compose([A.HorizontalFlip(), A.RandomGamma()], save_applied_params=True)
+        >>> img = np.arange(6, dtype=np.uint8).reshape(2, 3)
+        >>> out = pipe(image=img)
+        >>> again = pipe.replay(out["applied_transforms"], image=img)
+        >>> bool((again["image"] == out["image"]).all())
+        True
+        """
+        return self._replay(record, data, batch=False)
+
+    def replay_batch(self, record: Any, **data: Any) -> dict[str, Any]:
+        """Apply a record of ``pipeline.batch(...)`` to a batch of the same size (see :meth:`replay`)."""
+        if "images" not in data and "masks" not in data:
+            raise ValueError("images: a batch needs images=(N, H, W[, C]) (or masks=...)")
+        return self._replay(record, data, batch=True)
+
+    def _record_key(self) -> str:
+        return "applied_transforms"
+
+    def _node_paths(self) -> dict[int, str]:
+        """``id(node) -> "transforms[i].transforms[j]"`` for every node (the first place it appears)."""
+        paths: dict[int, str] = {}
+
+        def walk(node: BaseCompose, prefix: str) -> None:
+            for i, child in enumerate(node.transforms):
+                path = f"{prefix}transforms[{i}]"
+                paths.setdefault(id(child), path)
+                if isinstance(child, BaseCompose):
+                    walk(child, path + ".")
+
+        walk(self, "")
+        return paths
+
+    def _finish_record(self, steps: list[tuple[Any, dict[str, Any]]], batch: bool) -> Any:
+        paths = self._node_paths()
+        out = []
+        for node, step in steps:
+            path = paths.get(id(node))
+            if path is None:
+                raise RuntimeError(f"{type(node).__name__} ran but is not part of this pipeline")
+            out.append({"path": path, **step})
+        return out
+
+    def _node_at(self, path: Any, where: str) -> BasicTransform:
+        node: Node = self
+        if not isinstance(path, str) or not path:
+            raise ValueError(f"{where}: expected a path like 'transforms[0]', got {path!r}")
+        walked = ""
+        for part in path.split("."):
+            m = _PATH_PART.fullmatch(part)
+            if m is None:
+                raise ValueError(
+                    f"{where}: malformed path {path!r} (expected 'transforms[i].transforms[j]...')"
+                )
+            if not isinstance(node, BaseCompose):
+                raise ValueError(
+                    f"{where}: no transform at {path!r} in this pipeline ({walked} is a {type(node).__name__}, "
+                    "not a composition); the record comes from a different pipeline"
+                )
+            i = int(m.group(1))
+            if i >= len(node.transforms):
+                holder = walked or "the pipeline"
+                raise ValueError(
+                    f"{where}: no transform at {path!r} in this pipeline ({holder} holds {len(node.transforms)}); "
+                    "the record comes from a different pipeline"
+                )
+            node = node.transforms[i]
+            walked = f"{walked}.{part}" if walked else part
+        if not isinstance(node, BasicTransform):
+            raise ValueError(
+                f"{where}: {path!r} is a {type(node).__name__} in this pipeline, not a transform; the record "
+                "comes from a different pipeline"
+            )
+        return node
+
+    def _replay(self, record: Any, data: dict[str, Any], batch: bool) -> dict[str, Any]:
+        plan = []
+        for i, step in enumerate(_record_steps(record)):
+            where = f"record[{i}]"
+            if not isinstance(step, Mapping) or not _STEP_KEYS <= set(step):
+                raise ValueError(f"{where}: expected a dict with the keys {sorted(_STEP_KEYS)}, got {step!r}")
+            node = self._node_at(step["path"], where)
+            if type(node).__name__ != step["transform"]:
+                raise ValueError(
+                    f"{where}: the record has {step['transform']} at {step['path']!r}, this pipeline has "
+                    f"{type(node).__name__} there; the record comes from a different pipeline"
+                )
+            if (step["applied"] is None) == batch:
+                made, use = (
+                    ("pipeline.batch(...)", "replay_batch") if batch is False else ("pipeline(...)", "replay")
+                )
+                raise ValueError(f"{where}: the record comes from {made}; replay it with pipeline.{use}(...)")
+            plan.append((where, node, step, decode(step["params"], step.get("types"), f"{where} params")))
+        state, restore = self._reader.read(data, batch=batch)
+        for where, node, step, params in plan:
+            shape = tuple(step["shape"])
+            if shape != state.shape:
+                raise ValueError(
+                    f"{where}: {step['transform']} at {step['path']!r} was recorded on a {shape[0]}x{shape[1]} "
+                    f"image, here it gets {state.shape[0]}x{state.shape[1]}; a record replays on data of the "
+                    "size it was made on"
+                )
+            applied = None
+            if batch:
+                mask = np.asarray(step["applied"], bool)
+                if mask.shape != (state.batch,):
+                    raise ValueError(
+                        f"{where}: the record is for a batch of {mask.size} samples, got {state.batch}"
+                    )
+                if not mask.any():
+                    continue
+                applied = None if mask.all() else mask
+            saved, state.gate = state.gate, applied
+            try:
+                node._apply(state, params, applied)
+            finally:
+                state.gate = saved
         return write_outputs(state, restore)
 
     def __getstate__(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+class _ReplayMethod:
+    """``ReplayCompose.replay``: on the class (albumentations' ``ReplayCompose.replay(saved, **data)``,
+    the pipeline is rebuilt from the record) or on a pipeline (its own transforms are used)."""
+
+    def __get__(self, obj: ReplayCompose | None, owner: type) -> Any:
+        def replay(saved: Any, **data: Any) -> dict[str, Any]:
+            pipe = obj if obj is not None else _pipeline_of(saved)
+            batch = bool(saved.get("batch", False)) if isinstance(saved, Mapping) else False
+            return pipe._replay(saved, data, batch=batch)
+
+        replay.__doc__ = ReplayCompose._replay_doc
+        return replay
+
+
+def _pipeline_of(saved: Any) -> Compose:
+    if not isinstance(saved, Mapping) or "pipeline" not in saved:
+        raise ValueError(
+            "saved: no 'pipeline' in this record (a Lambda without a name cannot be described, and plain "
+            "Compose records hold only the steps); call replay on the pipeline itself: pipeline.replay(saved, ...)"
+        )
+    from .serialization import from_dict
+
+    return from_dict(saved["pipeline"])
+
+
+class ReplayCompose(Compose):
+    """albumentations-style replay: every result holds ``result[save_key]``, a plain dict
+    ``{"applied_transforms": [...], "batch": bool, "pipeline": to_dict(pipeline)}`` (JSON-serializable),
+    and ``ReplayCompose.replay(saved, **data)`` applies it again (on the class: the pipeline is rebuilt
+    from ``saved["pipeline"]``; on an instance: that pipeline is used).
+
+    The steps are those of ``Compose(save_applied_params=True)`` (see :meth:`Compose.replay`); the
+    layout of ``saved`` is xalbu's, not albumentations' nested one.
+
+    >>> import numpy as np, xalbu as A
+    >>> pipe = A.ReplayCompose([A.HorizontalFlip(), A.RandomGamma()], seed=0)
+    >>> img = np.arange(6, dtype=np.uint8).reshape(2, 3)
+    >>> out = pipe(image=img)
+    >>> again = A.ReplayCompose.replay(out["replay"], image=img)
+    >>> bool((again["image"] == out["image"]).all())
+    True
+    """
+
+    _replay_doc = "Apply a saved record again (see ReplayCompose); batch records replay as batches."
+
+    def __init__(
+        self,
+        transforms: Sequence[Node],
+        bbox_params: BboxParams | Mapping[str, Any] | None = None,
+        keypoint_params: KeypointParams | Mapping[str, Any] | None = None,
+        additional_targets: Mapping[str, str] | None = None,
+        p: float = 1.0,
+        seed: int | None = None,
+        strict: bool = False,
+        save_key: str = "replay",
+    ) -> None:
+        super().__init__(
+            transforms,
+            bbox_params,
+            keypoint_params,
+            additional_targets,
+            p,
+            seed,
+            strict,
+            save_applied_params=True,
+        )
+        if not isinstance(save_key, str):
+            raise TypeError(f"save_key: expected a string, got {type(save_key).__name__}")
+        self.save_key = save_key
+
+    replay = _ReplayMethod()  # type: ignore[assignment]
+
+    def _record_key(self) -> str:
+        return self.save_key
+
+    def _finish_record(self, steps: list[tuple[Any, dict[str, Any]]], batch: bool) -> Any:
+        saved: dict[str, Any] = {"applied_transforms": super()._finish_record(steps, batch), "batch": batch}
+        from .serialization import SerializationError, to_dict
+
+        try:
+            saved["pipeline"] = to_dict(self)
+        except SerializationError:  # e.g. a Lambda without a name: replay on the instance still works
+            pass
+        return saved

@@ -16,9 +16,12 @@ import numpy as np
 
 def _stack(entries: list[list[Any]]) -> np.ndarray:
     """Build (3, 3) or (N, 3, 3) from a nested list of scalars/arrays."""
-    n = max((np.size(v) for row in entries for v in row if np.ndim(v) > 0), default=0)
-    if n == 0 and not any(np.ndim(v) > 0 for row in entries for v in row):
-        return np.array(entries, np.float64)
+    flat = [v for row in entries for v in row]
+    try:  # scalars (one image): one cheap conversion, as this runs on every call
+        return np.array(flat, np.float64).reshape(3, 3)
+    except ValueError:  # some entries are per-sample vectors (NumPy refuses the ragged list)
+        pass
+    n = max(np.size(v) for v in flat if np.ndim(v) > 0)
     out = np.empty((n, 3, 3), np.float64)
     for i, row in enumerate(entries):
         for j, v in enumerate(row):

@@ -29,6 +29,8 @@ from .targets import (
 TARGET_KINDS = ("image", "images", "mask", "masks", "bboxes", "keypoints")
 IMAGE_DTYPES = ("uint8", "uint16", "float32")
 MASK_DTYPES = ("uint8", "uint16", "int8", "int16", "int32", "int64", "uint32", "bool", "float32")
+_NP_IMAGE_DTYPES = frozenset(np.dtype(t) for t in IMAGE_DTYPES)
+_NP_MASK_DTYPES = frozenset(np.dtype(t) for t in MASK_DTYPES)
 
 
 @dataclass
@@ -43,6 +45,7 @@ class State:
     points: dict[str, PointSet] = field(default_factory=dict)
     gate: np.ndarray | None = None  # batch: samples active in the current branch
     remove_invisible: bool = True
+    record: list | None = None  # Compose(save_applied_params=True): the steps that ran (see core/replay.py)
 
 
 @dataclass
@@ -53,10 +56,13 @@ class Restore:
 
 
 # ----------------------------------------------------------------- array checks
+_NUMPY_CPU = ("numpy", "cpu")
+
+
 def array_kind(value: Any) -> tuple[str, str]:
     """``(namespace name, device)`` of an array, for same-namespace/same-device checks."""
     if type(value) is np.ndarray:
-        return ("numpy", "cpu")
+        return _NUMPY_CPU
     mod = type(value).__module__.split(".")[0]
     dev = getattr(value, "device", "cpu")
     return (mod, str(dev))
@@ -120,43 +126,65 @@ class Reader:
 
     # ----------------------------------------------------------------- entry
     def read(self, data: dict[str, Any], batch: bool) -> tuple[State, Restore]:
+        # runs on every call: one pass to sort the keys, then plain NumPy arrays take a short path
         restore = Restore()
+        steps = restore.steps
+        kinds = self.kinds
         arrays: list[tuple[str, Any]] = []
+        rows: list[tuple[str, str, Any]] = []
         for key, value in data.items():
-            if key in self.kinds:
-                if value is not None:
-                    arrays.append((key, value))
-                else:  # an absent target comes back as None (the output has every input key)
-                    restore.steps.append((key, _passthrough(None)))
-            elif key not in self.label_fields:
-                if self.strict:
-                    known = sorted(set(self.kinds) | self.label_fields)
-                    raise ValueError(f"{key}: unknown target (strict=True); known targets are {known}")
-                restore.steps.append((key, _passthrough(value)))
+            kind = kinds.get(key)
+            if kind is None:
+                if key not in self.label_fields:
+                    if self.strict:
+                        known = sorted(set(kinds) | self.label_fields)
+                        raise ValueError(f"{key}: unknown target (strict=True); known targets are {known}")
+                    steps.append((key, _passthrough(value)))
+            elif value is None:  # an absent target comes back as None (the output has every input key)
+                steps.append((key, _passthrough(None)))
+            elif kind == "bboxes" or kind == "keypoints":
+                rows.append((key, kind, value))
+            else:
+                arrays.append((key, value))
         shape, n, ref = self._reference_shape(arrays, batch)
         state = State(shape=shape, batch=n)
         if self.keypoint_params is not None:
             state.remove_invisible = self.keypoint_params.remove_invisible
         ref_kind: tuple[str, str] | None = None
         for key, value in arrays:
-            kind = self.kinds[key]
-            if kind in ("bboxes", "keypoints"):
-                continue
-            ref_kind = self._same_place(key, value, ref, ref_kind)
-            reader = getattr(self, f"_read_{kind}")
-            restore.steps.append((key, reader(state, key, value, batch)))
-        for key, value in arrays:
-            kind = self.kinds[key]
+            kind = kinds[key]
+            if type(value) is np.ndarray and (ref_kind is None or ref_kind is _NUMPY_CPU):
+                ref_kind = _NUMPY_CPU
+                store = state.images if kind == "image" else state.masks if kind == "mask" else None
+                if (
+                    store is not None
+                    and not batch
+                    and (value.ndim == 3 or value.ndim == 2)
+                    and value.shape[:2] == state.shape
+                    and value.dtype in (_NP_IMAGE_DTYPES if kind == "image" else _NP_MASK_DTYPES)
+                ):  # the common case, already valid: skip the general checks
+                    squeeze = value.ndim == 2
+                    store[key] = value[..., None] if squeeze else value
+                    steps.append((key, _array_out(store, key, squeeze)))
+                    continue
+            else:
+                ref_kind = self._same_place(key, value, ref, ref_kind)
+            steps.append((key, _READERS[kind](self, state, key, value, batch)))
+        for key, kind, value in rows:
             if kind == "bboxes":
-                restore.steps.append((key, self._read_bboxes(state, key, value, data)))
-            elif kind == "keypoints":
-                restore.steps.append((key, self._read_keypoints(state, key, value, data)))
+                steps.append((key, self._read_bboxes(state, key, value, data)))
+            else:
+                steps.append((key, self._read_keypoints(state, key, value, data)))
         return state, restore
 
     # ----------------------------------------------------------------- shapes
     def _reference_shape(
         self, arrays: list[tuple[str, Any]], batch: bool
     ) -> tuple[tuple[int, int], int | None, str]:
+        if arrays and self.kinds[arrays[0][0]] == "image" and type(arrays[0][1]) is np.ndarray:
+            key, value = arrays[0]  # the common case: a NumPy image comes first
+            if value.ndim >= 2:
+                return value.shape[:2], None, key
         for prefer in ("image", "images", "mask", "masks"):
             for key, value in arrays:
                 if self.kinds[key] != prefer:
@@ -383,6 +411,14 @@ class Reader:
             len(params.format),
             lambda st: (st.points[key], keypoints_from_internal(st.points[key], params)),
         )
+
+
+_READERS: dict[str, Callable] = {
+    "image": Reader._read_image,
+    "images": Reader._read_images,
+    "mask": Reader._read_mask,
+    "masks": Reader._read_masks,
+}
 
 
 # ----------------------------------------------------------------- restoring

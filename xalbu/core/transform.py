@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..functional import geometric as G
+from .replay import record_step
 from .state import State
 from .targets import clip_boxes, filter_keypoints, map_boxes, map_keypoints
 from .validation import check_p
@@ -73,13 +74,18 @@ class BasicTransform:
         if n is None:
             if p < 1.0 and not (p > 0.0 and rng.random() < p):
                 return
-            self._apply(state, self.sample_data(rng, state), None)
+            params = self.sample_data(rng, state)
+            if state.record is not None:  # Compose(save_applied_params=True)
+                state.record.append(record_step(self, state, params, None))
+            self._apply(state, params, None)
             return
         applied = np.ones(n, bool) if state.gate is None else state.gate.copy()
         if p < 1.0:
             applied &= rng.random(n) < p
         params = self.sample_data(rng, state)
         if applied.any():
+            if state.record is not None:
+                state.record.append(record_step(self, state, params, applied))
             self._apply(state, params, None if applied.all() else applied)
 
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:

@@ -20,13 +20,8 @@ import numpy as np
 
 from ..core import geometry as M
 from ..core.transform import DualTransform
-from ..core.validation import (
-    check_border_mode,
-    check_choice,
-    check_fill,
-    check_interpolation,
-    check_range,
-)
+from ..core.validation import check_choice, check_range
+from ._common import set_border, set_interpolations
 
 __all__ = ["Affine", "Perspective", "Rotate", "ShiftScaleRotate"]
 
@@ -141,6 +136,18 @@ def _uniform(rng: np.random.Generator, r: tuple[float, float], n: int | None) ->
     return rng.uniform(r[0], r[1], size=n)
 
 
+class _PrecomputedWarp(DualTransform):
+    """``sample`` builds the matrix and the output size; they ride in the params (``matrix``, ``out_hw``)."""
+
+    _abstract = True
+
+    def matrix(self, params: Any, shape: tuple[int, int]) -> np.ndarray:
+        return params.matrix
+
+    def output_shape(self, params: Any, shape: tuple[int, int]) -> tuple[int, int]:
+        return params.out_hw
+
+
 # ----------------------------------------------------------------------------------------------
 # Affine and ShiftScaleRotate
 # ----------------------------------------------------------------------------------------------
@@ -157,7 +164,7 @@ class AffineParams:
     out_hw: tuple[int, int]
 
 
-class Affine(DualTransform):
+class Affine(_PrecomputedWarp):
     """Scale, translate, rotate and shear about the image centre (one resampling pass).
 
     Args:
@@ -214,17 +221,14 @@ class Affine(DualTransform):
         )
         self.rotate = check_range("rotate", rotate)
         self.shear = _check_shear(_xy_ranges("shear", shear, 0.0))
-        self.interpolation = check_interpolation("interpolation", interpolation)
-        self.mask_interpolation = check_interpolation("mask_interpolation", mask_interpolation)
+        set_interpolations(self, interpolation, mask_interpolation)
         self.fit_output = _check_bool("fit_output", fit_output)
         self.keep_ratio = _check_bool("keep_ratio", keep_ratio)
         if self.keep_ratio and self.scale["x"] != self.scale["y"]:
             raise ValueError(f"keep_ratio: needs the same x and y scale ranges, got {self.scale}")
         self.rotate_method = _check_rotate_method(rotate_method)
         self.balanced_scale = _check_bool("balanced_scale", balanced_scale)
-        self.border_mode = check_border_mode("border_mode", border_mode)
-        self.fill = check_fill("fill", fill)
-        self.fill_mask = check_fill("fill_mask", fill_mask)
+        set_border(self, border_mode, fill, fill_mask)
 
     # -------------------------------------------------------------- sampling
     def _draw_scale(self, rng: np.random.Generator, r: tuple[float, float], n: int | None) -> Any:
@@ -271,12 +275,6 @@ class Affine(DualTransform):
             m, hw = _fit(m, shape)
             m, out_hw = _common_canvas(m, hw)
         return AffineParams(sx, sy, tx, ty, angle, shx, shy, _snap(m), out_hw)
-
-    def matrix(self, params: AffineParams, shape: tuple[int, int]) -> np.ndarray:
-        return params.matrix
-
-    def output_shape(self, params: AffineParams, shape: tuple[int, int]) -> tuple[int, int]:
-        return params.out_hw
 
 
 class ShiftScaleRotate(Affine):
@@ -374,7 +372,7 @@ def _inner_rect(h: int, w: int, angle: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.where(half_case, wr_half, wr_full), np.where(half_case, hr_half, hr_full)
 
 
-class Rotate(DualTransform):
+class Rotate(_PrecomputedWarp):
     """Rotate by a random angle about the image centre.
 
     Args:
@@ -405,13 +403,10 @@ class Rotate(DualTransform):
     ) -> None:
         super().__init__(p)
         self.limit = check_range("limit", limit, symmetric_around=0.0)
-        self.interpolation = check_interpolation("interpolation", interpolation)
-        self.border_mode = check_border_mode("border_mode", border_mode)
+        set_interpolations(self, interpolation, mask_interpolation)
+        set_border(self, border_mode, fill, fill_mask)
         self.rotate_method = _check_rotate_method(rotate_method)
         self.crop_border = _check_bool("crop_border", crop_border)
-        self.mask_interpolation = check_interpolation("mask_interpolation", mask_interpolation)
-        self.fill = check_fill("fill", fill)
-        self.fill_mask = check_fill("fill_mask", fill_mask)
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> RotateParams:
         angle = _uniform(rng, self.limit, n)
@@ -432,12 +427,6 @@ class Rotate(DualTransform):
             out_hw = (int(ch), int(cw))
         return RotateParams(angle, _snap(m), out_hw)
 
-    def matrix(self, params: RotateParams, shape: tuple[int, int]) -> np.ndarray:
-        return params.matrix
-
-    def output_shape(self, params: RotateParams, shape: tuple[int, int]) -> tuple[int, int]:
-        return params.out_hw
-
 
 # ----------------------------------------------------------------------------------------------
 # Perspective
@@ -449,7 +438,7 @@ class PerspectiveParams:
     out_hw: tuple[int, int]
 
 
-class Perspective(DualTransform):
+class Perspective(_PrecomputedWarp):
     """A random four-point perspective warp: a jittered quadrilateral inside the image fills the output.
 
     Each corner moves inward by ``|N(0, sigma)| mod 0.32`` of the width/height, with ``sigma`` drawn
@@ -487,11 +476,8 @@ class Perspective(DualTransform):
         self.scale = check_range("scale", scale, 0)
         self.keep_size = _check_bool("keep_size", keep_size)
         self.fit_output = _check_bool("fit_output", fit_output)
-        self.interpolation = check_interpolation("interpolation", interpolation)
-        self.mask_interpolation = check_interpolation("mask_interpolation", mask_interpolation)
-        self.border_mode = check_border_mode("border_mode", border_mode)
-        self.fill = check_fill("fill", fill)
-        self.fill_mask = check_fill("fill_mask", fill_mask)
+        set_interpolations(self, interpolation, mask_interpolation)
+        set_border(self, border_mode, fill, fill_mask)
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> PerspectiveParams:
         h, w = shape
@@ -523,9 +509,3 @@ class Perspective(DualTransform):
         else:
             m, out_hw = _common_canvas(m, hw)
         return PerspectiveParams(pts, _snap(m), out_hw)
-
-    def matrix(self, params: PerspectiveParams, shape: tuple[int, int]) -> np.ndarray:
-        return params.matrix
-
-    def output_shape(self, params: PerspectiveParams, shape: tuple[int, int]) -> tuple[int, int]:
-        return params.out_hw

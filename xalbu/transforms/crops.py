@@ -18,19 +18,11 @@ from typing import Any
 import numpy as np
 
 from ..core import geometry as M
-from ..core.transform import DualTransform, Geometry
-from ..core.validation import (
-    check_border_mode,
-    check_choice,
-    check_fill,
-    check_int,
-    check_interpolation,
-    check_number,
-    check_range,
-    check_size,
-)
+from ..core.transform import Geometry
+from ..core.validation import check_choice, check_int, check_number, check_range, check_size
 from ..functional import geometric as G
-from .sizing import AREA_FOR_DOWNSCALE, POSITIONS, all_scalar, collapse, pick_interpolation, split_padding
+from ._common import _ExactWhenShared, set_border, set_resize_interpolations
+from .sizing import POSITIONS, collapse, pick_interpolation, split_padding
 
 __all__ = ["CenterCrop", "Crop", "RandomCrop", "RandomResizedCrop", "RandomSizedCrop"]
 
@@ -48,7 +40,7 @@ class CropParams:
     pad_right: Any = 0
 
 
-class _PadCrop(DualTransform):
+class _PadCrop(_ExactWhenShared):
     """Optionally pad (``pad_if_needed``), then cut a box of ``_crop_hw`` at ``CropParams``."""
 
     _abstract = True
@@ -62,9 +54,7 @@ class _PadCrop(DualTransform):
             raise TypeError(f"pad_if_needed: expected True or False, got {pad_if_needed!r}")
         self.pad_if_needed = pad_if_needed
         self.pad_position = check_choice("pad_position", pad_position, POSITIONS)
-        self.border_mode = check_border_mode("border_mode", border_mode)
-        self.fill = check_fill("fill", fill)
-        self.fill_mask = check_fill("fill_mask", fill_mask)
+        set_border(self, border_mode, fill, fill_mask)
 
     def _crop_hw(self) -> tuple[int, int]:
         return (self.height, self.width)
@@ -86,31 +76,13 @@ class _PadCrop(DualTransform):
             np.subtract(params.pad_left, params.x_min), np.subtract(params.pad_top, params.y_min)
         )
 
-    def _exact(self, arr: Any, p: CropParams, geo: Geometry, fill: Any) -> Any:
+    def _exact(self, arr: Any, p: CropParams, geo: Geometry, mask: bool) -> Any:
         out = arr
         if p.pad_top or p.pad_bottom or p.pad_left or p.pad_right:
+            fill = self.fill_mask if mask else self.fill
             out = G.pad(out, p.pad_top, p.pad_bottom, p.pad_left, p.pad_right, self.border_mode, fill)
         h, w = geo.out_hw
         return self._gated(G.crop(out, p.x_min, p.y_min, p.x_min + w, p.y_min + h), arr, geo)
-
-    def apply_image(self, img: Any, params: CropParams, geo: Geometry) -> Any:
-        if all_scalar(params):
-            return self._exact(img, params, geo, self.fill)
-        return super().apply_image(img, params, geo)
-
-    def apply_mask(self, mask: Any, params: CropParams, geo: Geometry) -> Any:
-        if all_scalar(params):
-            return self._exact(mask, params, geo, self.fill_mask)
-        return super().apply_mask(mask, params, geo)
-
-    def _too_big(self, shape: tuple[int, int]) -> None:
-        h, w = self._crop_hw()
-        if not self.pad_if_needed and (h > shape[0] or w > shape[1]):
-            name = "height" if h > shape[0] else "width"
-            raise ValueError(
-                f"{type(self).__name__}: {name}: the crop ({h}x{w}) is larger than the image "
-                f"({shape[0]}x{shape[1]}); use a smaller crop or pad_if_needed=True"
-            )
 
 
 class Crop(_PadCrop):
@@ -169,7 +141,42 @@ class Crop(_PadCrop):
         return CropParams(self.x_min, self.y_min, *pads)
 
 
-class CenterCrop(_PadCrop):
+class _SizedCrop(_PadCrop):
+    """A ``height`` x ``width`` crop (CenterCrop, RandomCrop); subclasses place it in ``sample``."""
+
+    _abstract = True
+
+    def __init__(
+        self,
+        height: int,
+        width: int,
+        pad_if_needed: bool = False,
+        pad_position: str = "center",
+        border_mode: int = 0,
+        fill: Any = 0,
+        fill_mask: Any = 0,
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(p)
+        self.height = check_int("height", height, 1)
+        self.width = check_int("width", width, 1)
+        self._init_pad(pad_if_needed, pad_position, border_mode, fill, fill_mask)
+
+    def _pad_for_crop(
+        self, rng: np.random.Generator, shape: tuple[int, int], n: int | None
+    ) -> tuple[tuple[Any, Any, Any, Any], tuple[int, int]]:
+        """Check that the crop fits (or may pad), then the padding and the padded size (as ``_padding``)."""
+        h, w = self.height, self.width
+        if not self.pad_if_needed and (h > shape[0] or w > shape[1]):
+            name = "height" if h > shape[0] else "width"
+            raise ValueError(
+                f"{type(self).__name__}: {name}: the crop ({h}x{w}) is larger than the image "
+                f"({shape[0]}x{shape[1]}); use a smaller crop or pad_if_needed=True"
+            )
+        return self._padding(rng, shape, (h, w), n)
+
+
+class CenterCrop(_SizedCrop):
     """Cut a ``height`` x ``width`` box from the centre (offsets ``(H - height) // 2``, ``(W - width) // 2``).
 
     Args:
@@ -182,29 +189,12 @@ class CenterCrop(_PadCrop):
     [[5, 6]]
     """
 
-    def __init__(
-        self,
-        height: int,
-        width: int,
-        pad_if_needed: bool = False,
-        pad_position: str = "center",
-        border_mode: int = 0,
-        fill: Any = 0,
-        fill_mask: Any = 0,
-        p: float = 1.0,
-    ) -> None:
-        super().__init__(p)
-        self.height = check_int("height", height, 1)
-        self.width = check_int("width", width, 1)
-        self._init_pad(pad_if_needed, pad_position, border_mode, fill, fill_mask)
-
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropParams:
-        self._too_big(shape)
-        pads, (hp, wp) = self._padding(rng, shape, (self.height, self.width), n)
+        pads, (hp, wp) = self._pad_for_crop(rng, shape, n)
         return CropParams((wp - self.width) // 2, (hp - self.height) // 2, *pads)
 
 
-class RandomCrop(_PadCrop):
+class RandomCrop(_SizedCrop):
     """Cut a ``height`` x ``width`` box at a uniformly random position (per sample in a batch).
 
     Args:
@@ -217,25 +207,8 @@ class RandomCrop(_PadCrop):
     (2, 2, 3)
     """
 
-    def __init__(
-        self,
-        height: int,
-        width: int,
-        pad_if_needed: bool = False,
-        pad_position: str = "center",
-        border_mode: int = 0,
-        fill: Any = 0,
-        fill_mask: Any = 0,
-        p: float = 1.0,
-    ) -> None:
-        super().__init__(p)
-        self.height = check_int("height", height, 1)
-        self.width = check_int("width", width, 1)
-        self._init_pad(pad_if_needed, pad_position, border_mode, fill, fill_mask)
-
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropParams:
-        self._too_big(shape)
-        pads, (hp, wp) = self._padding(rng, shape, (self.height, self.width), n)
+        pads, (hp, wp) = self._pad_for_crop(rng, shape, n)
         y = collapse(rng.integers(0, hp - self.height + 1, size=n))
         x = collapse(rng.integers(0, wp - self.width + 1, size=n))
         return CropParams(x, y, *pads)
@@ -252,7 +225,7 @@ class CropBoxParams:
     y_max: Any
 
 
-class _CropResize(DualTransform):
+class _CropResize(_ExactWhenShared):
     """Cut ``CropBoxParams`` and resize it to ``size``."""
 
     _abstract = True
@@ -262,9 +235,7 @@ class _CropResize(DualTransform):
         self, size: Any, interpolation: int, mask_interpolation: int, area_for_downscale: Any
     ) -> None:
         self.size = check_size("size", size)
-        self.interpolation = check_interpolation("interpolation", interpolation)
-        self.mask_interpolation = check_interpolation("mask_interpolation", mask_interpolation)
-        self.area_for_downscale = check_choice("area_for_downscale", area_for_downscale, AREA_FOR_DOWNSCALE)
+        set_resize_interpolations(self, interpolation, mask_interpolation, area_for_downscale)
 
     def output_shape(self, params: CropBoxParams, shape: tuple[int, int]) -> tuple[int, int]:
         return self.size
@@ -272,21 +243,12 @@ class _CropResize(DualTransform):
     def matrix(self, params: CropBoxParams, shape: tuple[int, int]) -> np.ndarray:
         return M.crop_resize(params.x_min, params.y_min, params.x_max, params.y_max, self.size)
 
-    def _exact(self, arr: Any, p: CropBoxParams, geo: Geometry, interpolation: int, mask: bool) -> Any:
+    def _exact(self, arr: Any, p: CropBoxParams, geo: Geometry, mask: bool) -> Any:
         crop_hw = (p.y_max - p.y_min, p.x_max - p.x_min)
+        interpolation = self.mask_interpolation if mask else self.interpolation
         interp = pick_interpolation(interpolation, self.area_for_downscale, mask, crop_hw, self.size)
         out = G.resize(G.crop(arr, p.x_min, p.y_min, p.x_max, p.y_max), self.size, interp)
         return self._gated(out, arr, geo)
-
-    def apply_image(self, img: Any, params: CropBoxParams, geo: Geometry) -> Any:
-        if all_scalar(params):
-            return self._exact(img, params, geo, self.interpolation, False)
-        return super().apply_image(img, params, geo)
-
-    def apply_mask(self, mask: Any, params: CropBoxParams, geo: Geometry) -> Any:
-        if all_scalar(params):
-            return self._exact(mask, params, geo, self.mask_interpolation, True)
-        return super().apply_mask(mask, params, geo)
 
     @staticmethod
     def _box(ch: Any, cw: Any, y: Any, x: Any, n: int | None) -> CropBoxParams:

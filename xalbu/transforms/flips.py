@@ -14,6 +14,7 @@ import numpy as np
 from ..core import geometry as M
 from ..core.transform import DualTransform, Geometry
 from ..functional import geometric as G
+from ._common import _ExactWhenShared
 
 __all__ = ["D4", "HorizontalFlip", "RandomRotate90", "Transpose", "VerticalFlip"]
 
@@ -88,7 +89,7 @@ class RotateParams:
     k: Any  # quarter turns, counter-clockwise; int or (N,) ints
 
 
-class RandomRotate90(DualTransform):
+class RandomRotate90(_ExactWhenShared):
     """Rotate by a random number of quarter turns (0, 1, 2 or 3; counter-clockwise).
 
     On non-square images a batch needs ``p=1`` and square images, since odd turns swap H and W.
@@ -117,15 +118,8 @@ class RandomRotate90(DualTransform):
                 )
         return (shape[1], shape[0]) if int(k.flat[0]) % 2 else shape
 
-    def apply_image(self, img: Any, params: RotateParams, geo: Geometry) -> Any:
-        if np.ndim(params.k) == 0:
-            return G.rot90(img, int(params.k))
-        return super().apply_image(img, params, geo)
-
-    def apply_mask(self, mask: Any, params: RotateParams, geo: Geometry) -> Any:
-        if np.ndim(params.k) == 0:
-            return G.rot90(mask, int(params.k))
-        return super().apply_mask(mask, params, geo)
+    def _exact(self, arr: Any, params: RotateParams, geo: Geometry, mask: bool) -> Any:
+        return G.rot90(arr, int(params.k))
 
     # batch: a per-sample quarter turn is an exact nearest-neighbour warp on the lattice
     interpolation = 0
@@ -136,7 +130,7 @@ class D4Params:
     element: Any  # 0..7: k quarter turns (0-3), then the same followed by a transpose (4-7)
 
 
-class D4(DualTransform):
+class D4(_ExactWhenShared):
     """One of the 8 symmetries of the square (rotations by quarter turns, with or without a flip).
 
     >>> import numpy as np, xalbu as A
@@ -168,16 +162,7 @@ class D4(DualTransform):
             )
         return (shape[1], shape[0]) if bool(swaps.flat[0]) else shape
 
-    def _exact(self, img: Any, e: int) -> Any:
-        out = G.rot90(img, e % 4)
+    def _exact(self, arr: Any, params: D4Params, geo: Geometry, mask: bool) -> Any:
+        e = int(params.element)
+        out = G.rot90(arr, e % 4)
         return G.transpose(out) if e >= 4 else out
-
-    def apply_image(self, img: Any, params: D4Params, geo: Geometry) -> Any:
-        if np.ndim(params.element) == 0:
-            return self._exact(img, int(params.element))
-        return super().apply_image(img, params, geo)
-
-    def apply_mask(self, mask: Any, params: D4Params, geo: Geometry) -> Any:
-        if np.ndim(params.element) == 0:
-            return self._exact(mask, int(params.element))
-        return super().apply_mask(mask, params, geo)

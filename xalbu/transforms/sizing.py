@@ -9,25 +9,19 @@ Reflecting border modes also mirror the mask content; boxes and keypoints are on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..core import geometry as M
 from ..core.transform import DualTransform, Geometry
-from ..core.validation import (
-    check_border_mode,
-    check_choice,
-    check_fill,
-    check_int,
-    check_interpolation,
-)
+from ..core.validation import check_choice, check_int
 from ..functional import geometric as G
+from ._common import _ExactWhenShared, set_border, set_resize_interpolations
 
 __all__ = ["LongestMaxSize", "Pad", "PadIfNeeded", "Resize", "SmallestMaxSize"]
 
-AREA_FOR_DOWNSCALE = (None, "image", "image_mask")
 POSITIONS = ("center", "top_left", "top_right", "bottom_left", "bottom_right", "random")
 
 
@@ -78,17 +72,8 @@ def collapse(value: Any) -> Any:
     return int(arr[0]) if arr.size and np.all(arr == arr[0]) else arr
 
 
-def all_scalar(params: Any) -> bool:
-    """True when every field of a params dataclass is a scalar (one image, or shared by a batch)."""
-    return all(np.ndim(getattr(params, f.name)) == 0 for f in fields(params))
-
-
 def _check_optional_int(name: str, value: Any, lo: int = 1) -> int | None:
     return None if value is None else check_int(name, value, lo)
-
-
-def _check_area(value: Any) -> str | None:
-    return check_choice("area_for_downscale", value, AREA_FOR_DOWNSCALE)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -147,9 +132,7 @@ class Resize(_Resizer):
         super().__init__(p)
         self.height = check_int("height", height, 1)
         self.width = check_int("width", width, 1)
-        self.interpolation = check_interpolation("interpolation", interpolation)
-        self.mask_interpolation = check_interpolation("mask_interpolation", mask_interpolation)
-        self.area_for_downscale = _check_area(area_for_downscale)
+        set_resize_interpolations(self, interpolation, mask_interpolation, area_for_downscale)
 
     def _target(self, params: Any, shape: tuple[int, int]) -> tuple[int, int]:
         return (self.height, self.width)
@@ -198,9 +181,7 @@ class _MaxSize(_Resizer):
             raise ValueError("max_size: give max_size or max_size_hw (both are None)")
         self.max_size = max_size
         self.max_size_hw = max_size_hw
-        self.interpolation = check_interpolation("interpolation", interpolation)
-        self.mask_interpolation = check_interpolation("mask_interpolation", mask_interpolation)
-        self.area_for_downscale = _check_area(area_for_downscale)
+        set_resize_interpolations(self, interpolation, mask_interpolation, area_for_downscale)
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> MaxSizeParams:
         # one size per call: the samples of a batch must share their size
@@ -266,7 +247,7 @@ class PadParams:
     right: Any
 
 
-class _Padder(DualTransform):
+class _Padder(_ExactWhenShared):
     """Pad by ``PadParams``; ``border_mode``, ``fill`` and ``fill_mask`` are init arguments."""
 
     _abstract = True
@@ -282,19 +263,10 @@ class _Padder(DualTransform):
         w = shape[1] + int(np.asarray(params.left + params.right).flat[0])
         return (h, w)
 
-    def _pad(self, arr: Any, params: PadParams, geo: Geometry, fill: Any) -> Any:
+    def _exact(self, arr: Any, params: PadParams, geo: Geometry, mask: bool) -> Any:
+        fill = self.fill_mask if mask else self.fill
         out = G.pad(arr, params.top, params.bottom, params.left, params.right, self.border_mode, fill)
         return self._gated(out, arr, geo)
-
-    def apply_image(self, img: Any, params: PadParams, geo: Geometry) -> Any:
-        if all_scalar(params):
-            return self._pad(img, params, geo, self.fill)
-        return super().apply_image(img, params, geo)
-
-    def apply_mask(self, mask: Any, params: PadParams, geo: Geometry) -> Any:
-        if all_scalar(params):
-            return self._pad(mask, params, geo, self.fill_mask)
-        return super().apply_mask(mask, params, geo)
 
 
 def _check_padding(padding: Any) -> int | tuple[int, ...]:
@@ -333,9 +305,7 @@ class Pad(_Padder):
     ) -> None:
         super().__init__(p)
         self.padding = _check_padding(padding)
-        self.fill = check_fill("fill", fill)
-        self.fill_mask = check_fill("fill_mask", fill_mask)
-        self.border_mode = check_border_mode("border_mode", border_mode)
+        set_border(self, border_mode, fill, fill_mask)
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> PadParams:
         p = self.padding
@@ -381,9 +351,7 @@ class PadIfNeeded(_Padder):
             if (getattr(self, a) is None) == (getattr(self, b) is None):
                 raise ValueError(f"{a}, {b}: exactly one of them must be set (the other None)")
         self.position = check_choice("position", position, POSITIONS)
-        self.border_mode = check_border_mode("border_mode", border_mode)
-        self.fill = check_fill("fill", fill)
-        self.fill_mask = check_fill("fill_mask", fill_mask)
+        set_border(self, border_mode, fill, fill_mask)
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> PadParams:
         h, w = shape

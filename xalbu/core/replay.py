@@ -1,0 +1,164 @@
+"""Records of what a pipeline applied, as plain data, and their exact decoding.
+
+``Compose(save_applied_params=True)`` puts under ``"applied_transforms"`` one step per transform
+that ran, in order::
+
+    {"path": "transforms[1].transforms[0]",   # where the transform sits in the pipeline
+     "transform": "Affine",                    # its class name
+     "shape": [24, 32],                        # input (height, width) it saw
+     "params": {"scale_x": 1.07, ..., "matrix": [[...], [...], [...]], "out_hw": [24, 32]},
+     "types": {"__class__": "xalbu.transforms.affine:AffineParams",
+               "matrix": "float64[3,3]", "out_hw": "tuple"},
+     "applied": None}                          # batch: one bool per sample
+
+``params`` holds the sampled parameters as plain JSON values (numbers, lists, strings, None);
+``types`` says how to rebuild what JSON cannot say, so that decoding gives back the very values
+(same dtypes, shapes and Python types) and a replay is bit for bit. A ``types`` description is:
+
+- ``None`` or absent: the plain value as it is;
+- ``"tuple"``: a tuple of plain values;
+- ``"<dtype>"``: a NumPy scalar (``"float32"``); ``"<dtype>[d0,d1]"``: an array of that shape;
+- ``{"tuple": [...]}``, ``{"list": [...]}``, ``{"dict": {...}}``: a container whose items need types;
+- ``{"__class__": "module:QualName", field: description, ...}``: a dataclass (the transform's
+  frozen ``<Name>Params``), fields whose value is plain are left out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from typing import Any
+
+import numpy as np
+
+from .state import State
+
+_PLAIN = (bool, int, float, str, type(None))
+_KINDS = "biuf"  # bool, signed/unsigned integers, floats: exact through JSON
+
+
+def _dtype_ok(dt: np.dtype, what: str) -> np.dtype:
+    if dt.kind not in _KINDS:
+        raise TypeError(f"{what}: dtype {dt} cannot be recorded (only bool, integer and float arrays)")
+    return dt
+
+
+def _host(value: Any) -> np.ndarray | None:
+    """A non-NumPy array (CuPy, array-API) copied to the host; ``None`` for anything else."""
+    if hasattr(value, "__array_namespace__") or type(value).__module__.startswith("cupy"):
+        from .targets import _to_host
+
+        return _to_host(value)
+    return None
+
+
+def encode(value: Any, what: str = "params") -> tuple[Any, Any]:
+    """``(plain JSON value, types description)`` of a parameter value (see the module docstring)."""
+    if type(value) in _PLAIN:
+        return value, None
+    if isinstance(value, np.generic):
+        return value.item(), _dtype_ok(value.dtype, what).name
+    arr = value if isinstance(value, np.ndarray) else _host(value)
+    if arr is not None:
+        dims = ",".join(str(d) for d in arr.shape)
+        return arr.tolist(), f"{_dtype_ok(arr.dtype, what).name}[{dims}]"
+    if isinstance(value, (tuple, list)):
+        pairs = [encode(v, f"{what}[{i}]") for i, v in enumerate(value)]
+        plain = [p for p, _ in pairs]
+        types = [t for _, t in pairs]
+        kind = "tuple" if isinstance(value, tuple) else "list"
+        if all(t is None for t in types):
+            return plain, ("tuple" if kind == "tuple" else None)
+        return plain, {kind: types}
+    if isinstance(value, dict):
+        plain, types = {}, {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise TypeError(f"{what}: dict keys must be strings to be recorded, got {k!r}")
+            plain[k], t = encode(v, f"{what}[{k!r}]")
+            if t is not None:
+                types[k] = t
+        return plain, ({"dict": types} if types else None)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        cls = type(value)
+        plain, types = {}, {"__class__": f"{cls.__module__}:{cls.__qualname__}"}
+        for f in dataclasses.fields(value):
+            plain[f.name], t = encode(getattr(value, f.name), f"{what}.{f.name}")
+            if t is not None:
+                types[f.name] = t
+        return plain, types
+    raise TypeError(
+        f"{what}: a {type(value).__name__} cannot be recorded; parameters must be numbers, strings, None, "
+        "NumPy arrays, tuples/lists/dicts of those, or dataclasses of those"
+    )
+
+
+def _params_class(name: Any, what: str) -> type:
+    """The dataclass named ``"module:QualName"``, from a module that is already loaded."""
+    if not isinstance(name, str) or ":" not in name:
+        raise ValueError(f"{what}: expected a class name 'module:QualName', got {name!r}")
+    module, qualname = name.split(":", 1)
+    obj: Any = sys.modules.get(module)
+    if obj is None:
+        raise ValueError(f"{what}: the parameters class {name} is not loaded (import {module} first)")
+    for part in qualname.split("."):
+        obj = getattr(obj, part, None)
+    if not (isinstance(obj, type) and dataclasses.is_dataclass(obj)):
+        raise ValueError(f"{what}: {name} is not a dataclass")
+    return obj
+
+
+def decode(plain: Any, types: Any, what: str = "params") -> Any:
+    """The value :func:`encode` was given, from its plain form and types description."""
+    if types is None:
+        return plain
+    if isinstance(types, str):
+        if types == "tuple":
+            return tuple(plain)
+        if types.endswith("]"):
+            name, dims = types[:-1].split("[", 1)
+            shape = tuple(int(d) for d in dims.split(",") if d)
+            dt = _dtype_ok(np.dtype(name), what)
+            return np.array(plain, dtype=dt).reshape(shape)
+        return _dtype_ok(np.dtype(types), what).type(plain)
+    if isinstance(types, dict):
+        if "__class__" in types:
+            cls = _params_class(types["__class__"], what)
+            names = [f.name for f in dataclasses.fields(cls)]
+            if not isinstance(plain, dict) or sorted(plain) != sorted(names):
+                got = sorted(plain) if isinstance(plain, dict) else type(plain).__name__
+                raise ValueError(f"{what}: {cls.__name__} has fields {sorted(names)}, the record has {got}")
+            obj = object.__new__(cls)  # the recorded values exactly, without re-running __post_init__
+            for name in names:
+                object.__setattr__(obj, name, decode(plain[name], types.get(name), f"{what}.{name}"))
+            return obj
+        if "dict" in types:
+            sub = types["dict"]
+            return {k: decode(v, sub.get(k), f"{what}[{k!r}]") for k, v in plain.items()}
+        for kind, container in (("tuple", tuple), ("list", list)):
+            if kind in types:
+                subs = types[kind]
+                if not isinstance(plain, list) or len(plain) != len(subs):
+                    raise ValueError(f"{what}: expected a list of {len(subs)} items, got {plain!r:.80}")
+                return container(
+                    decode(v, t, f"{what}[{i}]") for i, (v, t) in enumerate(zip(plain, subs, strict=True))
+                )
+    raise ValueError(f"{what}: unknown types description {types!r}")
+
+
+def record_step(transform: Any, state: State, params: Any, applied: np.ndarray | None) -> tuple[Any, dict]:
+    """One step of a record, taken before the transform runs (its node is resolved to a path later)."""
+    name = type(transform).__name__
+    plain, types = encode(params, f"{name} params")
+    step = {
+        "transform": name,
+        "shape": [int(state.shape[0]), int(state.shape[1])],
+        "params": plain,
+        "types": types,
+        "applied": None if state.batch is None else _mask(applied, state.batch),
+    }
+    return transform, step
+
+
+def _mask(applied: np.ndarray | None, n: int) -> list[bool]:
+    return [True] * n if applied is None else [bool(a) for a in applied]
