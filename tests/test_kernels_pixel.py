@@ -448,7 +448,17 @@ def test_override_matches_generic(case, dtype, channels, batch):
         np.testing.assert_allclose(got, expected, rtol=float_tol, atol=float_tol)
 
 
-@pytest.mark.parametrize("case", ["gamma", "solarize", "posterize_per_channel", "multiply_add_per_channel"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "gamma",
+        "solarize",
+        "posterize_per_channel",
+        "multiply_add",
+        "multiply_add_per_channel",
+        "brightness_contrast_max",
+    ],
+)
 def test_uint8_lut_paths_are_exact(case):
     """uint8 tables come from the generic kernel itself, so these agree bit for bit."""
     kern, make_args, _, _ = PARITY[case]
@@ -472,3 +482,41 @@ def test_override_handles_non_contiguous_input(rng):
     ]:
         got, expected = kern(view, *args), np.asarray(kern.generic(view, *args))
         assert np.abs(got.astype(np.float64) - expected).max() <= 1, kern.__name__
+
+
+def test_uint8_scalar_tables_are_exact_over_many_parameters():
+    """The scalar uint8 tables replicate the generic float32 arithmetic: bit for bit, for any value."""
+    rng = np.random.default_rng(11)
+    img = np.tile(np.arange(256, dtype=np.uint8).reshape(16, 16, 1), (1, 1, 3))
+    for g in [*rng.uniform(0.05, 5.0, 300), 0.5, 1.0, 2.0, 3.0]:
+        np.testing.assert_array_equal(P.gamma(img, float(g)), P.gamma.generic(img, float(g)))
+    for a, b, t in zip(
+        rng.uniform(0, 3, 300), rng.uniform(-1.2, 1.2, 300), rng.uniform(0, 1, 300), strict=True
+    ):
+        np.testing.assert_array_equal(
+            P.multiply_add(img, float(a), float(b) * 255),
+            P.multiply_add.generic(img, float(a), float(b) * 255),
+        )
+        np.testing.assert_array_equal(
+            P.brightness_contrast(img, float(a), float(b), True),
+            P.brightness_contrast.generic(img, float(a), float(b), True),
+        )
+        np.testing.assert_array_equal(P.solarize(img, float(t)), P.solarize.generic(img, float(t)))
+
+
+@pytest.mark.parametrize("g", [0.3, 0.5, 0.8, 1.0, 1.13, 2.0, 3.7, 10.0])
+@pytest.mark.parametrize("dtype", ["float32", "uint16"])
+def test_gamma_keeps_zeros_and_tiny_values(g, dtype):
+    """The float path raises zeros and tiny values to a floor (denormals are slow) and restores them."""
+    rng = np.random.default_rng(3)
+    x = rng.random((21, 19, 3), dtype=np.float32) * 1.4 - 0.2
+    x[::4] = 0.0
+    x[1, :10, 0] = [0, 1e-39, 1e-37, 1e-30, 1e-20, 1e-5, 0.5, 1, 1.5, -2]
+    img = x.astype(np.float32) if dtype == "float32" else (np.clip(x, 0, 1) * 65535).astype(np.uint16)
+    got, expected = P.gamma(img, g), np.asarray(P.gamma.generic(img, g))
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got[expected == 0], 0)
+    if dtype == "float32":
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
+    else:
+        assert np.abs(got.astype(np.int64) - expected).max() <= 1

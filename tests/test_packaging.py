@@ -41,7 +41,7 @@ def test_backends_is_remapped_not_top_level():
 def test_required_dependencies_and_extras():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     names = {d.split(">")[0].split("=")[0].split("<")[0].strip() for d in project["dependencies"]}
-    assert names == {"numpy", "opencv-python-headless", "array-api-compat"}
+    assert names == {"numpy", "opencv-python-headless", "array-api-compat", "stringzilla"}
     extras = project["optional-dependencies"]
     assert {"cuda12", "cuda13", "test", "bench"} <= set(extras)
     assert any(d.startswith("cupy-cuda12x") for d in extras["cuda12"])

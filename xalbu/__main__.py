@@ -1,7 +1,8 @@
 """Command line: ``python -m xalbu <command>`` (also installed as the ``xalbu`` script).
 
 Commands:
-    demo    augment the bundled sample photos, print the backend and images/s, write a contact sheet
+    demo       augment the bundled sample photos, print the backend and images/s, write a contact sheet
+    benchmark  time every transform against albumentations (``python -m xalbu.benchmark --help``)
 """
 
 from __future__ import annotations
@@ -70,11 +71,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="augmentations per photo in the sheet (default: %(default)s)",
     )
     demo.set_defaults(func=_demo)
+
+    # listed for --help; its arguments are parsed by xalbu.benchmark itself (see main)
+    sub.add_parser(
+        "benchmark",
+        add_help=False,
+        help="time every transform against albumentations, single-threaded (--help for options)",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m xalbu`` and the ``xalbu`` script; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["benchmark"]:
+        from .benchmark import main as benchmark_main
+
+        return benchmark_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

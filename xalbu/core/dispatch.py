@@ -50,15 +50,28 @@ def backend_name(array_type: type) -> str | None:
     return name
 
 
+_IMPL_CACHES: list[dict[type, Any]] = []
+
+
 def kernel(fn: F) -> F:
     """Make ``fn`` a dispatching kernel; ``fn`` itself stays reachable as ``.generic``."""
     overrides: dict[str, Callable[..., Any]] = {}
+    impls: dict[type, Callable[..., Any] | None] = {}  # array type -> override (None: generic only)
+    _IMPL_CACHES.append(impls)
+
+    def resolve(t: type) -> Callable[..., Any] | None:
+        name = backend_name(t)  # imports (and so registers) the backend on first sight
+        impl = overrides.get(name) if name else None
+        impls[t] = impl
+        return impl
 
     @functools.wraps(fn)
     def dispatch(img: Any, /, *args: Any, **kwargs: Any) -> Any:
-        t = type(img)
-        name = _TYPE_BACKEND[t] if t in _TYPE_BACKEND else backend_name(t)
-        impl = overrides.get(name) if name else None
+        # runs for every kernel call: one dict lookup on the array type
+        try:
+            impl = impls[type(img)]
+        except KeyError:
+            impl = resolve(type(img))
         if impl is not None:
             out = impl(img, *args, **kwargs)
             if out is not NotImplemented:
@@ -75,6 +88,8 @@ def register(generic: Callable[..., Any], backend: str) -> Callable[[F], F]:
 
     def deco(impl: F) -> F:
         generic.overrides[backend] = impl  # type: ignore[attr-defined]
+        for cache in _IMPL_CACHES:  # resolved lookups may now be stale
+            cache.clear()
         return impl
 
     return deco

@@ -17,11 +17,10 @@ import numpy as np
 def _stack(entries: list[list[Any]]) -> np.ndarray:
     """Build (3, 3) or (N, 3, 3) from a nested list of scalars/arrays."""
     flat = [v for row in entries for v in row]
-    try:  # scalars (one image): one cheap conversion, as this runs on every call
+    vectors = [v for v in flat if isinstance(v, (np.ndarray, list, tuple)) and np.ndim(v) > 0]
+    if not vectors:  # one image: one cheap conversion (this runs on every call)
         return np.array(flat, np.float64).reshape(3, 3)
-    except ValueError:  # some entries are per-sample vectors (NumPy refuses the ragged list)
-        pass
-    n = max(np.size(v) for v in flat if np.ndim(v) > 0)
+    n = max(np.size(v) for v in vectors)
     out = np.empty((n, 3, 3), np.float64)
     for i, row in enumerate(entries):
         for j, v in enumerate(row):
@@ -29,11 +28,23 @@ def _stack(entries: list[list[Any]]) -> np.ndarray:
     return out
 
 
+_SCALARS = (int, float, np.integer, np.floating)
+_EYE = np.eye(3)
+
+
 def translate(tx: Any, ty: Any) -> np.ndarray:
+    if isinstance(tx, _SCALARS) and isinstance(ty, _SCALARS):  # one image: the cheapest build
+        m = _EYE.copy()
+        m[0, 2], m[1, 2] = tx, ty
+        return m
     return _stack([[1, 0, tx], [0, 1, ty], [0, 0, 1]])
 
 
 def scale(sx: Any, sy: Any) -> np.ndarray:
+    if isinstance(sx, _SCALARS) and isinstance(sy, _SCALARS):
+        m = _EYE.copy()
+        m[0, 0], m[1, 1] = sx, sy
+        return m
     return _stack([[sx, 0, 0], [0, sy, 0], [0, 0, 1]])
 
 
@@ -81,11 +92,19 @@ def rot90(k: Any, shape: tuple[int, int]) -> np.ndarray:
 
 
 def crop(x_min: Any, y_min: Any) -> np.ndarray:
+    if isinstance(x_min, _SCALARS) and isinstance(y_min, _SCALARS):
+        return translate(-float(x_min), -float(y_min))
     return translate(-np.asarray(x_min, np.float64), -np.asarray(y_min, np.float64))
 
 
 def crop_resize(x_min: Any, y_min: Any, x_max: Any, y_max: Any, out_hw: tuple[int, int]) -> np.ndarray:
     """Crop the box then resize it to ``out_hw`` (half-pixel-centre convention)."""
+    if all(isinstance(v, _SCALARS) for v in (x_min, y_min, x_max, y_max)):  # one image: no arrays
+        sx = out_hw[1] / (float(x_max) - float(x_min))
+        sy = out_hw[0] / (float(y_max) - float(y_min))
+        m = _EYE.copy()
+        m[0, 0], m[0, 2], m[1, 1], m[1, 2] = sx, -(sx * float(x_min)), sy, -(sy * float(y_min))
+        return m
     sx = out_hw[1] / (np.asarray(x_max, np.float64) - x_min)
     sy = out_hw[0] / (np.asarray(y_max, np.float64) - y_min)
     return scale(sx, sy) @ crop(x_min, y_min)

@@ -345,6 +345,15 @@ class Reader:
             raise ValueError(
                 f"{key}: boxes were passed but Compose has no bbox_params=BboxParams(format=...)"
             )
+        if state.batch is None:  # one image: the short path
+            samples = [value]
+            table = as_table(key, value, 4)
+            xyxy, kept = bboxes_to_pixels(key, table, params.format, state.shape, params)
+            if key == "bboxes":
+                self._labels(key, params.label_fields, data, [len(table)], False)
+            kept = kept if kept.dtype == np.intp else kept.astype(np.intp)
+            state.boxes[key] = BoxSet(xyxy, kept, np.ones(len(kept)), np.zeros(len(kept), np.intp))
+            return self._boxes_out(samples, key, data, state)
         samples = self._per_sample(state, key, value)
         parts, rows, sample_idx, counts = [], [], [], []
         for s, item in enumerate(samples):
@@ -363,6 +372,10 @@ class Reader:
             np.ones(sum(len(r) for r in rows)),
             np.concatenate(sample_idx),
         )
+        return self._boxes_out(samples, key, data, state)
+
+    def _boxes_out(self, samples: list[Any], key: str, data: dict[str, Any], state: State) -> Callable:
+        params = self.bbox_params
         fields = params.label_fields if key == "bboxes" else ()
         return _rows_out(
             samples,
@@ -437,9 +450,9 @@ def _passthrough(value: Any) -> Callable:
 def _select(values: Any, rows: np.ndarray) -> Any:
     """Pick ``rows`` of a user container, keeping its type (list, tuple or array)."""
     if isinstance(values, list):
-        return [values[i] for i in rows]
+        return [values[i] for i in rows.tolist()]
     if isinstance(values, tuple):
-        return tuple(values[i] for i in rows)
+        return tuple(values[i] for i in rows.tolist())
     if isinstance(values, np.ndarray):
         return values[rows]
     mod = type(values).__module__
@@ -453,7 +466,11 @@ def _select(values: Any, rows: np.ndarray) -> Any:
 def _rebuild(original: Any, coords: np.ndarray, rows: np.ndarray, n_coord: int) -> Any:
     """User container with new coordinates and the original extra columns of ``rows``."""
     if isinstance(original, (list, tuple)):
-        out = [(*c, *original[r][n_coord:]) for c, r in zip(coords.tolist(), rows.tolist(), strict=True)]
+        rl = rows.tolist()
+        if all(len(original[r]) == n_coord for r in rl):  # no extra columns: coordinates only
+            out = list(map(tuple, coords.tolist()))
+        else:
+            out = [(*c, *original[r][n_coord:]) for c, r in zip(coords.tolist(), rl, strict=True)]
         return out if isinstance(original, list) else tuple(out)
     host = original if isinstance(original, np.ndarray) else _host(original)
     dtype = host.dtype if np.issubdtype(host.dtype, np.floating) else np.float64

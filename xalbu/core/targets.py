@@ -137,6 +137,12 @@ def as_table(name: str, value: Any, min_cols: int) -> np.ndarray:
         raise TypeError(
             f"{name}: expected a list of tuples or an (N, >= {min_cols}) array, got {type(value).__name__}"
         )
+    try:  # plain numeric rows (the common case): one conversion
+        out = np.array(value, dtype=np.float64)
+        if out.ndim == 2 and out.shape[1] >= min_cols and len(value):
+            return out[:, :min_cols]
+    except (TypeError, ValueError):  # extra non-numeric columns, ragged rows
+        pass
     try:
         out = np.array([row[:min_cols] for row in value], dtype=np.float64)
         if out.shape == (len(value), min_cols):
@@ -180,10 +186,14 @@ def bboxes_to_pixels(
         norm = b
         b = b * np.array([w, h, w, h], np.float64)
     else:
-        norm = b / np.array([w, h, w, h], np.float64)
+        norm = None  # computed below only when needed (b / size)
     rows = np.arange(len(b))
     if params.clip:
         b = np.clip(b, 0, np.array([w, h, w, h], np.float64))
+        norm = b / np.array([w, h, w, h], np.float64)
+    if _surely_valid(b, hw):
+        return b, rows
+    if norm is None:
         norm = b / np.array([w, h, w, h], np.float64)
     eps = 1e-6
     in_range = np.all((norm >= -eps) & (norm <= 1 + eps), axis=1)
@@ -203,6 +213,28 @@ def bboxes_to_pixels(
             f"{h}x{w}: {what}"
         )
     return b, rows
+
+
+def _within(b: np.ndarray, x_lo: float, y_lo: float, x_hi: float, y_hi: float) -> bool:
+    """True when every (x0, y0, x1, y1) row has ``x_lo <= x0 < x1 <= x_hi`` and ``y_lo <= y0 < y1 <= y_hi``.
+
+    A few boxes are checked in Python (each NumPy call on a tiny array costs ~1-3 us), many in NumPy.
+    """
+    if len(b) <= 32:
+        for x0, y0, x1, y1 in b.tolist():
+            if not (x_lo <= x0 < x1 <= x_hi and y_lo <= y0 < y1 <= y_hi):
+                return False
+        return True
+    lo, hi = b.min(axis=0).tolist(), b.max(axis=0).tolist()
+    ok = lo[0] >= x_lo and lo[1] >= y_lo and hi[2] <= x_hi and hi[3] <= y_hi
+    return bool(ok and (b[:, 2:] - b[:, :2]).min() > 0)
+
+
+def _surely_valid(b: np.ndarray, hw: tuple[int, int]) -> bool:
+    """True when every box is ordered and inside the image with margin (half the tolerance of the
+    detailed check in :func:`bboxes_to_pixels`, so nothing it would reject passes)."""
+    h, w = hw
+    return _within(b, -5e-7 * w, -5e-7 * h, (1 + 5e-7) * w, (1 + 5e-7) * h)
 
 
 def bboxes_from_pixels(xyxy: np.ndarray, fmt: str, hw: tuple[int, int]) -> np.ndarray:
@@ -278,10 +310,19 @@ def _is_affine(m: np.ndarray) -> bool:
 def map_boxes(boxes: BoxSet, m: np.ndarray) -> np.ndarray:
     """The axis-aligned hull of each box's four mapped corners (pixels)."""
     b = boxes.xyxy
-    if m.ndim == 2 and _is_affine(m) and ((m[0, 1] == 0 and m[1, 0] == 0) or (m[0, 0] == 0 and m[1, 1] == 0)):
-        # flips, quarter turns, crops, pads, resizes: two opposite corners suffice
-        p = (b.reshape(-1, 2) @ m[:2, :2].T + m[:2, 2]).reshape(-1, 2, 2)
-        return np.concatenate([p.min(axis=1), p.max(axis=1)], axis=1)
+    if m.ndim == 2:
+        (a, bx, c), (d, e, f), (g, hy, i) = m.tolist()
+        if g == 0 and hy == 0 and i == 1 and ((bx == 0 and d == 0) or (a == 0 and e == 0)):
+            # flips, quarter turns, crops, pads, resizes: x' and y' each follow one input axis, so
+            # the mapped box is one multiply-add, with x / y edges swapped where the map reverses
+            if bx == 0 and d == 0:
+                sx, sy, src = a, e, b
+            else:
+                sx, sy, src = bx, d, b[:, [1, 0, 3, 2]]
+            out = src * np.array([sx, sy, sx, sy]) + np.array([c, f, c, f])
+            if sx < 0 or sy < 0:
+                out = out[:, [2 if sx < 0 else 0, 3 if sy < 0 else 1, 0 if sx < 0 else 2, 1 if sy < 0 else 3]]
+            return out
     corners = b[:, [0, 1, 2, 1, 0, 3, 2, 3]].reshape(-1, 2)
     mm = m if m.ndim == 2 else np.repeat(m[boxes.sample], 4, axis=0)
     c = map_points(corners, mm).reshape(-1, 4, 2)
@@ -308,6 +349,8 @@ def map_keypoints(pts: PointSet, m: np.ndarray) -> PointSet:
 def clip_boxes(boxes: BoxSet, xyxy: np.ndarray, hw: tuple[int, int]) -> BoxSet:
     """Set new coordinates ``xyxy``, clip them to the image, track visibility, drop empty boxes."""
     h, w = hw
+    if _within(xyxy, 0.0, 0.0, w, h):  # all inside (and not empty): nothing is clipped or dropped
+        return BoxSet(xyxy, boxes.rows, boxes.vis, boxes.sample)
     wh = xyxy[:, 2:] - xyxy[:, :2]
     area = wh[:, 0] * wh[:, 1]
     clipped = np.clip(xyxy, 0.0, (w, h, w, h))
@@ -322,8 +365,13 @@ def clip_boxes(boxes: BoxSet, xyxy: np.ndarray, hw: tuple[int, int]) -> BoxSet:
 def filter_boxes(boxes: BoxSet, params: BboxParams) -> BoxSet:
     """Drop boxes under the user's min_area / min_visibility / min_width / min_height."""
     b = boxes.xyxy
+    if not (params.min_visibility or params.min_area or params.min_width or params.min_height):
+        if _within(b, -np.inf, -np.inf, np.inf, np.inf):  # all non-empty: nothing to drop
+            return boxes
     wd, ht = b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]
-    keep = (wd * ht > 0) & (boxes.vis >= params.min_visibility)
+    keep = wd * ht > 0
+    if params.min_visibility:
+        keep &= boxes.vis >= params.min_visibility
     if params.min_area:
         keep &= wd * ht >= params.min_area
     if params.min_width:

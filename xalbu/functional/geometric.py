@@ -14,6 +14,7 @@ in a batch). Host-side NumPy is used only for small parameter arrays (matrices, 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -73,8 +74,25 @@ def host_fill(fill: Any, name: str, channels: int, n: int | None = None) -> np.n
     ``fill`` is a scalar, a per-channel sequence, or (in a batch of ``n``) a per-sample NumPy array
     ``(N,)`` or ``(N, C)``: a NumPy array whose first axis is N is per sample, a list/tuple never is.
     Extra channel values are ignored (as OpenCV does); integer dtypes are rounded and saturated.
-    Example: ``host_fill((1, 300), "uint8", 2)`` is ``array([1, 255], dtype=uint8)``.
+    The result may be shared between calls (read-only). Example: ``host_fill((1, 300), "uint8", 2)``
+    is ``array([1, 255], dtype=uint8)``.
     """
+    if not isinstance(fill, np.ndarray):  # a scalar or a sequence: the same for every call, cached
+        try:
+            return _shared_fill(tuple(fill) if isinstance(fill, list) else fill, name, channels)
+        except TypeError:  # unhashable
+            pass
+    return _make_fill(fill, name, channels, n)
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_fill(fill: Any, name: str, channels: int) -> np.ndarray:
+    out = _make_fill(fill, name, channels, None)
+    out.flags.writeable = False
+    return out
+
+
+def _make_fill(fill: Any, name: str, channels: int, n: int | None) -> np.ndarray:
     arr = np.asarray(0 if fill is None else fill, dtype=np.float64)
     if arr.ndim >= 1 and n is not None and isinstance(fill, np.ndarray) and arr.shape[0] == n:
         per = arr.reshape(n, -1)

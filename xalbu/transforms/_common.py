@@ -46,10 +46,15 @@ def set_border(t: DualTransform, border_mode: Any, fill: Any, fill_mask: Any) ->
 def all_scalar(params: Any) -> bool:
     """True when every field of a params dataclass is a scalar (one image, or shared by a batch)."""
     # runs for every image and mask of every call: isinstance first (np.ndim costs ~1 us per field)
-    return all(
-        not isinstance(v, (np.ndarray, list, tuple)) or np.ndim(v) == 0
-        for v in (getattr(params, f.name) for f in fields(params))
+    values = (
+        params.__dict__.values()
+        if hasattr(params, "__dict__")
+        else [getattr(params, f.name) for f in fields(params)]
     )
+    for v in values:
+        if isinstance(v, (np.ndarray, list, tuple)) and np.ndim(v) != 0:
+            return False
+    return True
 
 
 class _ExactWhenShared(DualTransform):

@@ -123,11 +123,15 @@ def _homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     n = src.shape[0]
     x, y = src[..., 0], src[..., 1]
     u, v = dst[..., 0], dst[..., 1]
-    one, zero = np.ones_like(x), np.zeros_like(x)
-    rows_u = np.stack([x, y, one, zero, zero, zero, -u * x, -u * y], axis=-1)
-    rows_v = np.stack([zero, zero, zero, x, y, one, -v * x, -v * y], axis=-1)
-    a = np.stack([rows_u, rows_v], axis=-2).reshape(n, 8, 8)
-    b = np.stack([u, v], axis=-1).reshape(n, 8, 1)
+    # rows 2i: x y 1 0 0 0 -ux -uy = u; rows 2i+1: 0 0 0 x y 1 -vx -vy = v (filled in place: cheap)
+    a = np.zeros((n, 8, 8))
+    a[:, 0::2, 0] = a[:, 1::2, 3] = x
+    a[:, 0::2, 1] = a[:, 1::2, 4] = y
+    a[:, 0::2, 2] = a[:, 1::2, 5] = 1.0
+    a[:, 0::2, 6], a[:, 0::2, 7] = -u * x, -u * y
+    a[:, 1::2, 6], a[:, 1::2, 7] = -v * x, -v * y
+    b = np.empty((n, 8, 1))
+    b[:, 0::2, 0], b[:, 1::2, 0] = u, v
     h = np.linalg.solve(a, b)[..., 0]
     return np.concatenate([h, np.ones((n, 1))], axis=1).reshape(n, 3, 3)
 

@@ -72,9 +72,7 @@ class _PadCrop(_ExactWhenShared):
         return self._crop_hw()
 
     def matrix(self, params: CropParams, shape: tuple[int, int]) -> np.ndarray:
-        return M.translate(
-            np.subtract(params.pad_left, params.x_min), np.subtract(params.pad_top, params.y_min)
-        )
+        return M.translate(params.pad_left - params.x_min, params.pad_top - params.y_min)
 
     def _exact(self, arr: Any, p: CropParams, geo: Geometry, mask: bool) -> Any:
         out = arr
@@ -127,7 +125,7 @@ class Crop(_PadCrop):
         return (self.y_max - self.y_min, self.x_max - self.x_min)
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropParams:
-        if not self.pad_if_needed:
+        if not self.pad_if_needed and (self.x_max > shape[1] or self.y_max > shape[0]):
             for name, value, side, size in (
                 ("x_max", self.x_max, "width", shape[1]),
                 ("y_max", self.y_max, "height", shape[0]),
@@ -247,7 +245,8 @@ class _CropResize(_ExactWhenShared):
         crop_hw = (p.y_max - p.y_min, p.x_max - p.x_min)
         interpolation = self.mask_interpolation if mask else self.interpolation
         interp = pick_interpolation(interpolation, self.area_for_downscale, mask, crop_hw, self.size)
-        out = G.resize(G.crop(arr, p.x_min, p.y_min, p.x_max, p.y_max), self.size, interp)
+        # the resize reads the box through a view (the generic crop); no copy of the box is made
+        out = G.resize(G.crop.generic(arr, p.x_min, p.y_min, p.x_max, p.y_max), self.size, interp)
         return self._gated(out, arr, geo)
 
     @staticmethod
@@ -297,8 +296,10 @@ class RandomResizedCrop(_CropResize):
             raise ValueError(f"ratio: expected positive aspect ratios, got {ratio!r}")
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropBoxParams:
+        if n is None:
+            return self._sample_one(rng, shape)
         h, w = shape
-        m = 1 if n is None else n
+        m = n
         area = rng.uniform(*self.scale, size=(m, 10)) * (h * w)
         aspect = np.exp(rng.uniform(math.log(self.ratio[0]), math.log(self.ratio[1]), size=(m, 10)))
         cw = np.round(np.sqrt(area * aspect)).astype(np.int64)
@@ -317,6 +318,31 @@ class RandomResizedCrop(_CropResize):
         y = np.where(found, rng.integers(0, h - ch + 1), (h - ch) // 2)
         x = np.where(found, rng.integers(0, w - cw + 1), (w - cw) // 2)
         return self._box(ch, cw, y, x, n)
+
+    def _fallback(self, shape: tuple[int, int]) -> tuple[int, int]:
+        """The central crop's (height, width): the whole image with the aspect ratio clamped to ``ratio``."""
+        h, w = shape
+        if w / h < self.ratio[0]:
+            return min(h, max(1, round(w / self.ratio[0]))), w
+        if w / h > self.ratio[1]:
+            return h, min(w, max(1, round(h * self.ratio[1])))
+        return h, w
+
+    def _sample_one(self, rng: np.random.Generator, shape: tuple[int, int]) -> CropBoxParams:
+        """:meth:`sample` for one image: the same draws and arithmetic, without (1, 10) array bookkeeping."""
+        h, w = shape
+        area = (rng.uniform(*self.scale, size=10) * (h * w)).tolist()
+        aspect = np.exp(rng.uniform(math.log(self.ratio[0]), math.log(self.ratio[1]), size=10)).tolist()
+        # Python's sqrt, round (half to even) and float arithmetic are NumPy's, element for element
+        sides = (
+            (round(math.sqrt(a / r)), round(math.sqrt(a * r))) for a, r in zip(area, aspect, strict=True)
+        )
+        fit = next(((ch, cw) for ch, cw in sides if 0 < cw <= w and 0 < ch <= h), None)
+        ch, cw = fit or self._fallback(shape)
+        y, x = int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1))
+        if fit is None:
+            y, x = (h - ch) // 2, (w - cw) // 2
+        return CropBoxParams(x, y, x + cw, y + ch)
 
 
 class RandomSizedCrop(_CropResize):
@@ -368,6 +394,11 @@ class RandomSizedCrop(_CropResize):
                 f"RandomSizedCrop: w2h_ratio: the widest crop ({hi} x {self.w2h_ratio:g} = "
                 f"{math.floor(hi * self.w2h_ratio)} pixels) exceeds the image width {w}"
             )
+        if n is None:  # one image: the same draws on Python ints
+            ch = int(rng.integers(lo, hi + 1))
+            cw = math.floor(ch * self.w2h_ratio)
+            y, x = int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1))
+            return CropBoxParams(x, y, x + cw, y + ch)
         ch = np.asarray(rng.integers(lo, hi + 1, size=n))
         cw = np.floor(ch * self.w2h_ratio).astype(np.int64)
         y = rng.integers(0, h - ch + 1)

@@ -38,6 +38,9 @@ class LambdaParams:
     applied: np.ndarray | None  # batch: the samples the functions apply to (None: all)
 
 
+_ALL = LambdaParams(None)  # frozen, so shared by every call that applies to all samples
+
+
 class Lambda(SpatialTransform):
     """Apply user functions per target, called as ``fn(value, shape=(height, width))``.
 
@@ -88,10 +91,10 @@ class Lambda(SpatialTransform):
         self.name = name
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> LambdaParams:
-        return LambdaParams(None)
+        return _ALL
 
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
-        super()._apply(state, LambdaParams(applied), applied)
+        super()._apply(state, _ALL if applied is None else LambdaParams(applied), applied)
 
     # ------------------------------------------------------------------ arrays
     def _call_array(self, target: str, fn: Callable[..., Any] | None, arr: Any, state: State) -> Any:

@@ -66,6 +66,8 @@ def split_padding(
 
 def collapse(value: Any) -> Any:
     """A host integer array whose entries are all equal becomes a Python int (enables fast paths)."""
+    if isinstance(value, (int, np.integer)):  # one image: a scalar draw
+        return int(value)
     arr = np.asarray(value)
     if arr.ndim == 0:
         return int(arr)
@@ -259,9 +261,10 @@ class _Padder(_ExactWhenShared):
 
     def output_shape(self, params: PadParams, shape: tuple[int, int]) -> tuple[int, int]:
         # per-sample splits still add up to the same totals
-        h = shape[0] + int(np.asarray(params.top + params.bottom).flat[0])
-        w = shape[1] + int(np.asarray(params.left + params.right).flat[0])
-        return (h, w)
+        dh, dw = params.top + params.bottom, params.left + params.right
+        if not isinstance(dh, int) or not isinstance(dw, int):
+            dh, dw = int(np.asarray(dh).flat[0]), int(np.asarray(dw).flat[0])
+        return (shape[0] + dh, shape[1] + dw)
 
     def _exact(self, arr: Any, params: PadParams, geo: Geometry, mask: bool) -> Any:
         fill = self.fill_mask if mask else self.fill

@@ -1,0 +1,292 @@
+"""Shared parameters, data and base classes of the asv suite (public xalbu API only).
+
+The grid: backend (numpy, cupy) x dtype (uint8, float32, uint16) x image size (256x256, 1024x1024
+and the non-square 480x640). ``XALBU_BENCH_QUICK=1`` shrinks it to numpy, uint8, 256x256 and small
+batches (what CI runs, with ``asv run --quick``, so the suite cannot rot without CI failing; the
+GPU batch benchmark keeps its cupy rows there, so the "n/a without a GPU" path runs too).
+
+CuPy rows raise ``NotImplementedError`` in ``setup`` without a usable CUDA device, which asv
+records as skipped ("n/a"), never as a failure. Every timed call on CuPy synchronises the device
+before it returns, so asv's timer covers the GPU work.
+
+Clock: CPU rows are timed in process CPU time (``time.process_time``), CuPy rows in wall time. The
+CPU rows are single-threaded, so on an idle machine both clocks agree; on a shared machine CPU time
+leaves out the time the process waits for a core, which made wall-clock comparisons of one
+revision against itself differ by up to 10x here (see asv_bench/README.md). The device's work is
+not process time, so CuPy rows need the wall clock.
+
+This file must run against older revisions of xalbu too (``compare.py`` benchmarks two commits with
+the same suite): a transform the installed xalbu lacks is skipped, not failed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from functools import lru_cache
+from typing import Any
+
+import cv2
+import numpy as np
+
+import xalbu
+
+QUICK = os.environ.get("XALBU_BENCH_QUICK", "") not in ("", "0")
+
+ALL_BACKENDS = ["numpy", "cupy"]
+BACKENDS = ["numpy"] if QUICK else ALL_BACKENDS
+DTYPES = ["uint8"] if QUICK else ["uint8", "float32", "uint16"]
+SIZES = ["256x256"] if QUICK else ["256x256", "1024x1024", "480x640"]
+BATCH_N = 4 if QUICK else 16  # images per pipeline.batch call in the per-transform batch benchmarks
+BATCH_SIZE = "256x256"
+MEAN = (0.485, 0.456, 0.406)
+STD = (0.229, 0.224, 0.225)
+N_BOXES = 10
+DECK = 2  # a timed per-image call goes over the photos this many times (3 photos: 6 images)
+
+cv2.setNumThreads(0)  # single-threaded OpenCV: stable timings, comparable across machines
+
+
+def _batch_timed_calls() -> None:
+    """Let asv batch many calls per sample, as asv did before asv_runner 0.3.
+
+    asv_runner >= 0.3 re-runs ``setup`` before every single timed call of a benchmark that has one
+    (asv#966: for benchmarks whose calls change their state). Our calls leave their inputs alone,
+    and a 20 us call timed alone is mostly timer noise (same-revision comparisons differed by 1.5x
+    with it), so the suite opts out; ``setup`` still runs before every sample. A no-op on asv
+    versions without the switch.
+    """
+    try:
+        from asv_runner.benchmarks.time import TimeBenchmark
+    except ImportError:  # imported outside asv (tests)
+        return
+    if hasattr(TimeBenchmark, "_setup_isolates_timed_calls"):
+        TimeBenchmark._setup_isolates_timed_calls = False
+
+
+_batch_timed_calls()
+_wall_clock = False
+
+
+def _clock() -> float:
+    return time.perf_counter() if _wall_clock else time.process_time()
+
+
+def use_clock_for(backend: str) -> None:
+    """Wall clock for the GPU, process CPU time otherwise (asv runs each case in its own process)."""
+    global _wall_clock
+    _wall_clock = backend != "numpy"
+
+
+class _Timing:
+    """asv timing attributes shared by the suite: short samples, a few repeats, one process."""
+
+    timer = staticmethod(_clock)
+    sample_time = 0.02
+    warmup_time = 0.05
+    repeat = (3, 10, 4.0)  # (min repeats, max repeats, max seconds per benchmark case)
+    processes = 1
+    timeout = 120
+
+
+# ----------------------------------------------------------------------------- backends and data
+@lru_cache(maxsize=1)
+def cuda_available() -> bool:
+    try:
+        import cupy
+
+        return cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:  # noqa: BLE001 - no CuPy, no driver, no device
+        return False
+
+
+def require_backend(backend: str) -> None:
+    """Skip (``NotImplementedError``: asv shows n/a) when the backend cannot run here; pick the clock."""
+    if backend == "cupy" and not cuda_available():
+        raise NotImplementedError("cupy: no CUDA device")
+    use_clock_for(backend)
+
+
+def to_device(array: np.ndarray, backend: str) -> Any:
+    if backend == "cupy":
+        import cupy
+
+        return cupy.asarray(array)
+    return array
+
+
+def sync(backend: str) -> None:
+    """Wait for the device, so that the timer stops after the GPU work (no-op on the CPU)."""
+    if backend == "cupy":
+        import cupy
+
+        cupy.cuda.Device().synchronize()
+
+
+def parse_size(size: str) -> tuple[int, int]:
+    h, w = (int(v) for v in size.split("x"))
+    return h, w
+
+
+def max_value(dtype: str) -> float:
+    return {"uint8": 255.0, "uint16": 65535.0, "float32": 1.0}[dtype]
+
+
+def convert(img: np.ndarray, dtype: str) -> np.ndarray:
+    if dtype == "uint8":
+        return img
+    if dtype == "float32":
+        return (img.astype(np.float32) / 255.0).astype(np.float32)
+    return img.astype(np.uint16) * np.uint16(257)
+
+
+@lru_cache(maxsize=16)
+def _photos(size: str, dtype: str) -> tuple[dict[str, Any], ...]:
+    """The bundled photos resized to ``size`` as ``dtype``, with masks and 10 pascal_voc boxes each."""
+    from xalbu.demo import load_samples
+
+    h, w = parse_size(size)
+    rng = np.random.default_rng(0)
+    out = []
+    for sample in load_samples():
+        sh, sw = sample["mask"].shape
+        interp = cv2.INTER_AREA if h * w < sh * sw else cv2.INTER_CUBIC
+        boxes = [(x0 * w / sw, y0 * h / sh, x1 * w / sw, y1 * h / sh) for x0, y0, x1, y1 in sample["bboxes"]]
+        labels = list(sample["labels"])
+        while len(boxes) < N_BOXES:
+            bw, bh = rng.uniform(0.05, 0.3) * w, rng.uniform(0.05, 0.3) * h
+            x0, y0 = rng.uniform(0, w - bw), rng.uniform(0, h - bh)
+            boxes.append((x0, y0, x0 + bw, y0 + bh))
+            labels.append("object")
+        out.append(
+            {
+                "image": np.ascontiguousarray(
+                    convert(cv2.resize(sample["image"], (w, h), interpolation=interp), dtype)
+                ),
+                "mask": cv2.resize(sample["mask"], (w, h), interpolation=cv2.INTER_NEAREST),
+                "bboxes": boxes[:N_BOXES],
+                "labels": labels[:N_BOXES],
+            }
+        )
+    return tuple(out)
+
+
+def photos(size: str, dtype: str, backend: str = "numpy") -> list[dict[str, Any]]:
+    """Fresh per-call dicts (image and mask on the backend's device) of the cached photos."""
+    return [
+        {**p, "image": to_device(p["image"], backend), "mask": to_device(p["mask"], backend)}
+        for p in _photos(size, dtype)
+    ]
+
+
+def batch_of(size: str, dtype: str, n: int, backend: str) -> dict[str, Any]:
+    """``n`` photos stacked into (n, H, W, 3) images and (n, H, W) masks on the backend."""
+    src = _photos(size, dtype)
+    pick = [src[i % len(src)] for i in range(n)]
+    return {
+        "images": to_device(np.stack([p["image"] for p in pick]), backend),
+        "masks": to_device(np.stack([p["mask"] for p in pick]), backend),
+    }
+
+
+# ----------------------------------------------------------------------------- transforms
+def _identity(x: Any, **params: Any) -> Any:
+    return x
+
+
+def transform_args(name: str, height: int, width: int, dtype: str) -> dict[str, Any]:
+    """Arguments for ``name`` on a ``height`` x ``width`` image: p=1, sizes relative to the image."""
+    h, w = height, width
+    table: dict[str, dict[str, Any]] = {
+        "Affine": {
+            "scale": (0.9, 1.1),
+            "translate_percent": (-0.1, 0.1),
+            "rotate": (-15, 15),
+            "shear": (-10, 10),
+        },
+        "CenterCrop": {"height": h // 2, "width": w // 2},
+        "Crop": {"x_min": w // 4, "y_min": h // 4, "x_max": w // 4 + w // 2, "y_max": h // 4 + h // 2},
+        "Lambda": {"image": _identity, "name": "identity"},
+        "LongestMaxSize": {"max_size": max(h, w) // 2},
+        "Normalize": {"max_pixel_value": max_value(dtype)},
+        "Pad": {"padding": max(h, w) // 8},
+        "PadIfNeeded": {"min_height": h + h // 4, "min_width": w + w // 4},
+        "RandomCrop": {"height": h // 2, "width": w // 2},
+        "RandomResizedCrop": {"size": (h // 2, w // 2)},
+        "RandomSizedCrop": {"min_max_height": (h // 4, h // 2), "size": (h // 2, w // 2)},
+        "Resize": {"height": h // 2, "width": w // 2},
+        "Rotate": {"limit": (-45, 45)},
+        "SmallestMaxSize": {"max_size": min(h, w) // 2},
+    }
+    return {**table.get(name, {}), "p": 1.0}
+
+
+def family(module_name: str) -> list[str]:
+    """The public transforms of ``xalbu.transforms.<module_name>`` (empty if the module is missing)."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"xalbu.transforms.{module_name}")
+    except ImportError:
+        return []
+    return sorted(getattr(module, "__all__", []))
+
+
+def build(name: str, size: str, dtype: str) -> Any:
+    """``Compose([name(...)])``; skipped when the installed xalbu has no such transform."""
+    cls = getattr(xalbu, name, None)
+    if cls is None:
+        raise NotImplementedError(f"{name}: not in this revision of xalbu")
+    return xalbu.Compose([cls(**transform_args(name, *parse_size(size), dtype))], seed=0)
+
+
+def reseed(pipe: Any) -> None:
+    """Restart the pipeline's random stream, so every timed call draws the same parameters.
+
+    The cost of a random transform depends on its draws (D4's element, a crop's size); asv picks
+    the number of calls per sample per run, so without this two runs of the same code average over
+    different draws (2.2x apart for D4 on 1024x1024 uint16).
+    """
+    pipe.set_random_seed(0)
+
+
+class _TransformFamily(_Timing):
+    """One transform, ``Compose([t])(image=img)``: a timed call augments the deck of photos (6 images).
+
+    Subclasses set ``params = [family("<module>"), BACKENDS, DTYPES, SIZES]``.
+    """
+
+    param_names = ["transform", "backend", "dtype", "size"]
+
+    def setup(self, transform: str, backend: str, dtype: str, size: str) -> None:
+        require_backend(backend)
+        self.backend = backend
+        self.pipe = build(transform, size, dtype)
+        self.deck = [p["image"] for p in photos(size, dtype, backend)] * DECK
+        self.pipe(image=self.deck[0])  # first call: caches, kernel compilation on the GPU
+        sync(backend)
+
+    def time_call(self, transform: str, backend: str, dtype: str, size: str) -> None:
+        reseed(self.pipe)
+        for image in self.deck:
+            self.pipe(image=image)
+        sync(self.backend)
+
+
+class _TransformFamilyBatch(_Timing):
+    """One transform on a batch, ``Compose([t]).batch(images=(N, 256, 256, 3))``, per-sample draws."""
+
+    param_names = ["transform", "backend", "dtype"]
+
+    def setup(self, transform: str, backend: str, dtype: str) -> None:
+        require_backend(backend)
+        self.backend = backend
+        self.pipe = build(transform, BATCH_SIZE, dtype)
+        self.images = batch_of(BATCH_SIZE, dtype, BATCH_N, backend)["images"]
+        self.pipe.batch(images=self.images)
+        sync(backend)
+
+    def time_batch(self, transform: str, backend: str, dtype: str) -> None:
+        reseed(self.pipe)
+        self.pipe.batch(images=self.images)
+        sync(self.backend)

@@ -1,0 +1,21 @@
+"""``xalbu.transforms.affine``: affine warps (Affine, ShiftScaleRotate, Rotate, Perspective).
+
+Every public transform of the module, found through its ``__all__`` (a new transform is benchmarked
+without editing this file; give it arguments in ``_common.transform_args`` if it needs some).
+"""
+
+from ._common import BACKENDS, DTYPES, SIZES, family
+from ._common import _TransformFamily as _Single
+from ._common import _TransformFamilyBatch as _Batch
+
+
+class Affine(_Single):
+    """``Compose([t])(image=img)``, one image per call."""
+
+    params = [family("affine"), BACKENDS, DTYPES, SIZES]
+
+
+class AffineBatch(_Batch):
+    """``Compose([t]).batch(images=...)``, a batch of 256x256 images per call."""
+
+    params = [family("affine"), BACKENDS, DTYPES]

@@ -1,0 +1,21 @@
+"""``xalbu.transforms.flips``: flips and quarter turns (HorizontalFlip, VerticalFlip, Transpose, RandomRotate90, D4).
+
+Every public transform of the module, found through its ``__all__`` (a new transform is benchmarked
+without editing this file; give it arguments in ``_common.transform_args`` if it needs some).
+"""
+
+from ._common import BACKENDS, DTYPES, SIZES, family
+from ._common import _TransformFamily as _Single
+from ._common import _TransformFamilyBatch as _Batch
+
+
+class Flips(_Single):
+    """``Compose([t])(image=img)``, one image per call."""
+
+    params = [family("flips"), BACKENDS, DTYPES, SIZES]
+
+
+class FlipsBatch(_Batch):
+    """``Compose([t]).batch(images=...)``, a batch of 256x256 images per call."""
+
+    params = [family("flips"), BACKENDS, DTYPES]

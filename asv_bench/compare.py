@@ -1,0 +1,467 @@
+"""Benchmark two revisions of xalbu with the asv suite and fail on slowdowns.
+
+    python asv_bench/compare.py main WORKTREE            # main against the working tree
+    python asv_bench/compare.py v0.1.0 HEAD --factor 1.3 --bench "pixel|pipeline"
+
+``asv continuous`` refuses ``environment_type: existing`` and ``asv compare`` always exits 0, so
+this script does the same job in the existing environment (the Python that runs it):
+
+1. Each revision (a git revision, or ``WORKTREE`` for the files as they are now, uncommitted
+   changes included) is copied to a temporary folder and installed from there with
+   ``pip install --no-deps --target <tmp>/site-<label>`` (installed, not put on ``PYTHONPATH`` as
+   source: ``backends/`` ships as ``xalbu.backends``); the script checks that ``import xalbu``
+   resolves to that copy when ``PYTHONPATH`` points at it.
+2. The benchmark suite of the working tree (``asv_bench/benchmarks``) runs against each install:
+   ``asv run --python=same --set-commit-hash <commit> --record-samples`` with ``PYTHONPATH`` set,
+   each revision with its own results folder. The revisions alternate over ``--rounds`` runs (ABBA,
+   samples accumulating with ``--append-samples``), so drift of the machine's load hits both alike.
+3. Every case (benchmark + parameters) measured in both is compared: ``ratio = time(new) /
+   time(old)``, each time the minimum over all its samples (``--statistic``). Cases over the factor
+   run again, both revisions, one more alternating run at a time, until they are not (noise) or
+   ``--confirm`` more runs have kept them over it (a real slowdown). The script prints the table
+   and exits 1 when any ratio exceeds ``--factor`` or a case that ran before fails now; 0
+   otherwise; 2 on a setup error.
+
+The default factor (1.5) and the noise measurement behind it are in ``asv_bench/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import itertools
+import json
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WORKTREE = "WORKTREE"
+DEFAULT_FACTOR = 1.5
+
+
+class CompareError(RuntimeError):
+    """A setup problem (bad revision, failed install, asv missing): exit code 2."""
+
+
+# ----------------------------------------------------------------------------- reading asv results
+def _params_key(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(values) + ")" if values else ""
+
+
+STATISTICS = ("min", "median")
+
+
+def load_results(path: str | Path, statistic: str = "min") -> dict[str, float | None]:
+    """One asv result file (format version 2) -> ``{"bench.name(param, ...)": seconds}``.
+
+    The value of a case is ``statistic`` over its recorded samples (``asv run --record-samples``;
+    all rounds when ``--append-samples`` was used), or asv's own result (the median) when the file
+    holds no samples. A case that failed is ``None``; a skipped case (asv's n/a, e.g. CuPy without a
+    GPU) is left out.
+    """
+    if statistic not in STATISTICS:
+        raise ValueError(f"statistic: expected one of {STATISTICS}, got {statistic!r}")
+    data = json.loads(Path(path).read_text())
+    columns = data.get("result_columns", ["result", "params"])
+    i_result, i_params = columns.index("result"), columns.index("params")
+    i_samples = columns.index("samples") if "samples" in columns else None
+    reduce = min if statistic == "min" else statistics.median
+    out: dict[str, float | None] = {}
+    for name, entry in data.get("results", {}).items():
+        values = entry[i_result] if len(entry) > i_result else None
+        params = entry[i_params] if len(entry) > i_params else []
+        samples = entry[i_samples] if i_samples is not None and len(entry) > i_samples else None
+        combos = list(itertools.product(*params)) if params else [()]
+        if values is None:  # the whole benchmark failed (e.g. setup_cache)
+            values = [None] * len(combos)
+        if not isinstance(values, list):
+            values = [values]
+        if not isinstance(samples, list) or len(samples) != len(values):
+            samples = [None] * len(values)
+        for combo, value, case_samples in zip(combos, values, samples, strict=False):
+            key = name + _params_key(tuple(str(v) for v in combo))
+            if value is None:
+                out[key] = None
+            elif isinstance(value, (int, float)) and math.isnan(value):
+                continue  # skipped: n/a
+            elif case_samples:
+                out[key] = float(reduce(case_samples))
+            else:
+                out[key] = float(value)
+    return out
+
+
+def find_result_file(results_dir: Path) -> Path:
+    files = [p for p in results_dir.glob("*/*.json") if p.name != "machine.json"]
+    if len(files) != 1:
+        raise CompareError(
+            f"expected one asv result file under {results_dir}, found {[str(f) for f in files]}"
+        )
+    return files[0]
+
+
+# ----------------------------------------------------------------------------- the decision
+@dataclass
+class Row:
+    key: str
+    old: float | None
+    new: float | None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.old is None or self.new is None or self.old <= 0:
+            return None
+        return self.new / self.old
+
+
+@dataclass
+class Comparison:
+    factor: float
+    rows: list[Row] = field(default_factory=list)
+    regressions: list[Row] = field(default_factory=list)  # slower than factor
+    broken: list[Row] = field(default_factory=list)  # ran before, fails now
+    improvements: list[Row] = field(default_factory=list)  # faster than factor
+    only_old: list[str] = field(default_factory=list)
+    only_new: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.regressions or self.broken)
+
+
+def compare(old: dict[str, float | None], new: dict[str, float | None], factor: float) -> Comparison:
+    """Every case measured in both: regression when ``new / old > factor`` or when it fails now."""
+    if not factor > 1:
+        raise ValueError(f"factor: expected a number > 1, got {factor}")
+    result = Comparison(factor)
+    for key in sorted(set(old) & set(new)):
+        row = Row(key, old[key], new[key])
+        result.rows.append(row)
+        if row.old is not None and row.new is None:
+            result.broken.append(row)
+        elif row.ratio is not None and row.ratio > factor:
+            result.regressions.append(row)
+        elif row.ratio is not None and row.ratio < 1 / factor:
+            result.improvements.append(row)
+    result.only_old = sorted(set(old) - set(new))
+    result.only_new = sorted(set(new) - set(old))
+    result.regressions.sort(key=lambda r: -(r.ratio or 0))
+    return result
+
+
+def _fmt_time(t: float | None) -> str:
+    if t is None:
+        return "failed"
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
+        if t >= scale:
+            return f"{t / scale:.3g} {unit}"
+    return f"{t / 1e-9:.3g} ns"
+
+
+def report(result: Comparison, old_label: str, new_label: str, show_all: bool = False) -> str:
+    lines = []
+    shown = result.rows if show_all else result.regressions + result.broken + result.improvements
+    if shown:
+        width = max(len(r.key) for r in shown)
+        lines.append(f"{'benchmark':<{width}}  {old_label:>12}  {new_label:>12}  ratio")
+        for r in sorted(shown, key=lambda r: -(r.ratio if r.ratio is not None else math.inf)):
+            ratio = "failed" if r.ratio is None else f"{r.ratio:.2f}"
+            mark = ""
+            if r in result.regressions or r in result.broken:
+                mark = "  <- SLOWER" if r in result.regressions else "  <- FAILS NOW"
+            elif r in result.improvements:
+                mark = "  (faster)"
+            lines.append(f"{r.key:<{width}}  {_fmt_time(r.old):>12}  {_fmt_time(r.new):>12}  {ratio}{mark}")
+        lines.append("")
+    ratios = [r.ratio for r in result.rows if r.ratio is not None]
+    if ratios:
+        geo = math.exp(sum(math.log(x) for x in ratios) / len(ratios))
+        lines.append(
+            f"{len(result.rows)} cases compared; geometric mean ratio {new_label}/{old_label} {geo:.3f}; "
+            f"max {max(ratios):.2f}, min {min(ratios):.2f}"
+        )
+    if result.only_old:
+        lines.append(f"{len(result.only_old)} cases only in {old_label} (skipped or removed in {new_label})")
+    if result.only_new:
+        lines.append(f"{len(result.only_new)} cases only in {new_label} (new, or skipped in {old_label})")
+    if result.failed:
+        lines.append(
+            f"FAIL: {len(result.regressions)} case(s) slower than {result.factor}x, "
+            f"{len(result.broken)} case(s) failing now"
+        )
+    else:
+        lines.append(f"OK: no case slower than {result.factor}x")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- building the revisions
+def _git(*args: str) -> str:
+    proc = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise CompareError(f"git {' '.join(args)}: {proc.stderr.strip()}")
+    return proc.stdout.strip()
+
+
+def resolve(rev: str) -> str:
+    """The commit hash of ``rev`` (``WORKTREE``: of HEAD, the commit the working tree is based on)."""
+    return _git("rev-parse", "--verify", ("HEAD" if rev == WORKTREE else rev) + "^{commit}")
+
+
+def export(rev: str, dest: Path) -> Path:
+    """A clean copy of the source tree of ``rev`` in ``dest``.
+
+    ``WORKTREE``: the files git sees now (tracked, and untracked ones that are not ignored), so that
+    no stale build output of the repository gets installed; otherwise ``git archive``.
+    """
+    dest.mkdir(parents=True)
+    if rev == WORKTREE:
+        listing = subprocess.run(
+            ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True,
+        )
+        if listing.returncode != 0:
+            raise CompareError(f"git ls-files: {listing.stderr.decode(errors='replace').strip()}")
+        for name in filter(None, listing.stdout.decode().split("\0")):
+            src = ROOT / name
+            if src.is_file():  # a deleted but still tracked file is not copied
+                (dest / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, dest / name)
+        return dest
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", rev], capture_output=True)
+    if archive.returncode != 0:
+        raise CompareError(f"git archive {rev}: {archive.stderr.decode(errors='replace').strip()}")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(dest, filter="data")
+        else:  # Python < 3.11.4: the archive comes from our own repository
+            tar.extractall(dest)  # noqa: S202
+    return dest
+
+
+def install(src: Path, target: Path, verbose: bool) -> None:
+    """``pip install --no-deps --target`` (the current environment provides the dependencies)."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--no-deps",
+        "--no-compile",
+        "--target",
+        str(target),
+        str(src),
+    ]
+    try:
+        import setuptools  # noqa: F401 - present: build offline with it, no isolated build env
+
+        cmd.insert(4, "--no-build-isolation")
+    except ImportError:
+        pass
+    proc = subprocess.run(cmd, capture_output=not verbose, text=True)
+    if proc.returncode != 0:
+        raise CompareError(
+            f"pip install {src} failed:\n{(proc.stdout or '')[-2000:]}{(proc.stderr or '')[-2000:]}"
+        )
+
+
+def check_import(target: Path, env: dict[str, str]) -> str:
+    """Where ``import xalbu`` resolves with ``env``; must be inside ``target``."""
+    code = "import xalbu, xalbu.backends; print(xalbu.__file__)"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tempfile.gettempdir()
+    )
+    where = proc.stdout.strip()
+    if proc.returncode != 0 or not Path(where).resolve().is_relative_to(target.resolve()):
+        raise CompareError(
+            f"import xalbu does not resolve to the install in {target}: {where or proc.stderr.strip()[-500:]}"
+        )
+    return where
+
+
+def write_config(path: Path, results_dir: Path, html_dir: Path, env_dir: Path) -> None:
+    """A copy of ``asv.conf.json`` with absolute paths and its own results folder."""
+    text = "\n".join(
+        line
+        for line in (HERE / "asv.conf.json").read_text().splitlines()
+        if not line.lstrip().startswith("//")
+    )
+    conf = json.loads(text)
+    conf.update(
+        repo=str(ROOT),
+        benchmark_dir=str(HERE / "benchmarks"),
+        results_dir=str(results_dir),
+        html_dir=str(html_dir),
+        env_dir=str(env_dir),
+    )
+    path.write_text(json.dumps(conf, indent=2))
+
+
+def run_asv(
+    conf: Path,
+    commit: str,
+    env: dict[str, str],
+    args: argparse.Namespace,
+    append: bool,
+    bench: list[str] | None = None,
+) -> None:
+    cmd = ["asv", "run", "--config", str(conf), "--python=same", "--set-commit-hash", commit]
+    cmd += ["--launch-method", "forkserver", "--record-samples"]
+    if append:
+        cmd.append("--append-samples")
+    for regex in bench if bench is not None else [args.bench] if args.bench else []:
+        cmd += ["--bench", regex]
+    for attr in args.attribute or []:
+        cmd += ["--attribute", attr]
+    if args.show_stderr:
+        cmd.append("--show-stderr")
+    proc = subprocess.run(cmd, env=env, cwd=str(HERE), capture_output=not args.verbose, text=True)
+    # exit code 2: some benchmark failed; that is judged from the results (a failure in the old
+    # revision is not a regression), so only other codes stop the script
+    if proc.returncode not in (0, 2):
+        raise CompareError(
+            f"asv run failed ({proc.returncode}):\n{(proc.stdout or '')[-3000:]}{proc.stderr or ''}"
+        )
+
+
+def case_regex(key: str) -> str:
+    """asv's ``--bench`` regex selecting exactly one case (asv matches ``name(param, ...)``)."""
+    return "^" + re.escape(key) + "$"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python asv_bench/compare.py",
+        description="Run the asv suite on two revisions in the current environment; exit 1 if any "
+        "benchmark got slower by more than --factor (or fails now).",
+    )
+    parser.add_argument("old", help="baseline: a git revision (e.g. main) or WORKTREE")
+    parser.add_argument("new", nargs="?", default=WORKTREE, help="candidate (default: %(default)s)")
+    parser.add_argument(
+        "--factor",
+        type=float,
+        default=DEFAULT_FACTOR,
+        help="fail when time(new)/time(old) exceeds this (default: %(default)s; see README)",
+    )
+    parser.add_argument("--bench", "-b", default=None, help="regex of benchmarks to run (asv run --bench)")
+    parser.add_argument(
+        "--attribute",
+        "-a",
+        action="append",
+        help="asv benchmark attribute override, e.g. repeat=5 (repeatable)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="asv runs per revision, alternating ABBA (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--confirm",
+        type=int,
+        default=4,
+        help="at most this many extra alternating runs of only the cases still over the factor, before "
+        "deciding (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--statistic",
+        choices=STATISTICS,
+        default="min",
+        help="per case, over all samples of all runs (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--quick-grid",
+        action="store_true",
+        help="XALBU_BENCH_QUICK=1: the small grid (numpy, uint8, 256x256) with real timings",
+    )
+    parser.add_argument("--show-all", action="store_true", help="print every case, not only the changed ones")
+    parser.add_argument("--json", default=None, help="also write the comparison to this JSON file")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (installs, results)")
+    parser.add_argument("--show-stderr", action="store_true", help="pass --show-stderr to asv run")
+    parser.add_argument("--verbose", "-v", action="store_true", help="show pip's and asv's output")
+    args = parser.parse_args(argv)
+    if not args.factor > 1:
+        parser.error(f"--factor: expected a number > 1, got {args.factor}")
+    if args.rounds < 1 or args.confirm < 0:
+        parser.error("--rounds: expected at least 1; --confirm: expected at least 0")
+    if shutil.which("asv") is None:
+        print("compare.py: error: asv is not installed (pip install asv)", file=sys.stderr)
+        return 2
+
+    tmp = Path(tempfile.mkdtemp(prefix="xalbu-compare-"))
+    try:
+        subprocess.run(["asv", "machine", "--yes"], cwd=str(HERE), capture_output=True, check=False)
+        revs = {"old": args.old, "new": args.new}
+        prepared: dict[str, tuple[Path, str, dict[str, str]]] = {}
+        for label, rev in revs.items():
+            commit = resolve(rev)
+            src = export(rev, tmp / f"src-{label}")
+            site = tmp / f"site-{label}"
+            print(f"{label}: {rev} ({commit[:10]}): installing into {site}", flush=True)
+            install(src, site, args.verbose)
+            env = dict(os.environ)
+            env["PYTHONPATH"] = os.pathsep.join([str(site), *filter(None, [os.environ.get("PYTHONPATH")])])
+            if args.quick_grid:
+                env["XALBU_BENCH_QUICK"] = "1"
+            check_import(site, env)
+            conf = tmp / f"asv-{label}.conf.json"
+            write_config(conf, tmp / f"results-{label}", tmp / "html", tmp / "env")
+            prepared[label] = (conf, commit, env)
+
+        def measure(rounds: int, first: int, bench: list[str] | None) -> Comparison:
+            for r in range(first, first + rounds):
+                order = ["old", "new"] if r % 2 == 0 else ["new", "old"]
+                for label in order:
+                    conf, commit, env = prepared[label]
+                    what = "all benchmarks" if bench is None else f"{len(bench)} case(s) over the factor"
+                    print(f"run {r + 1}: {label} ({revs[label]}), {what}", flush=True)
+                    run_asv(conf, commit, env, args, append=r > 0, bench=bench)
+            old = load_results(find_result_file(tmp / "results-old"), args.statistic)
+            new = load_results(find_result_file(tmp / "results-new"), args.statistic)
+            return compare(old, new, args.factor)
+
+        result = measure(args.rounds, 0, None)
+        # a case over the factor runs again, alternating, until it is not (noise: a burst of load
+        # during its runs) or --confirm more runs have all agreed (a real slowdown)
+        done = args.rounds
+        while result.regressions and done < args.rounds + args.confirm:
+            suspects = [case_regex(r.key) for r in result.regressions]
+            result = measure(1, done, suspects)
+            done += 1
+        print(report(result, args.old, args.new, args.show_all))
+        if args.json:
+            Path(args.json).write_text(
+                json.dumps(
+                    {
+                        "old": args.old,
+                        "new": args.new,
+                        "factor": args.factor,
+                        "statistic": args.statistic,
+                        "failed": result.failed,
+                        "rows": [
+                            {"benchmark": r.key, "old": r.old, "new": r.new, "ratio": r.ratio}
+                            for r in result.rows
+                        ],
+                    },
+                    indent=1,
+                )
+            )
+        return 1 if result.failed else 0
+    except CompareError as exc:
+        print(f"compare.py: error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

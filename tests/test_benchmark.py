@@ -1,0 +1,310 @@
+"""The benchmark tooling: the side-by-side command (xalbu.benchmark), the asv suite and compare.py.
+
+Fast smoke tests: tiny images, one or two rounds. Timings themselves are not checked.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import pkgutil
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import xalbu
+import xalbu.transforms
+from xalbu import benchmark as B
+
+ROOT = Path(__file__).resolve().parents[1]
+ASV = ROOT / "asv_bench"
+
+
+def _has_albumentations() -> bool:
+    return importlib.util.find_spec("albumentations") is not None
+
+
+def _tiny(tmp_path: Path, **kw) -> B.Options:
+    opts = dict(
+        vs="xalbu",
+        transforms=["HorizontalFlip", "RandomGamma"],
+        sizes=[(32, 48)],
+        repeats=2,
+        min_time=0.001,
+        warmup=0.0,
+        out_dir=str(tmp_path),
+        verbose=False,
+    )
+    opts.update(kw)
+    return B.Options(**opts)
+
+
+# ----------------------------------------------------------------------------- side by side
+def _check_outputs(tmp_path: Path, stem: str, other: str) -> dict:
+    data = json.loads((tmp_path / f"{stem}.json").read_text())
+    md = (tmp_path / f"{stem}.md").read_text()
+    meta = data["meta"]
+    for key in ("date", "machine", "versions", "git", "command", "threads", "settings", "loadavg_start"):
+        assert key in meta
+    assert meta["vs"] == other
+    assert meta["machine"]["cpu"] and meta["machine"]["logical_cores"] >= 1
+    assert {"python", "numpy", "opencv", "xalbu"} <= set(meta["versions"])
+    assert "commit" in meta["git"]
+    assert f"| transform | size | xalbu img/s | {other} img/s | ratio |" in md
+    assert "geometric mean" in md
+    return data
+
+
+def test_side_by_side_writes_json_and_markdown(tmp_path):
+    result = B.run(_tiny(tmp_path, sections=("transforms", "float32", "pipeline", "uint16")))
+    data = _check_outputs(tmp_path, "cpu_vs_xalbu", "xalbu")
+    assert data["transforms"] == json.loads(json.dumps(result["transforms"]))
+    rows = data["transforms"]
+    assert [(r["transform"], r["size"], r["dtype"]) for r in rows] == [
+        ("HorizontalFlip", "32x48", "uint8"),
+        ("RandomGamma", "32x48", "uint8"),
+    ]
+    for r in rows:
+        assert r["xalbu_ips"] > 0 and r["other_ips"] > 0 and r["ratio"] > 0
+        assert len(r["xalbu"]["rounds_ips"]) == 2 and r["xalbu"]["calls_per_round"] % 3 == 0
+    s = data["summary"]
+    assert s["n"] == 2 and s["geomean_ratio"] > 0 and set(s["geomean_ratio_by_size"]) == {"32x48"}
+    assert [r["transform"] for r in data["float32"]] == ["RandomGamma"]  # the filter applies
+    assert data["float32"][0]["dtype"] == "float32"
+    assert [r["transform"] for r in data["pipeline"]] == ["detection pipeline"]
+    assert {r["transform"] for r in data["uint16"]} == {"HorizontalFlip", "RandomGamma"}
+    assert all(r["uint8_ips"] > 0 and r["uint16_ips"] > 0 for r in data["uint16"])
+    assert "gpu" not in data and data["skipped"] == []
+
+
+@pytest.mark.skipif(not _has_albumentations(), reason="albumentations not installed (bench extra)")
+def test_side_by_side_with_albumentations(tmp_path):
+    import albumentations
+
+    B.run(_tiny(tmp_path, vs="albumentations", transforms=["HorizontalFlip", "Normalize"], clock="cpu"))
+    data = _check_outputs(tmp_path, "cpu_vs_albumentations", "albumentations")
+    assert data["meta"]["settings"]["clock"] == "cpu"
+    assert "Clock: CPU time" in (tmp_path / "cpu_vs_albumentations.md").read_text()
+    assert data["meta"]["versions"]["albumentations"] == albumentations.__version__
+    assert {r["transform"] for r in data["transforms"]} == {"HorizontalFlip", "Normalize"}
+    assert data["pipeline"][0]["other_ips"] > 0
+
+
+@pytest.mark.skipif(not _has_albumentations(), reason="albumentations not installed (bench extra)")
+def test_every_common_transform_builds_in_both_libraries():
+    import albumentations
+
+    names = B.common_transforms(albumentations)
+    assert {"HorizontalFlip", "Normalize", "RandomResizedCrop"} <= set(names)
+    for name in names:
+        kwargs = B.transform_args(name, 64, 96, "uint8")
+        img = B.convert(np.zeros((64, 96, 3), np.uint8), B.input_dtype(name, "uint8"))
+        for lib in (xalbu, albumentations):
+            B._build(lib, name, kwargs)(image=img)
+
+
+def test_every_transform_builds_with_the_argument_table():
+    """A new transform that needs arguments must get them in both tables (this file says where)."""
+    sys.path.insert(0, str(ASV))
+    try:
+        from benchmarks import _common as C
+    finally:
+        sys.path.remove(str(ASV))
+    for name in sorted(xalbu.TRANSFORMS):
+        for dtype in ("uint8", "float32", "uint16"):
+            img = B.convert(np.full((64, 96, 3), 128, np.uint8), B.input_dtype(name, dtype))
+            try:
+                B._build(xalbu, name, B.transform_args(name, 64, 96, dtype))(image=img)
+                C.build(name, "64x96", dtype)(image=img)
+            except Exception as exc:
+                pytest.fail(
+                    f"{name} ({dtype}): {exc!r}; give it arguments in xalbu/benchmark.py transform_args "
+                    "and asv_bench/benchmarks/_common.py transform_args"
+                )
+
+
+def test_cli_runs_in_process_and_as_module(tmp_path):
+    code = B.main(
+        [
+            "--vs=xalbu",
+            "--transforms=NoOp",
+            "--sizes=16",
+            "--repeats=1",
+            "--min-time=0",
+            "--warmup=0",
+            "--sections=transforms",
+            f"--out-dir={tmp_path}",
+            "--name=one",
+            "--no-reexec",
+            "--quiet",
+        ]
+    )
+    assert code == 0 and (tmp_path / "one.json").exists() and (tmp_path / "one.md").exists()
+    # the command line re-executes itself with the thread variables set before NumPy loads
+    env = {k: v for k, v in os.environ.items() if k not in B.THREAD_ENV}
+    env.pop("XALBU_BENCHMARK_CHILD", None)
+    args = ["--vs", "xalbu", "--transforms", "NoOp", "--sizes", "16x24", "--repeats", "1", "--min-time", "0"]
+    args += ["--warmup", "0", "--sections", "transforms", "--out-dir", str(tmp_path), "--name", "two"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "xalbu", "benchmark", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    meta = json.loads((tmp_path / "two.json").read_text())["meta"]
+    assert all(meta["threads"][k] == "1" for k in B.THREAD_ENV)
+    assert meta["settings"]["sizes"] == ["16x24"]
+    assert meta["command"].startswith("python -m xalbu.benchmark --vs xalbu")
+
+
+def test_cli_errors(tmp_path, monkeypatch, capsys):
+    assert B.main(["--vs=xalbu", "--transforms=NotATransform", "--no-reexec", f"--out-dir={tmp_path}"]) == 2
+    assert "NotATransform" in capsys.readouterr().err
+    monkeypatch.setitem(sys.modules, "albumentations", None)  # import fails as if not installed
+    with pytest.raises(B.BenchmarkError, match=r"pip install albumentations==2\.0\.8"):
+        B.import_library("albumentations")
+    with pytest.raises(B.BenchmarkError, match="--sizes"):
+        B.parse_size("big")
+    assert B.parse_size("256") == (256, 256) and B.parse_size("480x640") == (480, 640)
+
+
+def test_gpu_section_skips_cleanly_without_cuda(tmp_path):
+    if B._cuda_device_name() is not None:
+        pytest.skip("a CUDA device is present")
+    result = B.run(_tiny(tmp_path, sections=("gpu",), transforms=["NoOp"]))
+    assert "no CUDA device" in result["gpu"]["skipped"]
+    assert "Skipped: no CUDA device" in (tmp_path / "cpu_vs_xalbu.md").read_text()
+
+
+def test_helpers():
+    assert B.geometric_mean([1.0, 4.0]) == pytest.approx(2.0)
+    assert B.geometric_mean([]) is None
+    a, b = B.Timing([10.0, 20.0, 30.0], 3), B.Timing([5.0, 20.0, 10.0], 3)
+    assert a.median == 20.0 and B.paired_ratio(a, b) == pytest.approx(2.0)
+    photos = B.photos((40, 60), "uint16")
+    assert len(photos) == 3
+    for p in photos:
+        assert p["image"].shape == (40, 60, 3) and p["image"].dtype == np.uint16
+        assert len(p["bboxes"]) == len(p["labels"]) == B.N_BOXES
+        assert all(0 <= x0 < x1 <= 60 and 0 <= y0 < y1 <= 40 for x0, y0, x1, y1 in p["bboxes"])
+
+
+# ----------------------------------------------------------------------------- asv suite
+def test_every_transform_family_has_a_benchmark_module():
+    families = [m.name for m in pkgutil.iter_modules(xalbu.transforms.__path__) if not m.name.startswith("_")]
+    assert families
+    missing = [f for f in families if not (ASV / "benchmarks" / f"{f}.py").exists()]
+    assert not missing, f"add asv_bench/benchmarks/<family>.py for {missing} (copy flips.py)"
+    for name in ("pipeline", "gpu_batch", "imports", "_common"):
+        assert (ASV / "benchmarks" / f"{name}.py").exists()
+
+
+def test_asv_conf_runs_offline_in_the_existing_environment():
+    text = "\n".join(
+        l for l in (ASV / "asv.conf.json").read_text().splitlines() if not l.lstrip().startswith("//")
+    )
+    conf = json.loads(text)
+    assert conf["environment_type"] == "existing" and conf["repo"] == ".."
+    assert conf["benchmark_dir"] == "benchmarks"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("asv") is None, reason="asv not installed")
+def test_asv_check_passes():
+    proc = subprocess.run(
+        ["asv", "check", "--python=same"], cwd=ASV, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No problems found" in proc.stdout
+
+
+# ----------------------------------------------------------------------------- compare.py
+def _compare_module():
+    spec = importlib.util.spec_from_file_location("xalbu_asv_compare", ASV / "compare.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _asv_result(path: Path, results: dict) -> Path:
+    """A result file in asv's format (version 2)."""
+    columns = ["result", "params", "version", "started_at", "duration"]
+    data = {
+        "commit_hash": "0" * 40,
+        "env_name": "existing-py",
+        "date": 0,
+        "params": {},
+        "python": sys.executable,
+        "requirements": {},
+        "env_vars": {},
+        "result_columns": columns,
+        "results": {name: [values, params, "v", 0, 1.0] for name, (values, params) in results.items()},
+        "durations": {},
+        "version": 2,
+    }
+    path.write_text(json.dumps(data))  # NaN is written as NaN, as asv does
+    return path
+
+
+PARAMS = [["'Normalize'", "'RandomGamma'"], ["'numpy'", "'cupy'"]]
+
+
+def test_compare_reads_asv_results(tmp_path):
+    cmp = _compare_module()
+    f = _asv_result(
+        tmp_path / "r.json",
+        {
+            "pixel.Pixel.time_call": ([1e-3, math.nan, 2e-3, None], PARAMS),
+            "imports.timeraw_import_xalbu": ([0.3], []),
+        },
+    )
+    res = cmp.load_results(f)
+    assert res == {
+        "pixel.Pixel.time_call('Normalize', 'numpy')": 1e-3,  # ('Normalize', 'cupy') is n/a: left out
+        "pixel.Pixel.time_call('RandomGamma', 'numpy')": 2e-3,
+        "pixel.Pixel.time_call('RandomGamma', 'cupy')": None,  # failed
+        "imports.timeraw_import_xalbu": 0.3,
+    }
+
+
+def test_compare_fails_on_a_slowdown_and_passes_noise(tmp_path):
+    cmp = _compare_module()
+    old = cmp.load_results(
+        _asv_result(tmp_path / "old.json", {"p.T.time_x": ([1e-3, 1e-3, 2e-3, 4e-3], PARAMS)})
+    )
+    noise = cmp.load_results(
+        _asv_result(tmp_path / "noise.json", {"p.T.time_x": ([1.15e-3, 0.9e-3, 2.5e-3, 3.5e-3], PARAMS)})
+    )
+    slow = cmp.load_results(
+        _asv_result(tmp_path / "slow.json", {"p.T.time_x": ([1.6e-3, 1e-3, 2e-3, 2e-3], PARAMS)})
+    )
+    assert cmp.DEFAULT_FACTOR < 1.6
+    ok = cmp.compare(old, noise, cmp.DEFAULT_FACTOR)
+    assert not ok.failed and len(ok.rows) == 4
+    assert "OK: no case slower" in cmp.report(ok, "main", "WORKTREE")
+    bad = cmp.compare(old, slow, cmp.DEFAULT_FACTOR)
+    assert bad.failed
+    assert [r.key for r in bad.regressions] == ["p.T.time_x('Normalize', 'numpy')"]
+    assert [r.key for r in bad.improvements] == ["p.T.time_x('RandomGamma', 'cupy')"]
+    text = cmp.report(bad, "main", "WORKTREE")
+    assert "SLOWER" in text and "FAIL: 1 case(s) slower" in text
+
+
+def test_compare_flags_cases_that_fail_now(tmp_path):
+    cmp = _compare_module()
+    old = {"a": 1e-3, "b": None, "c": 1e-3, "gone": 1.0}
+    new = {"a": None, "b": 1e-3, "c": 1.1e-3, "added": 1.0}
+    res = cmp.compare(old, new, 1.4)
+    assert res.failed and [r.key for r in res.broken] == ["a"] and not res.regressions
+    assert res.only_old == ["gone"] and res.only_new == ["added"]
+    with pytest.raises(ValueError, match="factor"):
+        cmp.compare(old, new, 1.0)
