@@ -10,15 +10,17 @@ this script does the same job in the existing environment (the Python that runs 
    changes included) is copied to a temporary folder and installed from there with
    ``pip install --no-deps --target <tmp>/site-<label>`` (installed, not put on ``PYTHONPATH`` as
    source: ``backends/`` ships as ``xalbu.backends``); the script checks that ``import xalbu``
-   resolves to that copy when ``PYTHONPATH`` points at it.
+   resolves to that copy when ``PYTHONPATH`` points at it, and the suite checks it again in asv's
+   benchmark processes (asv replaces ``PYTHONPATH`` there by ``ASV_PYTHONPATH``, which is set too).
 2. The benchmark suite of the working tree (``asv_bench/benchmarks``) runs against each install:
    ``asv run --python=same --set-commit-hash <commit> --record-samples`` with ``PYTHONPATH`` set,
-   each revision with its own results folder. The revisions alternate over ``--rounds`` runs (ABBA,
-   samples accumulating with ``--append-samples``), so drift of the machine's load hits both alike.
+   every run with its own results folder. The revisions alternate over ``--rounds`` runs (ABBA), so
+   drift of the machine's load hits both alike.
 3. Every case (benchmark + parameters) measured in both is compared: ``ratio = time(new) /
-   time(old)``, each time the minimum over all its samples (``--statistic``). Cases over the factor
-   run again, both revisions, one more alternating run at a time, until they are not (noise) or
-   ``--confirm`` more runs have kept them over it (a real slowdown). The script prints the table
+   time(old)``, a revision's time being the median over its runs of the minimum of the run's
+   samples (``--statistic``): a burst of load inside a run, or one run in a loud (or lucky) stretch,
+   does not decide. Cases over the factor run again, both revisions, one more alternating run at a
+   time, until they are not (noise) or ``--confirm`` more runs have kept them over it. The script prints the table
    and exits 1 when any ratio exceeds ``--factor`` or a case that ran before fails now; 0
    otherwise; 2 on a setup error.
 
@@ -64,10 +66,9 @@ STATISTICS = ("min", "median")
 def load_results(path: str | Path, statistic: str = "min") -> dict[str, float | None]:
     """One asv result file (format version 2) -> ``{"bench.name(param, ...)": seconds}``.
 
-    The value of a case is ``statistic`` over its recorded samples (``asv run --record-samples``;
-    all rounds when ``--append-samples`` was used), or asv's own result (the median) when the file
-    holds no samples. A case that failed is ``None``; a skipped case (asv's n/a, e.g. CuPy without a
-    GPU) is left out.
+    The value of a case is ``statistic`` over its recorded samples (``asv run --record-samples``),
+    or asv's own result (the median) when the file holds no samples. A case that failed is ``None``;
+    a skipped case (asv's n/a, e.g. CuPy without a GPU) is left out.
     """
     if statistic not in STATISTICS:
         raise ValueError(f"statistic: expected one of {STATISTICS}, got {statistic!r}")
@@ -98,6 +99,18 @@ def load_results(path: str | Path, statistic: str = "min") -> dict[str, float | 
                 out[key] = float(reduce(case_samples))
             else:
                 out[key] = float(value)
+    return out
+
+
+def combine(runs: list[dict[str, float | None]]) -> dict[str, float | None]:
+    """Several runs of one revision -> per case, the median over the runs that have it.
+
+    A case that failed in any run is ``None`` (failing).
+    """
+    out: dict[str, float | None] = {}
+    for key in sorted({k for run in runs for k in run}):
+        values = [run[key] for run in runs if key in run]
+        out[key] = None if any(v is None for v in values) else float(statistics.median(values))
     return out
 
 
@@ -311,13 +324,10 @@ def run_asv(
     commit: str,
     env: dict[str, str],
     args: argparse.Namespace,
-    append: bool,
     bench: list[str] | None = None,
 ) -> None:
     cmd = ["asv", "run", "--config", str(conf), "--python=same", "--set-commit-hash", commit]
     cmd += ["--launch-method", "forkserver", "--record-samples"]
-    if append:
-        cmd.append("--append-samples")
     for regex in bench if bench is not None else [args.bench] if args.bench else []:
         cmd += ["--bench", regex]
     for attr in args.attribute or []:
@@ -373,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         "--statistic",
         choices=STATISTICS,
         default="min",
-        help="per case, over all samples of all runs (default: %(default)s)",
+        help="per case and run, over the run's samples; then the median over runs (default: %(default)s)",
     )
     parser.add_argument(
         "--quick-grid",
@@ -398,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         subprocess.run(["asv", "machine", "--yes"], cwd=str(HERE), capture_output=True, check=False)
         revs = {"old": args.old, "new": args.new}
-        prepared: dict[str, tuple[Path, str, dict[str, str]]] = {}
+        prepared: dict[str, tuple[str, dict[str, str]]] = {}
         for label, rev in revs.items():
             commit = resolve(rev)
             src = export(rev, tmp / f"src-{label}")
@@ -407,24 +417,28 @@ def main(argv: list[str] | None = None) -> int:
             install(src, site, args.verbose)
             env = dict(os.environ)
             env["PYTHONPATH"] = os.pathsep.join([str(site), *filter(None, [os.environ.get("PYTHONPATH")])])
+            # asv drops PYTHONPATH in its benchmark processes and puts ASV_PYTHONPATH first on
+            # sys.path instead; the suite refuses to run on any other xalbu (XALBU_BENCH_EXPECT)
+            env["ASV_PYTHONPATH"] = env["PYTHONPATH"]
+            env["XALBU_BENCH_EXPECT"] = str(site)
             if args.quick_grid:
                 env["XALBU_BENCH_QUICK"] = "1"
             check_import(site, env)
-            conf = tmp / f"asv-{label}.conf.json"
-            write_config(conf, tmp / f"results-{label}", tmp / "html", tmp / "env")
-            prepared[label] = (conf, commit, env)
+            prepared[label] = (commit, env)
+        runs: dict[str, list[dict[str, float | None]]] = {"old": [], "new": []}
 
         def measure(rounds: int, first: int, bench: list[str] | None) -> Comparison:
             for r in range(first, first + rounds):
                 order = ["old", "new"] if r % 2 == 0 else ["new", "old"]
                 for label in order:
-                    conf, commit, env = prepared[label]
+                    commit, env = prepared[label]
                     what = "all benchmarks" if bench is None else f"{len(bench)} case(s) over the factor"
                     print(f"run {r + 1}: {label} ({revs[label]}), {what}", flush=True)
-                    run_asv(conf, commit, env, args, append=r > 0, bench=bench)
-            old = load_results(find_result_file(tmp / "results-old"), args.statistic)
-            new = load_results(find_result_file(tmp / "results-new"), args.statistic)
-            return compare(old, new, args.factor)
+                    conf, results = tmp / f"asv-{label}-{r + 1}.conf.json", tmp / f"results-{label}-{r + 1}"
+                    write_config(conf, results, tmp / "html", tmp / "env")
+                    run_asv(conf, commit, env, args, bench=bench)
+                    runs[label].append(load_results(find_result_file(results), args.statistic))
+            return compare(combine(runs["old"]), combine(runs["new"]), args.factor)
 
         result = measure(args.rounds, 0, None)
         # a case over the factor runs again, alternating, until it is not (noise: a burst of load

@@ -308,3 +308,11 @@ def test_compare_flags_cases_that_fail_now(tmp_path):
     assert res.only_old == ["gone"] and res.only_new == ["added"]
     with pytest.raises(ValueError, match="factor"):
         cmp.compare(old, new, 1.0)
+
+
+def test_compare_combines_runs_with_the_median():
+    cmp = _compare_module()
+    runs = [{"a": 1.0, "b": 2.0}, {"a": 9.0, "b": None}, {"a": 2.0}]
+    # one loud run does not decide; a failure in any run counts; a case missing from a run is fine
+    assert cmp.combine(runs) == {"a": 2.0, "b": None}
+    assert cmp.combine([{"a": 1.0}, {"a": 3.0}]) == {"a": 2.0}

@@ -31,6 +31,11 @@ import numpy as np
 
 import xalbu
 
+# compare.py installs each revision in its own folder: make sure that is the xalbu measured here
+_EXPECTED = os.environ.get("XALBU_BENCH_EXPECT")
+if _EXPECTED and not os.path.realpath(xalbu.__file__).startswith(os.path.realpath(_EXPECTED) + os.sep):
+    raise ImportError(f"xalbu was imported from {xalbu.__file__}, not from {_EXPECTED} (XALBU_BENCH_EXPECT)")
+
 QUICK = os.environ.get("XALBU_BENCH_QUICK", "") not in ("", "0")
 
 ALL_BACKENDS = ["numpy", "cupy"]
