@@ -16,11 +16,12 @@ this script does the same job in the existing environment (the Python that runs 
    ``asv run --python=same --set-commit-hash <commit> --record-samples`` with ``PYTHONPATH`` set,
    every run with its own results folder. The revisions alternate over ``--rounds`` runs (ABBA), so
    drift of the machine's load hits both alike.
-3. Every case (benchmark + parameters) measured in both is compared: ``ratio = time(new) /
-   time(old)``, a revision's time being the median over its runs of the minimum of the run's
-   samples (``--statistic``): a burst of load inside a run, or one run in a loud (or lucky) stretch,
-   does not decide. Cases over the factor run again, both revisions, one more alternating run at a
-   time, until they are not (noise) or ``--confirm`` more runs have kept them over it. The script prints the table
+3. Every case (benchmark + parameters) measured in both is compared. A run's time of a case is the
+   minimum of its samples (``--statistic``; a burst of load inside a run does not count); the
+   ratio is the median over the rounds of ``time(new) / time(old)`` within the round (the two runs
+   of a round are back to back, so load that changes between rounds cancels). Cases over the factor
+   run again, both revisions, one more round at a time, until they are not (noise) or ``--confirm``
+   more rounds have kept them over it. The script prints the table
    and exits 1 when any ratio exceeds ``--factor`` or a case that ran before fails now; 0
    otherwise; 2 on a setup error.
 
@@ -127,14 +128,13 @@ def find_result_file(results_dir: Path) -> Path:
 @dataclass
 class Row:
     key: str
-    old: float | None
+    old: float | None  # median over the runs; None: failed
     new: float | None
+    ratio: float | None = None  # median over rounds of new / old; None: not comparable
 
-    @property
-    def ratio(self) -> float | None:
-        if self.old is None or self.new is None or self.old <= 0:
-            return None
-        return self.new / self.old
+    def __post_init__(self) -> None:
+        if self.ratio is None and self.old and self.new is not None:
+            self.ratio = self.new / self.old
 
 
 @dataclass
@@ -152,13 +152,32 @@ class Comparison:
         return bool(self.regressions or self.broken)
 
 
-def compare(old: dict[str, float | None], new: dict[str, float | None], factor: float) -> Comparison:
-    """Every case measured in both: regression when ``new / old > factor`` or when it fails now."""
+Results = dict[str, float | None]
+
+
+def compare(old: Results | list[Results], new: Results | list[Results], factor: float) -> Comparison:
+    """Every case measured in both: regression when ``new / old > factor`` or when it fails now.
+
+    ``old`` and ``new`` are one run each, or lists of runs where ``old[i]`` and ``new[i]`` ran in the
+    same round (back to back). The ratio of a case is the median over the rounds that measured it
+    in both of ``new[i] / old[i]``: pairing the rounds cancels load that changes between rounds.
+    """
     if not factor > 1:
         raise ValueError(f"factor: expected a number > 1, got {factor}")
+    old_runs = old if isinstance(old, list) else [old]
+    new_runs = new if isinstance(new, list) else [new]
+    if len(old_runs) != len(new_runs):
+        raise ValueError(f"old, new: expected as many runs in both, got {len(old_runs)} and {len(new_runs)}")
+    old_all, new_all = combine(old_runs), combine(new_runs)
     result = Comparison(factor)
-    for key in sorted(set(old) & set(new)):
-        row = Row(key, old[key], new[key])
+    for key in sorted(set(old_all) & set(new_all)):
+        pairs = [
+            (o[key], n[key])
+            for o, n in zip(old_runs, new_runs, strict=True)
+            if o.get(key) is not None and n.get(key) is not None and o[key] > 0
+        ]
+        ratio = statistics.median(n / o for o, n in pairs) if pairs else None
+        row = Row(key, old_all[key], new_all[key], ratio)
         result.rows.append(row)
         if row.old is not None and row.new is None:
             result.broken.append(row)
@@ -166,8 +185,8 @@ def compare(old: dict[str, float | None], new: dict[str, float | None], factor: 
             result.regressions.append(row)
         elif row.ratio is not None and row.ratio < 1 / factor:
             result.improvements.append(row)
-    result.only_old = sorted(set(old) - set(new))
-    result.only_new = sorted(set(new) - set(old))
+    result.only_old = sorted(set(old_all) - set(new_all))
+    result.only_new = sorted(set(new_all) - set(old_all))
     result.regressions.sort(key=lambda r: -(r.ratio or 0))
     return result
 
@@ -375,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--confirm",
         type=int,
-        default=4,
+        default=6,
         help="at most this many extra alternating runs of only the cases still over the factor, before "
         "deciding (default: %(default)s)",
     )
@@ -383,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         "--statistic",
         choices=STATISTICS,
         default="min",
-        help="per case and run, over the run's samples; then the median over runs (default: %(default)s)",
+        help="a case's time in one run, over the run's samples (default: %(default)s)",
     )
     parser.add_argument(
         "--quick-grid",
@@ -438,11 +457,11 @@ def main(argv: list[str] | None = None) -> int:
                     write_config(conf, results, tmp / "html", tmp / "env")
                     run_asv(conf, commit, env, args, bench=bench)
                     runs[label].append(load_results(find_result_file(results), args.statistic))
-            return compare(combine(runs["old"]), combine(runs["new"]), args.factor)
+            return compare(runs["old"], runs["new"], args.factor)
 
         result = measure(args.rounds, 0, None)
-        # a case over the factor runs again, alternating, until it is not (noise: a burst of load
-        # during its runs) or --confirm more runs have all agreed (a real slowdown)
+        # a case over the factor runs again, one more round at a time, until it is not (noise: load
+        # during its runs) or --confirm more rounds have kept it over (a real slowdown)
         done = args.rounds
         while result.regressions and done < args.rounds + args.confirm:
             suspects = [case_regex(r.key) for r in result.regressions]

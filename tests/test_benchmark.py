@@ -310,6 +310,23 @@ def test_compare_flags_cases_that_fail_now(tmp_path):
         cmp.compare(old, new, 1.0)
 
 
+def test_compare_pairs_the_runs_of_each_round():
+    cmp = _compare_module()
+    old = [{"a": 1.0, "b": 1.0}, {"a": 1.0, "b": 2.0}, {"a": 1.0, "b": 1.0}]
+    loud = [{"a": 1.1, "b": 1.1}, {"a": 3.0, "b": 2.2}, {"a": 1.05, "b": 1.0}]
+    res = cmp.compare(old, loud, 1.5)  # one loud round (a: 3x) does not decide; b's round 2 was loud for both
+    assert not res.failed
+    assert {r.key: round(r.ratio, 3) for r in res.rows} == {"a": 1.1, "b": 1.1}
+    slow = [{"a": 1.7, "b": 1.0}, {"a": 1.6, "b": 2.0}, {"a": 1.0, "b": 1.0}]
+    res = cmp.compare(old, slow, 1.5)
+    assert [r.key for r in res.regressions] == ["a"] and res.regressions[0].ratio == pytest.approx(1.6)
+    # confirmation rounds measure only some cases: the others are paired over the rounds they have
+    res = cmp.compare(old + [{"a": 1.0}], slow + [{"a": 1.8}], 1.5)
+    assert res.regressions[0].ratio == pytest.approx(1.65)
+    with pytest.raises(ValueError, match="as many runs"):
+        cmp.compare(old, slow[:2], 1.5)
+
+
 def test_compare_combines_runs_with_the_median():
     cmp = _compare_module()
     runs = [{"a": 1.0, "b": 2.0}, {"a": 9.0, "b": None}, {"a": 2.0}]
