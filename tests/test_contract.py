@@ -404,3 +404,80 @@ def test_batch_gate_keeps_unapplied_samples_exact(name: str) -> None:
     ]
     # about half the samples are not applied (P(fewer than 4 of 32) < 1e-5)
     assert sum(same) >= 4, f"{name}: only {sum(same)} of {n} samples unchanged at p=0.5"
+
+
+def _strided_views(img: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Non-contiguous views with ``img``'s values, each with the buffer it looks into.
+
+    ``rows``: a window of a larger array (row and pixel strides larger than the data); ``reversed``:
+    negative strides on every axis; ``channels``: every other channel of a wider array, and the
+    common ``img[..., ::-1]`` (BGR -> RGB) view.
+    """
+    hw = img.shape[:2]
+    out = {}
+    big = np.zeros((hw[0] + 5, hw[1] + 7) + img.shape[2:], img.dtype)
+    big[2 : 2 + hw[0], 3 : 3 + hw[1]] = img
+    out["rows"] = (big[2 : 2 + hw[0], 3 : 3 + hw[1]], big)
+    flipped = img[tuple(slice(None, None, -1) for _ in img.shape)].copy()
+    out["reversed"] = (flipped[tuple(slice(None, None, -1) for _ in img.shape)], flipped)
+    if img.ndim == 3:
+        wide = np.zeros(img.shape[:2] + (2 * img.shape[2],), img.dtype)
+        wide[..., ::2] = img
+        out["channels"] = (wide[..., ::2], wide)
+        bgr = img[..., ::-1].copy()
+        out["bgr"] = (bgr[..., ::-1], bgr)
+    return out
+
+
+@each
+@combos
+def test_strided_inputs(name: str, dtype: str, channels: int) -> None:
+    """Views (windows, negative strides, channel steps such as ``img[..., ::-1]``) give exactly the
+    output of the contiguous array, and the buffers they look into are left unchanged."""
+    require_support(name, dtype, channels)
+    data = full_inputs(dtype, channels)
+    expected = pipeline(build(name), seed=7)(**data)
+    for kind, (view, base) in _strided_views(data["image"]).items():
+        for mkind, (mview, mbase) in list(_strided_views(data["mask"]).items())[:2]:
+            before, mbefore = base.copy(), mbase.copy()
+            out = pipeline(build(name), seed=7)(**{**data, "image": view, "mask": mview})
+            assert_same(out, expected, f"{name} image {kind} / mask {mkind}")
+            np.testing.assert_array_equal(base, before, err_msg=f"{name}: wrote into the {kind} input")
+            np.testing.assert_array_equal(mbase, mbefore, err_msg=f"{name}: wrote into the {mkind} mask")
+
+
+@each
+@combos
+def test_outputs_own_their_memory(name: str, dtype: str, channels: int) -> None:
+    """An output array is either the input itself (nothing changed it; possibly a new view object of
+    the same data) or shares no memory with it: a crop or flip is a new array, not a window of the
+    caller's image, so writing into a result cannot change the caller's data behind their back."""
+    require_support(name, dtype, channels)
+    data = full_inputs(dtype, channels)
+    for p in (1.0, 0.0):
+        out = pipeline(build(name, p=p))(**data)
+        for key in ("image", "mask"):
+            o, i = out[key], data[key]
+            same = (o.__array_interface__["data"], o.shape, o.strides) == (
+                i.__array_interface__["data"],
+                i.shape,
+                i.strides,
+            )
+            assert same or not np.shares_memory(o, i), f"{name} p={p}: {key} output is a view of the input"
+
+
+@each
+def test_after_a_crop(name: str) -> None:
+    """A transform fed by a crop (whose result later kernels may see as a window of the input) gives
+    what it gives on the cropped data alone, and the caller's arrays stay unchanged."""
+    if rejection(name, "uint8", 3) is not None:
+        pytest.skip("rejects uint8 RGB")
+    data = full_inputs("uint8", 3, hw=(30, 36))
+    before = copy.deepcopy(data)
+    crop = A.Crop(3, 2, 3 + W, 2 + H, p=1.0)  # fixed box: draws nothing from the stream
+    cropped = pipeline(crop)(**data)
+    cropped = {k: np.ascontiguousarray(v) if isinstance(v, np.ndarray) else v for k, v in cropped.items()}
+    expected = pipeline(build(name), seed=3)(**cropped)
+    out = pipeline([crop, build(name)], seed=3)(**data)
+    assert_same(out, expected, name)
+    assert_same(data, before, "input")

@@ -201,14 +201,14 @@ def test_random_crop_batch_pad_random_position_matches_single():
     batch = smooth(n, *shape)
     params = t.sample(np.random.default_rng(5), shape, n)
     assert np.ndim(params.pad_top) == 1  # per-sample splits: the warp fallback runs
-    geo = Geometry(t.matrix(params, shape), shape, t.output_shape(params, shape), None)
+    geo = Geometry(t, params, shape, t.output_shape(params, shape), None, n)
     out = t.apply_image(batch, params, geo)
     assert out.shape == (n, 9, 10, 3)
     for k in range(n):
         pk = type(params)(
             *(int(np.broadcast_to(getattr(params, f), (n,))[k]) for f in params.__dataclass_fields__)
         )
-        gk = Geometry(t.matrix(pk, shape), shape, (9, 10), None)
+        gk = Geometry(t, pk, shape, (9, 10), None, None)
         np.testing.assert_array_equal(out[k], t.apply_image(batch[k], pk, gk))
 
 

@@ -30,6 +30,7 @@ import cv2
 import numpy as np
 
 import xalbu
+from xalbu.benchmark import transform_args  # one argument table for both tools
 
 # compare.py installs each revision in its own folder: make sure that is the xalbu measured here
 _EXPECTED = os.environ.get("XALBU_BENCH_EXPECT")
@@ -44,8 +45,6 @@ DTYPES = ["uint8"] if QUICK else ["uint8", "float32", "uint16"]
 SIZES = ["256x256"] if QUICK else ["256x256", "1024x1024", "480x640"]
 BATCH_N = 4 if QUICK else 16  # images per pipeline.batch call in the per-transform batch benchmarks
 BATCH_SIZE = "256x256"
-MEAN = (0.485, 0.456, 0.406)
-STD = (0.229, 0.224, 0.225)
 N_BOXES = 10
 DECK = 2  # a timed per-image call goes over the photos this many times (3 photos: 6 images)
 
@@ -133,10 +132,6 @@ def parse_size(size: str) -> tuple[int, int]:
     return h, w
 
 
-def max_value(dtype: str) -> float:
-    return {"uint8": 255.0, "uint16": 65535.0, "float32": 1.0}[dtype]
-
-
 def convert(img: np.ndarray, dtype: str) -> np.ndarray:
     if dtype == "uint8":
         return img
@@ -195,37 +190,6 @@ def batch_of(size: str, dtype: str, n: int, backend: str) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- transforms
-def _identity(x: Any, **params: Any) -> Any:
-    return x
-
-
-def transform_args(name: str, height: int, width: int, dtype: str) -> dict[str, Any]:
-    """Arguments for ``name`` on a ``height`` x ``width`` image: p=1, sizes relative to the image."""
-    h, w = height, width
-    table: dict[str, dict[str, Any]] = {
-        "Affine": {
-            "scale": (0.9, 1.1),
-            "translate_percent": (-0.1, 0.1),
-            "rotate": (-15, 15),
-            "shear": (-10, 10),
-        },
-        "CenterCrop": {"height": h // 2, "width": w // 2},
-        "Crop": {"x_min": w // 4, "y_min": h // 4, "x_max": w // 4 + w // 2, "y_max": h // 4 + h // 2},
-        "Lambda": {"image": _identity, "name": "identity"},
-        "LongestMaxSize": {"max_size": max(h, w) // 2},
-        "Normalize": {"max_pixel_value": max_value(dtype)},
-        "Pad": {"padding": max(h, w) // 8},
-        "PadIfNeeded": {"min_height": h + h // 4, "min_width": w + w // 4},
-        "RandomCrop": {"height": h // 2, "width": w // 2},
-        "RandomResizedCrop": {"size": (h // 2, w // 2)},
-        "RandomSizedCrop": {"min_max_height": (h // 4, h // 2), "size": (h // 2, w // 2)},
-        "Resize": {"height": h // 2, "width": w // 2},
-        "Rotate": {"limit": (-45, 45)},
-        "SmallestMaxSize": {"max_size": min(h, w) // 2},
-    }
-    return {**table.get(name, {}), "p": 1.0}
-
-
 def family(module_name: str) -> list[str]:
     """The public transforms of ``xalbu.transforms.<module_name>`` (empty if the module is missing)."""
     import importlib

@@ -6,16 +6,14 @@ call goes over the deck of photos (6 samples) with the same random draws every t
 """
 
 import xalbu
+from xalbu.benchmark import MEAN, STD, max_value
 
 from ._common import (
     BACKENDS,
     DECK,
     DTYPES,
-    MEAN,
     SIZES,
-    STD,
     _Timing,
-    max_value,
     photos,
     require_backend,
     reseed,

@@ -1,7 +1,7 @@
 """``xalbu.transforms.pixel``: pixel-level transforms (Normalize, RandomBrightnessContrast, RandomGamma, ToGray, ...).
 
 Every public transform of the module, found through its ``__all__`` (a new transform is benchmarked
-without editing this file; give it arguments in ``_common.transform_args`` if it needs some).
+without editing this file; give it arguments in ``xalbu.benchmark.transform_args`` if it needs some).
 """
 
 from ._common import BACKENDS, DTYPES, SIZES, family

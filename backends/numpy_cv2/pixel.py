@@ -19,6 +19,12 @@ the pixel helper's report):
   generic kernel on a 0..255 ramp, so bit-exact with it by construction; cached for scalar
   parameters; applied with stringzilla's ``translate`` when installed (5-8x faster than this
   OpenCV build's ``cv2.LUT``), else ``cv2.LUT``;
+- uint16 gamma: the same kind of table with 65536 entries (exact; ~100 us to build, cached),
+  applied with ``cv2.LUT`` (16-bit input in OpenCV 5), for images of >= 49152 values (smaller
+  ones decline: the generic kernel is faster there);
+- float32 gamma: ``exp(g * log(x))`` with ``cv2.log`` / ``cv2.exp`` on an input clipped to
+  ``[floor, 1]`` (zeros would put both on slow paths), restoring exact zeros with
+  ``cv2.threshold``; within 1.2e-7 of the generic (see :func:`_gamma_f32_into`);
 - solarize: ``cv2.compare`` then ``cv2.bitwise_xor`` (uint8), masked ``cv2.bitwise_not``
   (uint16) or masked ``cv2.subtract`` (float32);
 - to_gray: ``cv2.cvtColor`` RGB2GRAY for weighted_average (OpenCV fixed point: +-1), a 3 -> 3
@@ -417,31 +423,66 @@ def brightness_contrast(img: np.ndarray, alpha: Any, beta: Any, beta_by_max: boo
     return _affine(img, a, shift, img.dtype, clip=True)
 
 
-_F32_TINY = float(np.finfo(np.float32).tiny)
+_F32_TINY = float(np.finfo(np.float32).tiny)  # smallest normal float32
+_F32_DENORM_MIN = float(np.nextafter(np.float32(0.0), np.float32(1.0)))  # 2**-149
+_GAMMA_FAST = (0.2, 100.0)  # the g range of the log/exp path (error measured over this range)
+_EXACT_POWERS = (0.5, 1.0, 2.0)  # NumPy's scalar-power shortcuts (sqrt, copy, square) in the generic
 
 
-def _gamma_f32(img: np.ndarray, g: float, out: np.ndarray | None = None) -> np.ndarray:
-    """float32 ``clip(clip(x, 0) ** g, 0, 1)`` for one ``0 < g <= 10`` with ``cv2.pow`` (within 2e-7
-    of NumPy), into ``out`` (may be ``img`` itself).
+def _gamma_f32_into(src: np.ndarray, dst: np.ndarray, g: float) -> None:
+    """float32 ``clip(clip(x, 0) ** g, 0, 1)`` for one ``g > 0``, ``(rows, W*C)`` ``src`` into ``dst``.
 
-    Zeros (photos have many) and tiny values send the vectorised exp/log of both ``cv2.pow`` and
-    ``np.power`` into slow denormal arithmetic (~1.5-3x slower with 10 % zeros). So inputs are
-    raised to a floor whose power is still a normal float, and results up to just above the floor's
-    power are set to 0 (for ``g >= 0.5`` these are the results of inputs under the floor or
-    within a hair above it, whose exact values are below 5e-19); smaller ``g`` takes the plain
-    path. A read-only min/max pass skips the clip and the fix where the image is in range.
+    ``dst`` may be ``src``. Fast path (``0.2 <= g <= 100``): ``exp(g * log(x))`` with OpenCV's
+    SIMD ``cv2.log`` / ``cv2.exp`` in five whole-image passes: clip, log, multiply, exp,
+    threshold; single-threaded ~2.2-2.7x faster than ``np.power`` on 256x256x3 and 1024x1024x3
+    photos (``cv2.pow`` is slower than ``np.power`` in OpenCV 5.0; cache-sized row blocks measured
+    slower: the passes are compute-bound and each cv2 call costs ~1 us).
+
+    Zeros (photos have many) make ``cv2.log`` return ``-inf`` on a ~5x slower path, and
+    ``cv2.exp`` is as slow wherever its result is denormal or underflows; so the input is clipped
+    to ``[floor, 1]`` with the smallest ``floor >= 2**-149`` whose power ``floor**g`` is still a
+    normal float, and results up to ``1.001 * floor**g`` are set to exactly 0 (their exact values
+    are below 1.1e-9 for ``g >= 0.2``, below 2e-37 for ``g >= 0.85``).
+
+    Accuracy, measured over every float32 in [0.5, 1] and every 61st one below, g in 0.2..100:
+    within 1.2e-7 absolute and 2.3e-6 relative (results >= 1e-6) of the generic kernel
+    (``np.power``), within 1.2e-7 of float64 ``x**g``. ``cv2.log(1) == 0`` and ``cv2.exp(0) == 1``,
+    so ones stay 1, and nothing exceeds 1. NaN inputs give 0 (the generic kernel keeps NaN).
+    ``g`` in ``(0.5, 1, 2)`` (sqrt, copy, square in NumPy) and ``g`` outside the fast range take
+    the generic's arithmetic: exact.
     """
-    rows = _rows(img)
-    dst = np.empty(rows.shape, np.float32) if out is None else _rows(out)
-    lo, hi = cv2.minMaxLoc(rows)[:2]
-    floor = (16.0 * _F32_TINY) ** (1.0 / g) if g > 1.0 else 16.0 * _F32_TINY if g >= 0.5 else 0.0
-    if lo >= floor and hi <= 1.0:
-        return cv2.pow(rows, g, dst=dst).reshape(img.shape)
-    np.clip(rows, np.float32(floor), np.float32(1.0), out=dst)
-    cv2.pow(dst, g, dst=dst)
-    if lo < floor and floor > 0.0:
-        cv2.threshold(dst, 1.001 * floor**g, 0.0, cv2.THRESH_TOZERO, dst=dst)
-    return dst.reshape(img.shape)
+    if g in _EXACT_POWERS or not _GAMMA_FAST[0] <= g <= _GAMMA_FAST[1]:
+        # for g > 0 clipping the input to [0, 1] first is the same as clipping the output
+        np.clip(src, np.float32(0.0), np.float32(1.0), out=dst)
+        if g != 1.0:
+            dst **= g  # in place, with NumPy's scalar-power shortcuts as in the generic's ``** g``
+        return
+    floor = float(np.float32(max(_F32_DENORM_MIN, (16.0 * _F32_TINY) ** (1.0 / g))))
+    np.clip(src, np.float32(floor), np.float32(1.0), out=dst)
+    cv2.log(dst, dst=dst)
+    np.multiply(dst, np.float32(g), out=dst)
+    cv2.exp(dst, dst=dst)
+    cv2.threshold(dst, 1.001 * floor**g, 0.0, cv2.THRESH_TOZERO, dst=dst)
+
+
+_RAMP16 = np.arange(65536, dtype=np.uint16)
+_UNIT16_F32 = _RAMP16.astype(np.float32) / 65535.0  # the generic gamma's x / max on the uint16 ramp
+_U16_TABLE_MIN = 49152  # values per image from which a uint16 table beats the generic (measured)
+
+
+@functools.lru_cache(maxsize=32)
+def _gamma_u16(g: float) -> np.ndarray:
+    """The uint16 table of ``65535 * (x / 65535) ** g``: the generic's float32 arithmetic (exact).
+
+    Building it costs about a third of a 256x256x3 image through the generic kernel (65536
+    ``np.power`` values); ``cv2.LUT`` takes 16-bit input in OpenCV 5. Cached (128 KiB each).
+    """
+    x = _UNIT16_F32**g  # a Python float, as in the generic kernel (same scalar-power shortcuts)
+    x *= 65535.0
+    np.rint(x, out=x)  # x ** g is in [0, 1] for g > 0, so no clip is needed
+    table = x.astype(np.uint16)
+    table.flags.writeable = False
+    return table
 
 
 @register(P.gamma, "numpy_cv2")
@@ -457,24 +498,18 @@ def gamma(img: np.ndarray, gamma: Any) -> Any:
     if img.dtype == np.uint8:
         tables = _u8_tables(P.gamma, img, gamma)
         return NotImplemented if tables is None else _lut_apply(img, tables)
-    gv = g.astype(np.float32).reshape(-1, 1, 1)
-    if img.dtype == np.float32 and gv.size == 1 and 0 < gv.flat[0] <= 10:  # (cv2.pow's error grows with g)
-        return _gamma_f32(img, float(gv.flat[0]))
-    if img.dtype == np.float32:
-        # for gamma > 0, clipping the input to [0, 1] first is the same as clipping the output
-        x = np.clip(_batch_rows(img), np.float32(0.0), np.float32(1.0))
-        np.power(x, gv, out=x)
-        if not np.all(gv > 0):
-            np.clip(x, np.float32(0.0), np.float32(1.0), out=x)
-        return x.reshape(img.shape)
-    x = np.empty(img.shape, np.float32)  # uint16: through float32 in [0, 1]
-    cv2.addWeighted(_rows(img), 1.0 / 65535.0, _rows(img), 0.0, 0.0, dst=_rows(x), dtype=cv2.CV_32F)
-    if gv.size == 1 and 0 < gv.flat[0] <= 10:
-        _gamma_f32(x, float(gv.flat[0]), out=x)
-    else:
-        np.power(_batch_rows(x), gv, out=_batch_rows(x))
-    out = np.empty(img.shape, np.uint16)
-    cv2.addWeighted(_rows(x), 65535.0, _rows(x), 0.0, 0.0, dst=_rows(out), dtype=cv2.CV_16U)
+    gv = [float(v) for v in g[:, 0].astype(np.float32)]  # the float32 values the generic uses
+    if not all(v > 0 and np.isfinite(v) for v in gv):
+        return NotImplemented  # g <= 0: clipping first would differ; the generic handles it
+    per_image = img.size // (img.shape[0] if img.ndim == 4 and len(gv) > 1 else 1)
+    if img.dtype == np.uint16 and per_image < _U16_TABLE_MIN:
+        return NotImplemented  # a table costs 65536 powers: the generic kernel is faster (and exact)
+    out = np.empty(img.shape, img.dtype)
+    for i, src, dst in _blocks(img, out, len(gv)):
+        if img.dtype == np.float32:
+            _gamma_f32_into(_rows(src), _rows(dst), gv[i])
+        else:  # uint16 (exact, from the generic's arithmetic)
+            cv2.LUT(_rows(src), _gamma_u16(gv[i]), dst=_rows(dst))
     return out
 
 

@@ -20,7 +20,7 @@ that ran, in order::
 - ``"<dtype>"``: a NumPy scalar (``"float32"``); ``"<dtype>[d0,d1]"``: an array of that shape;
 - ``{"tuple": [...]}``, ``{"list": [...]}``, ``{"dict": {...}}``: a container whose items need types;
 - ``{"__class__": "module:QualName", field: description, ...}``: a dataclass (the transform's
-  frozen ``<Name>Params``), fields whose value is plain are left out.
+  ``<Name>Params``), fields whose value is plain are left out.
 """
 
 from __future__ import annotations

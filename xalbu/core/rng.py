@@ -65,39 +65,64 @@ def _stream_here(seed: int | None) -> np.random.Generator:
     return derive_rng(seed, None) if found is None else derive_rng(seed, found[0], None, found[1])
 
 
+_FORKS = [0]  # bumped in every forked child: holders re-derive their stream on next use
+
+
+def _forked() -> None:
+    _FORKS[0] += 1
+
+
+if hasattr(os, "register_at_fork"):  # POSIX: no getpid() syscall per call
+    os.register_at_fork(after_in_child=_forked)
+    _fork_token = _FORKS.__getitem__
+else:  # pragma: no cover - Windows has no fork; a process is recognised by its pid
+    _fork_token = lambda _i: os.getpid()  # noqa: E731
+
+
 class RngHolder:
     """Holds a pipeline's generator and re-derives it when the process changes.
+
+    A process change is noticed without a system call per use: a fork bumps a counter (POSIX
+    ``register_at_fork``), and an unpickled copy (a spawned worker) derives on first use.
 
     >>> h = RngHolder(0); g = h.get(); g is h.get()
     True
     """
 
-    __slots__ = ("seed", "_rng", "_pid", "_home_pid")
+    __slots__ = ("seed", "_rng", "_pid", "_home_pid", "_token")
 
     def __init__(self, seed: int | None) -> None:
         self.seed = seed
         self._home_pid = os.getpid()
         self._pid = self._home_pid
+        self._token = _fork_token(0)
         self._rng = _stream_here(seed)  # built inside a worker: the worker's stream from the start
 
     def get(self) -> np.random.Generator:
-        pid = os.getpid()
-        if pid != self._pid:
-            self._pid = pid
-            found = worker_identity()
-            if found is None and pid == self._home_pid:
-                self._rng = derive_rng(self.seed, None)
-            elif found is None:
-                self._rng = derive_rng(self.seed, None, pid)
-            else:
-                self._rng = derive_rng(self.seed, found[0], None, found[1])
+        if self._token != _fork_token(0):
+            self._token = _fork_token(0)
+            self._rederive()
         return self._rng
+
+    def _rederive(self) -> None:
+        pid = os.getpid()
+        if pid == self._pid:
+            return
+        self._pid = pid
+        found = worker_identity()
+        if found is None and pid == self._home_pid:
+            self._rng = derive_rng(self.seed, None)
+        elif found is None:
+            self._rng = derive_rng(self.seed, None, pid)
+        else:
+            self._rng = derive_rng(self.seed, found[0], None, found[1])
 
     def reset(self, seed: int | None) -> None:
         """Restart the stream from ``seed`` in this process."""
         self.seed = seed
         self._pid = os.getpid()
         self._home_pid = self._pid
+        self._token = _fork_token(0)
         self._rng = _stream_here(seed)
 
     def __getstate__(self) -> dict:
@@ -108,4 +133,5 @@ class RngHolder:
         self.seed = state["seed"]
         self._home_pid = state["home"]
         self._pid = -1  # force derivation on first use
+        self._token = -1
         self._rng = derive_rng(self.seed, None)

@@ -8,7 +8,6 @@ container types). Errors name the argument and what was expected.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -33,26 +32,42 @@ _NP_IMAGE_DTYPES = frozenset(np.dtype(t) for t in IMAGE_DTYPES)
 _NP_MASK_DTYPES = frozenset(np.dtype(t) for t in MASK_DTYPES)
 
 
-@dataclass
 class State:
-    """Internal data of one call. Images and masks are HWC (one image) or NHWC (frames/batch)."""
+    """Internal data of one call. Images and masks are HWC (one image) or NHWC (frames/batch).
 
-    shape: tuple[int, int]
-    batch: int | None = None
-    images: dict[str, Any] = field(default_factory=dict)
-    masks: dict[str, Any] = field(default_factory=dict)
-    boxes: dict[str, BoxSet] = field(default_factory=dict)
-    points: dict[str, PointSet] = field(default_factory=dict)
-    gate: np.ndarray | None = None  # batch: samples active in the current branch
-    remove_invisible: bool = True
-    record: list | None = None  # Compose(save_applied_params=True): the steps that ran (see core/replay.py)
+    A plain slotted class (built for every call, so cheaper than a dataclass with factories).
+    """
+
+    __slots__ = ("shape", "batch", "images", "masks", "boxes", "points", "gate", "remove_invisible", "record")
+
+    def __init__(
+        self,
+        shape: tuple[int, int],
+        batch: int | None = None,
+        images: dict[str, Any] | None = None,
+        masks: dict[str, Any] | None = None,
+        boxes: dict[str, BoxSet] | None = None,
+        points: dict[str, PointSet] | None = None,
+    ) -> None:
+        self.shape = shape
+        self.batch = batch
+        self.images: dict[str, Any] = {} if images is None else images
+        self.masks: dict[str, Any] = {} if masks is None else masks
+        self.boxes: dict[str, BoxSet] = {} if boxes is None else boxes
+        self.points: dict[str, PointSet] = {} if points is None else points
+        self.gate: np.ndarray | None = None  # batch: samples active in the current branch
+        self.remove_invisible = True
+        # Compose(save_applied_params=True): the steps that ran (see core/replay.py)
+        self.record: list | None = None
 
 
-@dataclass
 class Restore:
-    """How to turn internal targets back into the user's objects."""
+    """How to turn internal targets back into the user's objects: ``(key, step(state, out))`` pairs."""
 
-    steps: list[tuple[str, Callable[[State, dict[str, Any]], Any]]] = field(default_factory=list)
+    __slots__ = ("steps",)
+
+    def __init__(self) -> None:
+        self.steps: list[tuple[str, Callable[[State, dict[str, Any]], Any]]] = []
 
 
 # ----------------------------------------------------------------- array checks
@@ -146,8 +161,12 @@ class Reader:
                 rows.append((key, kind, value))
             else:
                 arrays.append((key, value))
-        shape, n, ref = self._reference_shape(arrays, batch)
-        state = State(shape=shape, batch=n)
+        first = arrays[0][1] if arrays else None
+        if type(first) is np.ndarray and first.ndim >= 2 and kinds[arrays[0][0]] == "image":
+            shape, n, ref = first.shape[:2], None, arrays[0][0]  # the common case: a NumPy image first
+        else:
+            shape, n, ref = self._reference_shape(arrays, batch)
+        state = State(shape, n)
         if self.keypoint_params is not None:
             state.remove_invisible = self.keypoint_params.remove_invisible
         ref_kind: tuple[str, str] | None = None
@@ -181,10 +200,6 @@ class Reader:
     def _reference_shape(
         self, arrays: list[tuple[str, Any]], batch: bool
     ) -> tuple[tuple[int, int], int | None, str]:
-        if arrays and self.kinds[arrays[0][0]] == "image" and type(arrays[0][1]) is np.ndarray:
-            key, value = arrays[0]  # the common case: a NumPy image comes first
-            if value.ndim >= 2:
-                return value.shape[:2], None, key
         for prefer in ("image", "images", "mask", "masks"):
             for key, value in arrays:
                 if self.kinds[key] != prefer:

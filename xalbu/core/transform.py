@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -30,14 +29,67 @@ TRANSFORMS: dict[str, type[BasicTransform]] = {}
 """Every public transform class by name (filled by ``__init_subclass__``)."""
 
 
-@dataclass(frozen=True)
 class Geometry:
-    """What an affine step does: forward ``matrix`` ((3,3) or (N,3,3)), sizes, gated samples."""
+    """What an affine step does: sizes, gated samples, and the forward ``matrix`` ((3,3) or (N,3,3)).
 
-    matrix: np.ndarray
-    in_hw: tuple[int, int]
-    out_hw: tuple[int, int]
-    applied: np.ndarray | None  # batch: the samples transformed (others keep identity); None: all
+    The matrix is built on first use: exact kernels (flip, crop, resize...) on an image without
+    boxes or keypoints never need it. ``shared`` is True when every parameter is one value for all
+    samples (always for one image), so the exact kernels apply.
+    """
+
+    __slots__ = ("in_hw", "out_hw", "applied", "_owner", "_params", "_batch", "_matrix", "_shared")
+
+    def __init__(
+        self,
+        owner: DualTransform,
+        params: Any,
+        in_hw: tuple[int, int],
+        out_hw: tuple[int, int],
+        applied: np.ndarray | None,
+        batch: int | None,
+    ) -> None:
+        self.in_hw = in_hw
+        self.out_hw = out_hw
+        self.applied = applied  # batch: the samples transformed (others keep identity); None: all
+        self._owner = owner
+        self._params = params
+        self._batch = batch
+        self._matrix: np.ndarray | None = None
+        self._shared: bool | None = None
+
+    @property
+    def matrix(self) -> np.ndarray:
+        m = self._matrix
+        if m is None:
+            m = np.asarray(self._owner.matrix(self._params, self.in_hw), np.float64)
+            if self.applied is not None:
+                full = np.broadcast_to(m, (len(self.applied), 3, 3))
+                m = np.where(self.applied[:, None, None], full, np.eye(3))
+            self._matrix = m
+        return m
+
+    @property
+    def shared(self) -> bool:
+        s = self._shared
+        if s is None:
+            s = self._shared = self._batch is None or all_scalar(self._params)
+        return s
+
+
+def all_scalar(params: Any) -> bool:
+    """True when every field of a params dataclass is a scalar (one image, or shared by a batch)."""
+    if params is None:
+        return True
+    # isinstance first (np.ndim costs ~1 us per field)
+    values = (
+        params.__dict__.values()
+        if hasattr(params, "__dict__")
+        else [getattr(params, f.name) for f in dataclasses.fields(params)]
+    )
+    for v in values:
+        if isinstance(v, (np.ndarray, list, tuple)) and np.ndim(v) != 0:
+            return False
+    return True
 
 
 class BasicTransform:
@@ -187,22 +239,23 @@ class DualTransform(BasicTransform):
         return G.warp(mask, geo.matrix, geo.out_hw, self.mask_interpolation, self.border_mode, self.fill_mask)
 
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
-        m = np.asarray(self.matrix(params, state.shape), np.float64)
-        out_hw = self.output_shape(params, state.shape)
-        if applied is not None:
-            if out_hw != state.shape:
-                raise ValueError(
-                    f"{type(self).__name__}: changes the image size, so in a batch it must apply to every "
-                    "sample (p=1 and not inside OneOf/SomeOf branches); samples of a batch share one size"
-                )
-            full = np.broadcast_to(m, (len(applied), 3, 3))
-            m = np.where(applied[:, None, None], full, np.eye(3))
-        geo = Geometry(m, state.shape, out_hw, applied)
-        for key, img in state.images.items():
-            state.images[key] = self.apply_image(img, params, geo)
-        for key, mask in state.masks.items():
-            state.masks[key] = self.apply_mask(mask, params, geo)
-        _move_points(state, m, out_hw)
+        # runs for every call: the matrix is built only when a warp, boxes or keypoints need it
+        shape = state.shape
+        out_hw = self.output_shape(params, shape)
+        if applied is not None and out_hw != shape:
+            raise ValueError(
+                f"{type(self).__name__}: changes the image size, so in a batch it must apply to every "
+                "sample (p=1 and not inside OneOf/SomeOf branches); samples of a batch share one size"
+            )
+        geo = Geometry(self, params, shape, out_hw, applied, state.batch)
+        images = state.images
+        for key, img in images.items():
+            images[key] = self.apply_image(img, params, geo)
+        masks = state.masks
+        for key, mask in masks.items():
+            masks[key] = self.apply_mask(mask, params, geo)
+        if state.boxes or state.points:
+            _move_points(state, geo.matrix, out_hw)
         state.shape = out_hw
 
     @staticmethod
@@ -243,14 +296,15 @@ class SpatialTransform(BasicTransform):
         return shape
 
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
-        for key, img in state.images.items():
+        images, masks, boxes, points = state.images, state.masks, state.boxes, state.points
+        for key, img in images.items():
             out = self.apply_image(img, params, state)
-            state.images[key] = out if applied is None else G.select(out, img, applied)
-        for key, mask in state.masks.items():
+            images[key] = out if applied is None else G.select(out, img, applied)
+        for key, mask in masks.items():
             out = self.apply_mask(mask, params, state)
-            state.masks[key] = out if applied is None else G.select(out, mask, applied)
-        for key, boxes in state.boxes.items():
-            state.boxes[key] = self.apply_boxes(boxes, params, state)
-        for key, pts in state.points.items():
-            state.points[key] = self.apply_points(pts, params, state)
+            masks[key] = out if applied is None else G.select(out, mask, applied)
+        for key, b in boxes.items():
+            boxes[key] = self.apply_boxes(b, params, state)
+        for key, pts in points.items():
+            points[key] = self.apply_points(pts, params, state)
         state.shape = self.output_shape(params, state.shape)

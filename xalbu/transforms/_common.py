@@ -5,10 +5,7 @@ Private: nothing here is a public transform (``_ExactWhenShared`` is abstract an
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
-
-import numpy as np
 
 from ..core.transform import DualTransform, Geometry
 from ..core.validation import check_border_mode, check_choice, check_fill, check_interpolation
@@ -43,20 +40,6 @@ def set_border(t: DualTransform, border_mode: Any, fill: Any, fill_mask: Any) ->
 # ----------------------------------------------------------------------------------------------
 # exact kernels when the parameters allow, else the base warp
 # ----------------------------------------------------------------------------------------------
-def all_scalar(params: Any) -> bool:
-    """True when every field of a params dataclass is a scalar (one image, or shared by a batch)."""
-    # runs for every image and mask of every call: isinstance first (np.ndim costs ~1 us per field)
-    values = (
-        params.__dict__.values()
-        if hasattr(params, "__dict__")
-        else [getattr(params, f.name) for f in fields(params)]
-    )
-    for v in values:
-        if isinstance(v, (np.ndarray, list, tuple)) and np.ndim(v) != 0:
-            return False
-    return True
-
-
 class _ExactWhenShared(DualTransform):
     """Images and masks go through ``_exact`` when every parameter is a scalar (one image, or one
     value shared by the whole batch); per-sample parameters fall back to the base class's warp."""
@@ -68,11 +51,11 @@ class _ExactWhenShared(DualTransform):
         raise NotImplementedError
 
     def apply_image(self, img: Any, params: Any, geo: Geometry) -> Any:
-        if all_scalar(params):
+        if geo.shared:
             return self._exact(img, params, geo, False)
         return super().apply_image(img, params, geo)
 
     def apply_mask(self, mask: Any, params: Any, geo: Geometry) -> Any:
-        if all_scalar(params):
+        if geo.shared:
             return self._exact(mask, params, geo, True)
         return super().apply_mask(mask, params, geo)

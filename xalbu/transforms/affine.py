@@ -12,12 +12,14 @@ no border pixels appear.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ..core import draw
 from ..core import geometry as M
 from ..core.transform import DualTransform
 from ..core.validation import check_choice, check_range
@@ -137,7 +139,7 @@ def _homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
 
 
 def _uniform(rng: np.random.Generator, r: tuple[float, float], n: int | None) -> Any:
-    return rng.uniform(r[0], r[1], size=n)
+    return draw.uniform(rng, r[0], r[1], n)
 
 
 class _PrecomputedWarp(DualTransform):
@@ -155,7 +157,7 @@ class _PrecomputedWarp(DualTransform):
 # ----------------------------------------------------------------------------------------------
 # Affine and ShiftScaleRotate
 # ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass
 class AffineParams:
     scale_x: Any
     scale_y: Any
@@ -254,8 +256,8 @@ class Affine(_PrecomputedWarp):
             ty = np.trunc(_uniform(rng, self.translate_percent["y"], n) * h)
         elif self.translate_px is not None:
             (ax, bx), (ay, by) = self.translate_px["x"], self.translate_px["y"]
-            tx = rng.integers(int(np.ceil(ax)), int(np.floor(bx)), size=n, endpoint=True).astype(np.float64)
-            ty = rng.integers(int(np.ceil(ay)), int(np.floor(by)), size=n, endpoint=True).astype(np.float64)
+            tx = np.asarray(draw.integers(rng, math.ceil(ax), math.floor(bx) + 1, n), np.float64)
+            ty = np.asarray(draw.integers(rng, math.ceil(ay), math.floor(by) + 1, n), np.float64)
         else:
             tx = ty = np.zeros(()) if n is None else np.zeros(n)
         return (float(tx), float(ty)) if n is None else (tx, ty)
@@ -351,7 +353,7 @@ class ShiftScaleRotate(Affine):
 # ----------------------------------------------------------------------------------------------
 # Rotate
 # ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass
 class RotateParams:
     angle: Any  # degrees, counter-clockwise
     matrix: np.ndarray
@@ -435,7 +437,7 @@ class Rotate(_PrecomputedWarp):
 # ----------------------------------------------------------------------------------------------
 # Perspective
 # ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass
 class PerspectiveParams:
     points: np.ndarray  # (4, 2) or (N, 4, 2): the source quadrilateral tl, tr, br, bl in pixels
     matrix: np.ndarray

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core import draw
 from ..core import geometry as M
 from ..core.transform import Geometry
 from ..core.validation import check_choice, check_int, check_number, check_range, check_size
@@ -30,7 +31,7 @@ __all__ = ["CenterCrop", "Crop", "RandomCrop", "RandomResizedCrop", "RandomSized
 # ----------------------------------------------------------------------------------------------
 # pad (if needed) then crop
 # ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass
 class CropParams:
     x_min: Any  # left edge of the crop in the padded image; int, or (N,) ints in a batch
     y_min: Any
@@ -207,15 +208,15 @@ class RandomCrop(_SizedCrop):
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropParams:
         pads, (hp, wp) = self._pad_for_crop(rng, shape, n)
-        y = collapse(rng.integers(0, hp - self.height + 1, size=n))
-        x = collapse(rng.integers(0, wp - self.width + 1, size=n))
+        y = collapse(draw.integers(rng, 0, hp - self.height + 1, n))
+        x = collapse(draw.integers(rng, 0, wp - self.width + 1, n))
         return CropParams(x, y, *pads)
 
 
 # ----------------------------------------------------------------------------------------------
 # crop then resize
 # ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass
 class CropBoxParams:
     x_min: Any  # the crop box [x_min, x_max) x [y_min, y_max); ints, or (N,) ints in a batch
     y_min: Any
@@ -300,8 +301,9 @@ class RandomResizedCrop(_CropResize):
             return self._sample_one(rng, shape)
         h, w = shape
         m = n
-        area = rng.uniform(*self.scale, size=(m, 10)) * (h * w)
-        aspect = np.exp(rng.uniform(math.log(self.ratio[0]), math.log(self.ratio[1]), size=(m, 10)))
+        lr = (math.log(self.ratio[0]), math.log(self.ratio[1]))
+        area = draw.uniform(rng, *self.scale, (m, 10)) * (h * w)
+        aspect = np.exp(draw.uniform(rng, *lr, (m, 10)))
         cw = np.round(np.sqrt(area * aspect)).astype(np.int64)
         ch = np.round(np.sqrt(area / aspect)).astype(np.int64)
         fits = (cw > 0) & (cw <= w) & (ch > 0) & (ch <= h)
@@ -315,8 +317,8 @@ class RandomResizedCrop(_CropResize):
             fw = min(w, max(1, round(h * self.ratio[1])))
         cw = np.where(found, cw[np.arange(m), first], fw)
         ch = np.where(found, ch[np.arange(m), first], fh)
-        y = np.where(found, rng.integers(0, h - ch + 1), (h - ch) // 2)
-        x = np.where(found, rng.integers(0, w - cw + 1), (w - cw) // 2)
+        y = np.where(found, draw.integers(rng, 0, h - ch + 1, m), (h - ch) // 2)
+        x = np.where(found, draw.integers(rng, 0, w - cw + 1, m), (w - cw) // 2)
         return self._box(ch, cw, y, x, n)
 
     def _fallback(self, shape: tuple[int, int]) -> tuple[int, int]:
@@ -331,15 +333,18 @@ class RandomResizedCrop(_CropResize):
     def _sample_one(self, rng: np.random.Generator, shape: tuple[int, int]) -> CropBoxParams:
         """:meth:`sample` for one image: the same draws and arithmetic, without (1, 10) array bookkeeping."""
         h, w = shape
-        area = (rng.uniform(*self.scale, size=10) * (h * w)).tolist()
-        aspect = np.exp(rng.uniform(math.log(self.ratio[0]), math.log(self.ratio[1]), size=10)).tolist()
+        lo, hi = self.scale
+        lr0, lr1 = math.log(self.ratio[0]), math.log(self.ratio[1])
+        u = rng.random(20).tolist()
+        area = [(lo + (hi - lo) * v) * (h * w) for v in u[:10]]
+        aspect = [math.exp(lr0 + (lr1 - lr0) * v) for v in u[10:]]
         # Python's sqrt, round (half to even) and float arithmetic are NumPy's, element for element
         sides = (
             (round(math.sqrt(a / r)), round(math.sqrt(a * r))) for a, r in zip(area, aspect, strict=True)
         )
         fit = next(((ch, cw) for ch, cw in sides if 0 < cw <= w and 0 < ch <= h), None)
         ch, cw = fit or self._fallback(shape)
-        y, x = int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1))
+        y, x = draw.integers(rng, 0, h - ch + 1, None), draw.integers(rng, 0, w - cw + 1, None)
         if fit is None:
             y, x = (h - ch) // 2, (w - cw) // 2
         return CropBoxParams(x, y, x + cw, y + ch)
@@ -395,12 +400,12 @@ class RandomSizedCrop(_CropResize):
                 f"{math.floor(hi * self.w2h_ratio)} pixels) exceeds the image width {w}"
             )
         if n is None:  # one image: the same draws on Python ints
-            ch = int(rng.integers(lo, hi + 1))
+            ch = draw.integers(rng, lo, hi + 1, None)
             cw = math.floor(ch * self.w2h_ratio)
-            y, x = int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1))
+            y, x = draw.integers(rng, 0, h - ch + 1, None), draw.integers(rng, 0, w - cw + 1, None)
             return CropBoxParams(x, y, x + cw, y + ch)
-        ch = np.asarray(rng.integers(lo, hi + 1, size=n))
+        ch = draw.integers(rng, lo, hi + 1, n)
         cw = np.floor(ch * self.w2h_ratio).astype(np.int64)
-        y = rng.integers(0, h - ch + 1)
-        x = rng.integers(0, w - cw + 1)
+        y = draw.integers(rng, 0, h - ch + 1, n)
+        x = draw.integers(rng, 0, w - cw + 1, n)
         return self._box(ch, cw, y, x, n)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core import draw
 from ..core import geometry as M
 from ..core.transform import DualTransform, Geometry
 from ..functional import geometric as G
@@ -94,7 +95,7 @@ class Transpose(_ExactFlip):
         return (shape[1], shape[0])
 
 
-@dataclass(frozen=True)
+@dataclass
 class RotateParams:
     k: Any  # quarter turns, counter-clockwise; int or (N,) ints
 
@@ -112,8 +113,7 @@ class RandomRotate90(_ExactWhenShared):
         super().__init__(p)
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> RotateParams:
-        k = rng.integers(0, 4, size=n)
-        return RotateParams(int(k) if n is None else k)
+        return RotateParams(draw.integers(rng, 0, 4, n))
 
     def matrix(self, params: RotateParams, shape: tuple[int, int]) -> np.ndarray:
         return M.rot90(params.k, shape)
@@ -135,7 +135,7 @@ class RandomRotate90(_ExactWhenShared):
     interpolation = 0
 
 
-@dataclass(frozen=True)
+@dataclass
 class D4Params:
     element: Any  # 0..7: k quarter turns (0-3), then the same followed by a transpose (4-7)
 
@@ -153,8 +153,7 @@ class D4(_ExactWhenShared):
         super().__init__(p)
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> D4Params:
-        e = rng.integers(0, 8, size=n)
-        return D4Params(int(e) if n is None else e)
+        return D4Params(draw.integers(rng, 0, 8, n))
 
     def matrix(self, params: D4Params, shape: tuple[int, int]) -> np.ndarray:
         e = np.asarray(params.element)

@@ -33,12 +33,12 @@ class NoOp(ImageOnlyTransform):
         return None
 
 
-@dataclass(frozen=True)
+@dataclass
 class LambdaParams:
     applied: np.ndarray | None  # batch: the samples the functions apply to (None: all)
 
 
-_ALL = LambdaParams(None)  # frozen, so shared by every call that applies to all samples
+_ALL = LambdaParams(None)  # never modified, so shared by every call that applies to all samples
 
 
 class Lambda(SpatialTransform):
@@ -102,7 +102,8 @@ class Lambda(SpatialTransform):
             return arr
         out = fn(arr, shape=state.shape)
         lead = arr.shape[:-1]
-        if getattr(out, "ndim", None) != arr.ndim or tuple(out.shape[:-1]) != tuple(lead):
+        shape = getattr(out, "shape", None)
+        if shape is None or len(shape) != len(arr.shape) or tuple(shape[:-1]) != tuple(lead):
             got = tuple(out.shape) if hasattr(out, "shape") else type(out).__name__
             raise ValueError(
                 f"Lambda: the {target} function must return an array shaped {tuple(lead) + ('C',)} "

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 from array_api_compat import array_namespace
 
+from ..core import draw
 from ..core.state import State
 from ..core.transform import ImageOnlyTransform
 from ..core.validation import check_choice, check_int, check_number, check_range
@@ -143,7 +144,7 @@ class Normalize(_PixelTransform):
 
 
 # -------------------------------------------------------------------------- RandomBrightnessContrast
-@dataclass(frozen=True)
+@dataclass
 class BrightnessContrastParams:
     alpha: Any  # contrast factor 1 + c
     beta: Any  # brightness, as a fraction of the dtype's max (by_max) or of the image mean
@@ -183,10 +184,8 @@ class RandomBrightnessContrast(_PixelTransform):
     def sample(
         self, rng: np.random.Generator, shape: tuple[int, int], n: int | None
     ) -> BrightnessContrastParams:
-        alpha = 1.0 + rng.uniform(*self.contrast_limit, size=n)
-        beta = rng.uniform(*self.brightness_limit, size=n)
-        if n is None:
-            alpha, beta = float(alpha), float(beta)
+        alpha = 1.0 + draw.uniform(rng, *self.contrast_limit, n)
+        beta = draw.uniform(rng, *self.brightness_limit, n)
         return BrightnessContrastParams(alpha, beta, self.brightness_by_max)
 
     def sample_data(self, rng: np.random.Generator, state: State) -> BrightnessContrastParams:
@@ -216,7 +215,7 @@ def _safe_alpha_beta(alpha: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, n
 
 
 # -------------------------------------------------------------------------------------- RandomGamma
-@dataclass(frozen=True)
+@dataclass
 class GammaParams:
     gamma: Any
 
@@ -244,8 +243,7 @@ class RandomGamma(_PixelTransform):
             raise ValueError(f"gamma_limit: expected values > 0, got {self.gamma_limit}")
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> GammaParams:
-        g = rng.uniform(*self.gamma_limit, size=n) / 100.0
-        return GammaParams(float(g) if n is None else g)
+        return GammaParams(draw.uniform(rng, *self.gamma_limit, n) / 100.0)
 
     def apply_image(self, img: Any, params: GammaParams) -> Any:
         return F.gamma(img, params.gamma)
@@ -307,7 +305,7 @@ class InvertImg(_PixelTransform):
 
 
 # ------------------------------------------------------------------------------------------ Solarize
-@dataclass(frozen=True)
+@dataclass
 class SolarizeParams:
     threshold: Any  # fraction of the dtype's max
 
@@ -330,15 +328,14 @@ class Solarize(_PixelTransform):
         self.threshold_range = check_range("threshold_range", threshold_range, 0.0, 1.0)
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> SolarizeParams:
-        t = rng.uniform(*self.threshold_range, size=n)
-        return SolarizeParams(float(t) if n is None else t)
+        return SolarizeParams(draw.uniform(rng, *self.threshold_range, n))
 
     def apply_image(self, img: Any, params: SolarizeParams) -> Any:
         return F.solarize(img, params.threshold)
 
 
 # ----------------------------------------------------------------------------------------- Posterize
-@dataclass(frozen=True)
+@dataclass
 class PosterizeParams:
     bits: Any  # int, (N,), per channel (C,) or (N, C)
 
@@ -373,8 +370,7 @@ class Posterize(_PixelTransform):
         if per_channel:
             bits = rng.integers(lo, hi + 1, size=None if n is None else (n, len(lo)))
             return PosterizeParams(bits)
-        bits = rng.integers(lo, hi + 1, size=n)
-        return PosterizeParams(int(bits) if n is None else bits)
+        return PosterizeParams(draw.integers(rng, int(lo), int(hi) + 1, n))
 
     def apply_image(self, img: Any, params: PosterizeParams) -> Any:
         bits = np.asarray(params.bits)
@@ -405,7 +401,7 @@ def _check_num_bits(value: Any) -> int | tuple[int, int] | list[int | tuple[int,
 
 
 # ------------------------------------------------------------------------------------ ChannelShuffle
-@dataclass(frozen=True)
+@dataclass
 class ChannelShuffleParams:
     order: Any  # (C,) or per sample (N, C)
     applied: Any  # bool or (N,) bools; False keeps the identity order

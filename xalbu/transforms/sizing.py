@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core import draw
 from ..core import geometry as M
 from ..core.transform import DualTransform, Geometry
 from ..core.validation import check_choice, check_int
@@ -56,8 +57,8 @@ def split_padding(
     puts the odd pixel at the bottom/right; ``"random"`` draws the split (per sample in a batch).
     """
     if position == "random":
-        top = collapse(rng.integers(0, h_pad + 1, size=n))
-        left = collapse(rng.integers(0, w_pad + 1, size=n))
+        top = collapse(draw.integers(rng, 0, h_pad + 1, n))
+        left = collapse(draw.integers(rng, 0, w_pad + 1, n))
     else:
         top = {"center": h_pad // 2, "top_left": 0, "top_right": 0}.get(position, h_pad)
         left = {"center": w_pad // 2, "top_left": 0, "bottom_left": 0}.get(position, w_pad)
@@ -140,7 +141,7 @@ class Resize(_Resizer):
         return (self.height, self.width)
 
 
-@dataclass(frozen=True)
+@dataclass
 class MaxSizeParams:
     max_size: int | None  # the side length drawn from ``max_size`` (None: ``max_size_hw`` rules)
 
@@ -188,7 +189,7 @@ class _MaxSize(_Resizer):
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> MaxSizeParams:
         # one size per call: the samples of a batch must share their size
         if self.max_size_hw is None and isinstance(self.max_size, tuple):
-            return MaxSizeParams(int(self.max_size[rng.integers(len(self.max_size))]))
+            return MaxSizeParams(int(self.max_size[draw.integers(rng, 0, len(self.max_size), None)]))
         return MaxSizeParams(self.max_size if self.max_size_hw is None else None)
 
     def _target(self, params: MaxSizeParams, shape: tuple[int, int]) -> tuple[int, int]:
@@ -241,7 +242,7 @@ class SmallestMaxSize(_MaxSize):
 # ----------------------------------------------------------------------------------------------
 # pads
 # ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass
 class PadParams:
     top: Any  # int, or (N,) ints for a batch with per-sample offsets
     bottom: Any
