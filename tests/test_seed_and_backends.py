@@ -248,3 +248,28 @@ def test_numpy_pipelines_never_import_cupy():
     ).stdout.split()
     assert int(out[0]) == len(A.TRANSFORMS)
     assert out[1] == "False"
+
+
+def test_draw_integers_stays_below_the_bound():
+    """``floor(U * k)`` with the largest U a generator can return (1 - 2**-53) is still k - 1."""
+    from xalbu.core import draw
+
+    class Top:  # a generator stand-in that always returns the largest double below 1
+        def random(self, n=None):
+            u = np.nextafter(1.0, 0.0)
+            return u if n is None else np.full(n, u)
+
+    for k in (1, 2, 3, 5, 7, 129, 1000, 2**31 - 1, 2**40 + 3, 2**52 + 1):
+        assert draw.integers(Top(), 10, 10 + k, None) == 10 + k - 1
+        assert draw.integers(Top(), 10, 10 + k, 3).tolist() == [10 + k - 1] * 3
+    assert draw.integers(Top(), 0, np.array([1, 4, 9]), 3).tolist() == [0, 3, 8]
+
+
+def test_draw_integers_is_uniform():
+    from xalbu.core import draw
+
+    g = np.random.default_rng(0)
+    counts = np.bincount(draw.integers(g, 0, 7, 70000), minlength=7)
+    assert counts.min() > 9500 and counts.max() < 10500  # each 10000 +- ~4.5 sigma
+    singles = {draw.integers(g, 3, 6, None) for _ in range(200)}
+    assert singles == {3, 4, 5}

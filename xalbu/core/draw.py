@@ -39,8 +39,8 @@ def integers(rng: np.random.Generator, lo: Any, hi: Any, n: int | None) -> Any:
     >>> integers(np.random.default_rng(0), 0, 10, 4).shape
     (4,)
     """
+    # U <= 1 - 2**-53, so U * k < k for every integer k < 2**53 (the product rounds down, or is
+    # exact when k is a power of two): floor(U * k) never reaches k
     if n is None:
-        k = hi - lo
-        return lo + min(int(rng.random() * k), k - 1)
-    k = np.asarray(hi - lo, np.int64)
-    return lo + np.minimum((rng.random(n) * k).astype(np.int64), k - 1)
+        return lo + int(rng.random() * (hi - lo))
+    return lo + (rng.random(n) * np.asarray(hi - lo, np.int64)).astype(np.int64)

@@ -207,9 +207,15 @@ class RandomCrop(_SizedCrop):
     """
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropParams:
+        h, w = self.height, self.width
+        if n is None and h <= shape[0] and w <= shape[1]:  # one image, no padding: the common case
+            y = draw.integers(rng, 0, shape[0] - h + 1, None)
+            return CropParams(draw.integers(rng, 0, shape[1] - w + 1, None), y)
         pads, (hp, wp) = self._pad_for_crop(rng, shape, n)
-        y = collapse(draw.integers(rng, 0, hp - self.height + 1, n))
-        x = collapse(draw.integers(rng, 0, wp - self.width + 1, n))
+        y = draw.integers(rng, 0, hp - self.height + 1, n)
+        x = draw.integers(rng, 0, wp - self.width + 1, n)
+        if n is not None:
+            y, x = collapse(y), collapse(x)
         return CropParams(x, y, *pads)
 
 
@@ -331,18 +337,20 @@ class RandomResizedCrop(_CropResize):
         return h, w
 
     def _sample_one(self, rng: np.random.Generator, shape: tuple[int, int]) -> CropBoxParams:
-        """:meth:`sample` for one image: the same draws and arithmetic, without (1, 10) array bookkeeping."""
+        """:meth:`sample` for one image: the same draws and formulas on Python floats, evaluating
+        candidates only until one fits."""
         h, w = shape
         lo, hi = self.scale
         lr0, lr1 = math.log(self.ratio[0]), math.log(self.ratio[1])
-        u = rng.random(20).tolist()
-        area = [(lo + (hi - lo) * v) * (h * w) for v in u[:10]]
-        aspect = [math.exp(lr0 + (lr1 - lr0) * v) for v in u[10:]]
-        # Python's sqrt, round (half to even) and float arithmetic are NumPy's, element for element
-        sides = (
-            (round(math.sqrt(a / r)), round(math.sqrt(a * r))) for a, r in zip(area, aspect, strict=True)
-        )
-        fit = next(((ch, cw) for ch, cw in sides if 0 < cw <= w and 0 < ch <= h), None)
+        u = rng.random(20).tolist()  # the batch path's draws: 10 areas, then 10 aspect ratios
+        fit = None
+        for v, e in zip(u[:10], u[10:], strict=True):  # stops at the first that fits
+            a = (lo + (hi - lo) * v) * (h * w)
+            r = math.exp(lr0 + (lr1 - lr0) * e)  # may differ from np.exp in the last bit
+            ch, cw = round(math.sqrt(a / r)), round(math.sqrt(a * r))  # as np.round: half to even
+            if 0 < cw <= w and 0 < ch <= h:
+                fit = (ch, cw)
+                break
         ch, cw = fit or self._fallback(shape)
         y, x = draw.integers(rng, 0, h - ch + 1, None), draw.integers(rng, 0, w - cw + 1, None)
         if fit is None:
