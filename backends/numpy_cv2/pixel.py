@@ -558,6 +558,9 @@ def to_gray(img: np.ndarray, method: str, num_output_channels: int) -> Any:
     P._check_gray_args(method, num_output_channels)
     if not _usable(img) or img.shape[-1] == 1:
         return NotImplemented
+    if img.ndim == 3 and img.shape[2] == 3 and method == "weighted_average" and num_output_channels == 3:
+        # the common case in two OpenCV calls (they copy a view OpenCV cannot read as it is)
+        return cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
     n, c = int(num_output_channels), img.shape[-1]
     img = np.ascontiguousarray(img)
     if c == 3 and method in ("weighted_average", "luminance", "average"):
