@@ -13,6 +13,7 @@ import pkgutil
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -333,3 +334,31 @@ def test_compare_combines_runs_with_the_median():
     # one loud run does not decide; a failure in any run counts; a case missing from a run is fine
     assert cmp.combine(runs) == {"a": 2.0, "b": None}
     assert cmp.combine([{"a": 1.0}, {"a": 3.0}]) == {"a": 2.0}
+
+
+def test_interleaved_slices_alternate_and_cover_every_call(monkeypatch):
+    """Each round runs every runner's calls in slices alternating A B, B A, ...; every slice is a
+    whole number of passes over the photos, and the slices of a round add up to its calls."""
+    loops: list[tuple[str, int]] = []
+    real_loop = B._loop
+
+    def recording_loop(fn, samples, calls, sync):
+        loops.append((fn.__name__, calls))
+        return real_loop(fn, samples, calls, sync)
+
+    def a(sample):
+        time.sleep(0.0002)
+
+    def b(sample):
+        time.sleep(0.0002)
+
+    monkeypatch.setattr(B, "_loop", recording_loop)
+    opts = B.Options(repeats=2, min_time=0.004, warmup=0.0, slices=4)
+    photos = [{}, {}, {}]
+    timings = B.interleaved({"a": a, "b": b}, {"a": photos, "b": photos}, opts)
+    timed = loops[-16:]  # 2 rounds of 4 slices per runner (warm-up and calibration come first)
+    assert [name for name, _ in timed] == list("abbaabba" + "baabbaab")
+    for label, t in timings.items():
+        sizes = [calls for name, calls in timed if name == label]
+        assert len(set(sizes)) == 1 and sizes[0] % 3 == 0
+        assert t.calls == 4 * sizes[0] and len(t.rates) == 2 and all(r > 0 for r in t.rates)

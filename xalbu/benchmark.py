@@ -13,8 +13,9 @@ Method (the same for every row):
   arguments in both (one table, :func:`transform_args`; where the defaults differ both are set).
 * Warm-up (``--warmup`` seconds per library), then the number of calls ``K`` per timed loop is
   chosen so that a loop lasts at least ``--min-time`` seconds (a multiple of the number of photos,
-  so every photo counts the same). Then ``--repeats`` rounds, each timing one loop of each library
-  back to back, the order alternating between rounds (ABBA) so that machine drift cancels.
+  so every photo counts the same). Then ``--repeats`` rounds; a round times ``K`` calls of each
+  library cut into ``--slices`` slices that alternate between the libraries (A B, B A, A B, ...), so
+  that load changing on the machine hits both alike.
 * Clock: wall time by default; ``--clock cpu`` counts the process's CPU time instead, which leaves
   out the time spent waiting for a core on a shared machine (the runs are single-threaded, so both
   agree on an idle machine).
@@ -300,28 +301,45 @@ def _calibrate(fn: Runner, samples: Sequence[dict[str, Any]], min_time: float, s
 def interleaved(
     runners: dict[str, Runner],
     samples: dict[str, Sequence[dict[str, Any]]],
-    repeats: int,
-    min_time: float,
-    warmup: float,
+    opts: Options,
     images_per_call: int = 1,
     sync: Callable[[], None] | None = None,
 ) -> dict[str, Timing]:
-    """Time each runner on its samples: warm-up, calibration, then ``repeats`` alternating rounds."""
+    """Time each runner on its samples: warm-up, calibration, then ``opts.repeats`` rounds.
+
+    A round times ``calls`` calls of each runner, cut into ``opts.slices`` slices that alternate
+    between the runners (A B, B A, ...); a runner's time in the round is the sum of its slices. Load
+    that changes more slowly than a slice (tens of milliseconds) then hits every runner alike, where
+    one loop per runner leaves it to whichever ran during a loud stretch.
+    """
     labels = list(runners)
     for label in labels:  # warm-up: at least one pass over the photos and ``warmup`` seconds
         start = time.perf_counter()
         while True:
             _loop(runners[label], samples[label], len(samples[label]), sync)
-            if time.perf_counter() - start >= warmup:
+            if time.perf_counter() - start >= opts.warmup:
                 break
-    calls = {label: _calibrate(runners[label], samples[label], min_time, sync) for label in labels}
+    calls = {label: _calibrate(runners[label], samples[label], opts.min_time, sync) for label in labels}
+    per_slice = {}  # calls per slice: a multiple of the number of photos, so each photo counts the same
+    for label in labels:
+        n = len(samples[label])
+        slices = max(1, min(opts.slices, calls[label] // n))
+        per_slice[label] = n * math.ceil(calls[label] / (n * slices))
+        calls[label] = per_slice[label] * slices
     rates: dict[str, list[float]] = {label: [] for label in labels}
     gc.collect()  # once per row: a full collection costs more than a short timed loop
-    for r in range(repeats):
-        order = labels if r % 2 == 0 else labels[::-1]
-        for label in order:
-            elapsed = _loop(runners[label], samples[label], calls[label], sync)
-            rates[label].append(calls[label] * images_per_call / max(elapsed, 1e-12))
+    for r in range(opts.repeats):
+        elapsed = dict.fromkeys(labels, 0.0)
+        done = dict.fromkeys(labels, 0)
+        k = r
+        while any(done[label] < calls[label] for label in labels):
+            for label in labels if k % 2 == 0 else labels[::-1]:
+                if done[label] < calls[label]:
+                    elapsed[label] += _loop(runners[label], samples[label], per_slice[label], sync)
+                    done[label] += per_slice[label]
+            k += 1
+        for label in labels:
+            rates[label].append(calls[label] * images_per_call / max(elapsed[label], 1e-12))
     return {label: Timing(rates[label], calls[label], images_per_call) for label in labels}
 
 
@@ -419,6 +437,7 @@ class Options:
     dtype: str = "uint8"
     repeats: int = 7
     min_time: float = 0.1
+    slices: int = 10  # each round's loop, cut into this many alternating slices
     warmup: float = 0.05
     sections: tuple[str, ...] = DEFAULT_SECTIONS
     out_dir: str = "."
@@ -489,9 +508,7 @@ def _compare_transforms(
                 timings = interleaved(
                     {"xalbu": lambda s, f=px: f(**s), "other": lambda s, f=po: f(**s)},
                     {"xalbu": samples, "other": samples},
-                    opts.repeats,
-                    opts.min_time,
-                    opts.warmup,
+                    opts,
                 )
             row = _pair_row(name, size, in_dtype, timings, "xalbu", "other")
             rows.append(row)
@@ -529,9 +546,7 @@ def _compare_pipeline(opts: Options, xa: Any, other: Any) -> list[dict[str, Any]
             timings = interleaved(
                 {"xalbu": lambda s: px(**s), "other": lambda s: po(**s)},
                 {"xalbu": samples, "other": samples},
-                opts.repeats,
-                opts.min_time,
-                opts.warmup,
+                opts,
             )
         row = _pair_row("detection pipeline", size, "uint8", timings, "xalbu", "other")
         rows.append(row)
@@ -557,9 +572,7 @@ def _compare_uint16(opts: Options, xa: Any, names: list[str]) -> list[dict[str, 
             timings = interleaved(
                 {"uint8": lambda s, f=p8: f(**s), "uint16": lambda s, f=p16: f(**s)},
                 {"uint8": u8, "uint16": u16},
-                opts.repeats,
-                opts.min_time,
-                opts.warmup,
+                opts,
             )
             row = {
                 "transform": name,
@@ -691,9 +704,7 @@ def gpu_section(opts: Options) -> dict[str, Any]:
         timings = interleaved(
             {label: (lambda s, f=f: f()) for label, f in runners.items()},
             {label: [{}] for label in runners},
-            opts.repeats,
-            opts.min_time,
-            opts.warmup,
+            opts,
             images_per_call=n,
             sync=sync,
         )
@@ -761,8 +772,9 @@ def to_markdown(result: dict[str, Any]) -> str:
         f"- Command: `{meta['command']}`",
         f"- Method: the bundled photos ({meta['n_photos']}) resized to each size; "
         f"`Compose([transform])(image=img)` in each library, p=1, the same arguments; "
-        f"{meta['settings']['warmup']} s warm-up, then {meta['settings']['repeats']} rounds alternating the "
-        f"libraries (ABBA), each timing a loop of ≥ {meta['settings']['min_time']} s; median images/s; "
+        f"{meta['settings']['warmup']} s warm-up, then {meta['settings']['repeats']} rounds, each timing ≥ "
+        f"{meta['settings']['min_time']} s of calls per library in {meta['settings'].get('slices', 1)} slices "
+        f"alternating between the libraries (ABBA...); median images/s; "
         f"ratio = median of the per-round ratios xalbu / {other} (> 1: xalbu is faster). {clock} "
         f"Threads: {threads}.",
         "",
@@ -880,6 +892,8 @@ def run(opts: Options) -> dict[str, Any]:
         raise BenchmarkError(f"--dtype: expected one of {list(DTYPES)}, got {opts.dtype!r}")
     if opts.repeats < 1:
         raise BenchmarkError(f"--repeats: expected at least 1, got {opts.repeats}")
+    if opts.slices < 1:
+        raise BenchmarkError(f"--slices: expected at least 1, got {opts.slices}")
     if opts.clock not in CLOCKS:
         raise BenchmarkError(f"--clock: expected one of {list(CLOCKS)}, got {opts.clock!r}")
     global _clock
@@ -914,6 +928,7 @@ def run(opts: Options) -> dict[str, Any]:
             "loadavg_start": loadavg_start,
             "settings": {
                 "repeats": opts.repeats,
+                "slices": opts.slices,
                 "min_time": opts.min_time,
                 "warmup": opts.warmup,
                 "dtype": opts.dtype,
@@ -988,6 +1003,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-time", type=float, default=0.1, help="seconds per timed loop at least (default: %(default)s)"
     )
     parser.add_argument(
+        "--slices",
+        type=int,
+        default=10,
+        help="each round's loop is cut into this many slices alternating between the libraries "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
         "--warmup",
         type=float,
         default=0.05,
@@ -1044,6 +1066,7 @@ def _options(args: argparse.Namespace, argv: Sequence[str]) -> Options:
         sizes=[parse_size(s.strip()) for s in args.sizes.split(",") if s.strip()],
         dtype=args.dtype,
         repeats=args.repeats,
+        slices=args.slices,
         min_time=args.min_time,
         warmup=args.warmup,
         sections=sections,
