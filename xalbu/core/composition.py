@@ -104,7 +104,10 @@ class BaseCompose:
 class Sequential(BaseCompose):
     """Run all children in order (each with its own ``p``) when this node fires.
 
-    >>> Sequential([HorizontalFlip(), VerticalFlip()], p=0.5)  # doctest: +SKIP
+    >>> import numpy as np, xalbu as A
+    >>> both = A.Compose([A.Sequential([A.HorizontalFlip(p=1), A.VerticalFlip(p=1)], p=1)])
+    >>> both(image=np.array([[1, 2], [3, 4]], np.uint8))["image"].tolist()
+    [[4, 3], [2, 1]]
     """
 
     def __init__(self, transforms: Sequence[Node], p: float = 0.5) -> None:
@@ -114,7 +117,10 @@ class Sequential(BaseCompose):
 class OneOf(BaseCompose):
     """Run exactly one child, chosen with the children's ``p`` as weights (the child is forced).
 
-    >>> OneOf([Blur(p=1), RandomGamma(p=3)], p=0.8)  # doctest: +SKIP
+    >>> import numpy as np, xalbu as A
+    >>> flip = A.Compose([A.OneOf([A.HorizontalFlip(p=0.25), A.VerticalFlip(p=0.75)], p=1)], seed=0)
+    >>> flip(image=np.array([[1, 2], [3, 4]], np.uint8))["image"].tolist() in ([[2, 1], [4, 3]], [[3, 4], [1, 2]])
+    True
     """
 
     def __init__(self, transforms: Sequence[Node], p: float = 0.5) -> None:
@@ -139,7 +145,10 @@ class OneOf(BaseCompose):
 class SomeOf(BaseCompose):
     """Pick ``n`` children (weights: their ``p``); run them in list order, each with its own ``p``.
 
-    >>> SomeOf([HorizontalFlip(), RandomGamma(), InvertImg()], n=2)  # doctest: +SKIP
+    >>> import numpy as np, xalbu as A
+    >>> two = A.Compose([A.SomeOf([A.HorizontalFlip(p=1), A.InvertImg(p=1), A.NoOp(p=1)], n=2, p=1)], seed=0)
+    >>> two(image=np.zeros((2, 2, 3), np.uint8))["image"].shape
+    (2, 2, 3)
     """
 
     _shuffle = False
@@ -179,7 +188,10 @@ class SomeOf(BaseCompose):
 class RandomOrder(SomeOf):
     """Run ``n`` children (default: all) in a random order, each with its own ``p``.
 
-    >>> RandomOrder([HorizontalFlip(), RandomGamma()])  # doctest: +SKIP
+    >>> import numpy as np, xalbu as A
+    >>> shuffled = A.Compose([A.RandomOrder([A.HorizontalFlip(p=1), A.Solarize(p=1)], p=1)], seed=0)
+    >>> shuffled(image=np.array([[0, 200]], np.uint8))["image"].tolist()  # either order: same result
+    [[55, 0]]
     """
 
     _shuffle = True
@@ -193,7 +205,10 @@ class RandomOrder(SomeOf):
 class OneOrOther(BaseCompose):
     """With probability ``p`` run ``first``, else ``second`` (forced).
 
-    >>> OneOrOther(HorizontalFlip(), VerticalFlip())  # doctest: +SKIP
+    >>> import numpy as np, xalbu as A
+    >>> pick = A.Compose([A.OneOrOther(A.HorizontalFlip(p=1), A.VerticalFlip(p=1), p=1)])
+    >>> pick(image=np.array([[1, 2], [3, 4]], np.uint8))["image"].tolist()  # p=1: always the first
+    [[2, 1], [4, 3]]
     """
 
     def __init__(

@@ -449,8 +449,9 @@ class ToFloat(_PixelTransform):
     """Convert to float32 ``img / max_value`` (``None``: the dtype's max, e.g. 255 for uint8).
 
     >>> import numpy as np, xalbu as A
-    >>> A.ToFloat()(image=np.array([[0, 51, 255]], np.uint8))["image"].tolist()
-    [[0.0, 0.20000000298023224, 1.0]]
+    >>> out = A.ToFloat()(image=np.array([[0, 51, 255]], np.uint8))["image"]
+    >>> out.dtype.name, out.astype(float).round(6).tolist()
+    ('float32', [[0.0, 0.2, 1.0]])
     """
 
     def __init__(self, max_value: float | None = None, p: float = 1.0) -> None:
