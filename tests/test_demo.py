@@ -183,6 +183,8 @@ def test_readme_python_block_runs(index, tmp_path, monkeypatch):
     code = _python_blocks()[index]
     if re.search(r"^\s*(import cupy|from cupy)", code, re.M):
         pytest.skip("CuPy example (needs a CUDA device)")
+    if re.search(r"^\s*import torch", code, re.M):
+        pytest.importorskip("torch")
     monkeypatch.chdir(tmp_path)
     exec(compile(code, f"README.md python block {index}", "exec"), {"__name__": "__readme__"})
 

@@ -206,6 +206,11 @@ def build(name: str, size: str, dtype: str) -> Any:
     cls = getattr(xalbu, name, None)
     if cls is None:
         raise NotImplementedError(f"{name}: not in this revision of xalbu")
+    if getattr(cls, "kind", None) == "format":  # ToTensorV2 makes torch tensors
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            raise NotImplementedError(f"{name}: needs torch") from None
     return xalbu.Compose([cls(**transform_args(name, *parse_size(size), dtype))], seed=0)
 
 

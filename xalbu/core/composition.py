@@ -15,8 +15,9 @@ import numpy as np
 
 from .replay import decode
 from .rng import RngHolder
-from .state import TARGET_KINDS, Reader, State, write_outputs
+from .state import TARGET_KINDS, Reader, Restore, State, write_outputs
 from .targets import BboxParams, KeypointParams
+from .torch_interop import cuda_stream, tensor_layout
 from .transform import BasicTransform
 from .validation import check_int, check_p
 
@@ -281,6 +282,7 @@ class Compose(BaseCompose):
             raise TypeError(
                 f"keypoint_params: expected KeypointParams or a dict, got {type(keypoint_params).__name__}"
             )
+        _check_format_last(self.transforms)
         self.bbox_params = bbox_params
         self.keypoint_params = keypoint_params
         self.additional_targets = dict(additional_targets or {})
@@ -317,14 +319,7 @@ class Compose(BaseCompose):
         """Augment one image (and its targets) and return a dict with the same keys."""
         if args:
             raise TypeError("pass targets by keyword, e.g. pipeline(image=img, mask=mask)")
-        state, restore = self._reader.read(data, batch=False)
-        if self.save_applied_params:
-            state.record = []
-        self._run(state, self._rng.get(), force_apply)
-        out = write_outputs(state, restore)
-        if state.record is not None:
-            out[self._record_key()] = self._finish_record(state.record, batch=False)
-        return out
+        return self._execute(data, False, force_apply)
 
     def batch(self, *args: Any, **data: Any) -> dict[str, Any]:
         """Augment a batch with independent random parameters per sample.
@@ -341,13 +336,31 @@ class Compose(BaseCompose):
             raise TypeError("pass targets by keyword, e.g. pipeline.batch(images=batch)")
         if "images" not in data and "masks" not in data:
             raise ValueError("images: a batch needs images=(N, H, W[, C]) (or masks=...)")
-        state, restore = self._reader.read(data, batch=True)
+        return self._execute(data, True, False)
+
+    def _execute(self, data: dict[str, Any], batch: bool, force: bool) -> dict[str, Any]:
+        state, restore = self._reader.read(data, batch=batch)
+        if restore.tensor is None:
+            return self._finish(state, restore, batch, force)
+        with cuda_stream(restore.tensor):  # CUDA tensors: on torch's current stream
+            return self._finish(state, restore, batch, force)
+
+    def _outputs(self, state: State, restore: Restore) -> dict[str, Any]:
+        out = write_outputs(state, restore)
+        if state.layout is not None:  # ToTensorV2 ran: channels-first tensors
+            kinds = self._reader.kinds
+            for key, value in out.items():
+                if kinds.get(key) in ("image", "images", "mask", "masks") and value is not None:
+                    out[key] = tensor_layout(value, kinds[key], state.layout)
+        return out
+
+    def _finish(self, state: State, restore: Restore, batch: bool, force: bool) -> dict[str, Any]:
         if self.save_applied_params:
             state.record = []
-        self._run(state, self._rng.get(), False)
-        out = write_outputs(state, restore)
+        self._run(state, self._rng.get(), force)
+        out = self._outputs(state, restore)
         if state.record is not None:
-            out[self._record_key()] = self._finish_record(state.record, batch=True)
+            out[self._record_key()] = self._finish_record(state.record, batch=batch)
         return out
 
     # ---------------------------------------------------------------- replay
@@ -453,6 +466,12 @@ class Compose(BaseCompose):
                 raise ValueError(f"{where}: the record comes from {made}; replay it with pipeline.{use}(...)")
             plan.append((where, node, step, decode(step["params"], step.get("types"), f"{where} params")))
         state, restore = self._reader.read(data, batch=batch)
+        with cuda_stream(restore.tensor):
+            self._apply_plan(plan, state, batch)
+        return self._outputs(state, restore)
+
+    @staticmethod
+    def _apply_plan(plan: list[tuple[str, Any, Any, Any]], state: State, batch: bool) -> None:
         for where, node, step, params in plan:
             shape = tuple(step["shape"])
             if shape != state.shape:
@@ -476,10 +495,24 @@ class Compose(BaseCompose):
                 node._apply(state, params, applied)
             finally:
                 state.gate = saved
-        return write_outputs(state, restore)
 
     def __getstate__(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+def _check_format_last(transforms: Sequence[Node]) -> None:
+    """``ToTensorV2`` (kind ``"format"``) may only be the last transform at the top of a Compose."""
+    stack = [(list(transforms), "transforms", True)]
+    while stack:
+        items, path, top = stack.pop()
+        for i, t in enumerate(items):
+            if isinstance(t, BaseCompose):
+                stack.append((list(t.transforms), f"{path}[{i}].transforms", False))
+            elif getattr(t, "kind", None) == "format" and not (top and i == len(items) - 1):
+                raise ValueError(
+                    f"{path}[{i}]: {type(t).__name__} changes the outputs to tensors, so it must be the last "
+                    "transform of the Compose (not inside OneOf/SomeOf/Sequential, nothing after it)"
+                )
 
 
 class _ReplayMethod:

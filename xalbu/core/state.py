@@ -24,6 +24,7 @@ from .targets import (
     keypoints_from_internal,
     keypoints_to_internal,
 )
+from .torch_interop import converter
 
 TARGET_KINDS = ("image", "images", "mask", "masks", "bboxes", "keypoints")
 IMAGE_DTYPES = ("uint8", "uint16", "float32")
@@ -38,7 +39,18 @@ class State:
     A plain slotted class (built for every call, so cheaper than a dataclass with factories).
     """
 
-    __slots__ = ("shape", "batch", "images", "masks", "boxes", "points", "gate", "remove_invisible", "record")
+    __slots__ = (
+        "shape",
+        "batch",
+        "images",
+        "masks",
+        "boxes",
+        "points",
+        "gate",
+        "remove_invisible",
+        "record",
+        "layout",
+    )
 
     def __init__(
         self,
@@ -59,15 +71,22 @@ class State:
         self.remove_invisible = True
         # Compose(save_applied_params=True): the steps that ran (see core/replay.py)
         self.record: list | None = None
+        # ToTensorV2 ran: outputs become channels-first tensors (the value: its transpose_mask)
+        self.layout: bool | None = None
 
 
 class Restore:
-    """How to turn internal targets back into the user's objects: ``(key, step(state, out))`` pairs."""
+    """How to turn internal targets back into the user's objects: ``(key, step(state, out))`` pairs.
 
-    __slots__ = ("steps",)
+    ``tensor``: the first CUDA/CPU torch tensor among the inputs (its device's current stream runs
+    the call), ``None`` without tensors.
+    """
+
+    __slots__ = ("steps", "tensor")
 
     def __init__(self) -> None:
         self.steps: list[tuple[str, Callable[[State, dict[str, Any]], Any]]] = []
+        self.tensor: Any = None
 
 
 # ----------------------------------------------------------------- array checks
@@ -147,6 +166,7 @@ class Reader:
         kinds = self.kinds
         arrays: list[tuple[str, Any]] = []
         rows: list[tuple[str, str, Any]] = []
+        tensors: dict[str, Callable[[Any], Any]] = {}
         for key, value in data.items():
             kind = kinds.get(key)
             if kind is None:
@@ -160,6 +180,11 @@ class Reader:
             elif kind == "bboxes" or kind == "keypoints":
                 rows.append((key, kind, value))
             else:
+                if type(value) is not np.ndarray and (found := converter(key, value)) is not None:
+                    if restore.tensor is None:
+                        restore.tensor = value[0] if isinstance(value, (list, tuple)) else value
+                    value, back = found  # a torch tensor: read the array it is, give a tensor back
+                    tensors[key] = back
                 arrays.append((key, value))
         first = arrays[0][1] if arrays else None
         if type(first) is np.ndarray and first.ndim >= 2 and kinds[arrays[0][0]] == "image":
@@ -194,6 +219,10 @@ class Reader:
                 steps.append((key, self._read_bboxes(state, key, value, data)))
             else:
                 steps.append((key, self._read_keypoints(state, key, value, data)))
+        if tensors:
+            restore.steps = [
+                (key, step if key not in tensors else _then(step, tensors[key])) for key, step in steps
+            ]
         return state, restore
 
     # ----------------------------------------------------------------- shapes
@@ -456,6 +485,10 @@ def _squeezed(arr: Any, squeeze: bool) -> Any:
 
 def _array_out(store: dict[str, Any], key: str, squeeze: bool) -> Callable:
     return lambda st, out: _squeezed(store[key], squeeze)
+
+
+def _then(step: Callable, back: Callable[[Any], Any]) -> Callable:
+    return lambda st, out: back(step(st, out))
 
 
 def _passthrough(value: Any) -> Callable:

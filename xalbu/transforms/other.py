@@ -1,4 +1,5 @@
-"""Utility transforms: ``NoOp`` (does nothing) and ``Lambda`` (user functions per target)."""
+"""Utility transforms: ``NoOp`` (does nothing), ``Lambda`` (user functions per target) and
+``ToTensorV2`` (channels-first torch tensors at the end of a pipeline)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import numpy as np
 
 from ..core.state import State
 from ..core.targets import BoxSet, PointSet, clip_boxes, filter_keypoints
-from ..core.transform import ImageOnlyTransform, SpatialTransform
+from ..core.transform import BasicTransform, ImageOnlyTransform, SpatialTransform
 
-__all__ = ["Lambda", "NoOp"]
+__all__ = ["Lambda", "NoOp", "ToTensorV2"]
 
 
 class NoOp(ImageOnlyTransform):
@@ -158,3 +159,42 @@ class Lambda(SpatialTransform):
             pts, xy=table[:, :2].copy(), angle=np.mod(table[:, 2], 2 * np.pi), scale=table[:, 3].copy()
         )
         return filter_keypoints(moved, state.shape) if state.remove_invisible else moved
+
+
+class ToTensorV2(BasicTransform):
+    """End a pipeline with PyTorch tensors, images channels first (albumentations.pytorch's class).
+
+    ``image`` (H, W, C) becomes a (C, H, W) tensor and an (H, W) image a (1, H, W) one; a batch's
+    ``images`` (N, H, W, C) become (N, C, H, W). Masks become tensors in their own layout, or channels
+    first too with ``transpose_mask=True``. No pixel is copied: NumPy outputs are shared with the
+    tensor (``torch.from_numpy``), CuPy outputs go through DLPack and stay on the GPU, and the
+    channels-first tensor is a permuted view of the channels-last data (torch's ``channels_last``
+    memory format, which convolutions take as it is; ``.contiguous()`` makes a plain copy).
+
+    It must be the last transform of the ``Compose`` and always applies (``p=1``). torch must be
+    installed (``pip install torch``); it is imported only when the pipeline runs.
+
+    Args:
+        transpose_mask: also move the channels of 3-D masks ((H, W, C) -> (C, H, W)).
+
+    >>> import numpy as np, xalbu as A
+    >>> pipe = A.Compose([A.Normalize(), A.ToTensorV2()])
+    >>> out = pipe(image=np.zeros((4, 6, 3), np.uint8), mask=np.zeros((4, 6), np.uint8))
+    >>> tuple(out["image"].shape), str(out["image"].dtype), tuple(out["mask"].shape)
+    ((3, 4, 6), 'torch.float32', (4, 6))
+    """
+
+    kind = "format"
+
+    def __init__(self, transpose_mask: bool = False, p: float = 1.0) -> None:
+        super().__init__(p)
+        if self.p != 1.0:
+            raise ValueError(
+                f"ToTensorV2: p: expected 1 (the output type cannot depend on a draw), got {p!r}"
+            )
+        if not isinstance(transpose_mask, bool):
+            raise TypeError(f"transpose_mask: expected True or False, got {transpose_mask!r}")
+        self.transpose_mask = transpose_mask
+
+    def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
+        state.layout = self.transpose_mask
