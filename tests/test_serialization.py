@@ -788,7 +788,8 @@ def _assert_loaded_matches(file_node: dict, loaded: Any, path: str = "transform"
         assert _norm(mine[key]) == _norm(value), f"{path} ({name}).{key}: {mine[key]!r} != {value!r}"
     extra = set(mine) - set(mapped) - {"__class_fullname__", "transforms", "bbox_params", "keypoint_params"}
     if isinstance(loaded, A.Compose):
-        extra -= {"seed", "strict", "save_applied_params"}  # albumentations 2.0.8 does not write them
+        # albumentations 2.0.8 does not write these; fuse_affine is xalbu's own
+        extra -= {"seed", "strict", "save_applied_params", "fuse_affine"}
     assert extra <= XALBU_ONLY_ARGS.get(name, set()), f"{path} ({name}): xalbu writes {extra} too"
 
 

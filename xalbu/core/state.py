@@ -50,6 +50,8 @@ class State:
         "remove_invisible",
         "record",
         "layout",
+        "fuse",
+        "pending",
     )
 
     def __init__(
@@ -73,6 +75,8 @@ class State:
         self.record: list | None = None
         # ToTensorV2 ran: outputs become channels-first tensors (the value: its transpose_mask)
         self.layout: bool | None = None
+        self.fuse = False  # Compose(fuse_affine=True): consecutive affine steps become one warp
+        self.pending: Any = None  # the deferred affine steps (core.transform.PendingAffine)
 
 
 class Restore:

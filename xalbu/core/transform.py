@@ -121,6 +121,8 @@ class BasicTransform:
 
     # ------------------------------------------------------------------ running
     def _run(self, state: State, rng: np.random.Generator, force: bool = False) -> None:
+        if state.pending is not None and self.kind != "affine":
+            flush_affine(state)  # Compose(fuse_affine=True): deferred affine steps come first
         p = 1.0 if force else self.p
         n = state.batch
         if n is None:
@@ -248,6 +250,8 @@ class DualTransform(BasicTransform):
                 "sample (p=1 and not inside OneOf/SomeOf branches); samples of a batch share one size"
             )
         geo = Geometry(self, params, shape, out_hw, applied, state.batch)
+        if state.fuse and _defer(state, self, params, geo):
+            return
         images = state.images
         for key, img in images.items():
             images[key] = self.apply_image(img, params, geo)
@@ -258,10 +262,89 @@ class DualTransform(BasicTransform):
             _move_points(state, geo.matrix, out_hw)
         state.shape = out_hw
 
+    def _fusable(self) -> bool:
+        """Whether this step can join a fused warp: warp interpolations only (no area/lanczos)."""
+        return (
+            self.interpolation in _WARP_ORDERS
+            and self.mask_interpolation in _WARP_ORDERS
+            and getattr(self, "area_for_downscale", None) is None
+        )
+
     @staticmethod
     def _gated(out: Any, img: Any, geo: Geometry) -> Any:
         """For exact fast kernels: keep the input for samples that are not applied."""
         return out if geo.applied is None else G.select(out, img, geo.applied)
+
+
+# ---------------------------------------------------------------------------------- fusion
+_WARP_ORDERS = (0, 1, 2)  # nearest < linear < cubic: a fused warp uses the highest of its steps
+
+
+class PendingAffine:
+    """Consecutive affine steps deferred by ``Compose(fuse_affine=True)``, applied by :func:`flush_affine`.
+
+    Steps join while they share the border settings (``key``); the images still have the size of
+    the first step's input, ``state.shape`` already that of the last step's output.
+    """
+
+    __slots__ = ("key", "steps")
+
+    def __init__(self, key: tuple[Any, ...]) -> None:
+        self.key = key
+        self.steps: list[tuple[DualTransform, Any, Geometry]] = []
+
+
+def _defer(state: State, t: DualTransform, params: Any, geo: Geometry) -> bool:
+    """Queue an affine step for fusion; False when it must run now (it cannot join a fused warp)."""
+    if not t._fusable():
+        flush_affine(state)
+        return False
+    key = (t.border_mode, repr(t.fill), repr(t.fill_mask))
+    pending = state.pending
+    if pending is not None and pending.key != key:
+        flush_affine(state)
+        pending = None
+    if pending is None:
+        pending = state.pending = PendingAffine(key)
+    pending.steps.append((t, params, geo))
+    state.shape = geo.out_hw
+    return True
+
+
+def flush_affine(state: State) -> None:
+    """Apply the deferred affine steps: one step as itself (exact kernels), several as one warp.
+
+    The fused warp samples the input once through the product of the steps' matrices, with the
+    highest interpolation order among them (masks: among their mask interpolations) and their
+    shared border settings; boxes and keypoints are mapped once through the same product.
+    """
+    pending = state.pending
+    if pending is None:
+        return
+    state.pending = None
+    steps = pending.steps
+    if len(steps) == 1:  # nothing to fuse: the step runs as itself (its exact kernels)
+        t, params, geo = steps[0]
+        state.shape, state.fuse = geo.in_hw, False
+        try:
+            t._apply(state, params, geo.applied)
+        finally:
+            state.fuse = True
+        return
+    m = steps[0][2].matrix
+    for _, _, geo in steps[1:]:
+        m = np.matmul(geo.matrix, m)
+    first = steps[0][0]
+    out_hw = steps[-1][2].out_hw
+    order = max(t.interpolation for t, _, _ in steps)
+    mask_order = max(t.mask_interpolation for t, _, _ in steps)
+    for key, img in state.images.items():
+        state.images[key] = G.warp(img, m, out_hw, order, first.border_mode, first.fill)
+    for key, mask in state.masks.items():
+        state.masks[key] = G.warp(mask, m, out_hw, mask_order, first.border_mode, first.fill_mask)
+    if state.boxes or state.points:
+        _move_points(state, m, out_hw)
+    state.shape = out_hw
 
 
 def _move_points(state: State, m: np.ndarray, out_hw: tuple[int, int]) -> None:
