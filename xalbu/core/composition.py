@@ -370,7 +370,12 @@ class Compose(BaseCompose):
         if self.save_applied_params:
             state.record = []
         state.fuse = self.fuse_affine
-        self._run(state, self._rng.get(), force)
+        rng = self._rng.get()
+        if state.batch is None and (force or self.p >= 1.0):
+            for t in self.transforms:  # the common case, without the gate's frames
+                t._run(state, rng)
+        else:
+            self._run(state, rng, force)
         # runs for every call: the plain case writes the outputs directly
         if state.pending is None and state.layout is None:
             out = write_outputs(state, restore)

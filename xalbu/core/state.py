@@ -165,6 +165,17 @@ class Reader:
     # ----------------------------------------------------------------- entry
     def read(self, data: dict[str, Any], batch: bool) -> tuple[State, Restore]:
         # runs on every call: one pass to sort the keys, then plain NumPy arrays take a short path
+        if not batch and len(data) == 1:  # the most common call of all: image=<NumPy image> alone
+            value = data.get("image")
+            if (
+                type(value) is np.ndarray
+                and (value.ndim == 3 or value.ndim == 2)
+                and value.dtype in _NP_IMAGE_DTYPES
+            ):
+                state = State(value.shape[:2])
+                restore = Restore()
+                restore.steps.append(("image", _store_plain(state.images, "image", value)))
+                return state, restore
         restore = Restore()
         steps = restore.steps
         kinds = self.kinds
@@ -211,9 +222,7 @@ class Reader:
                     and value.shape[:2] == state.shape
                     and value.dtype in (_NP_IMAGE_DTYPES if kind == "image" else _NP_MASK_DTYPES)
                 ):  # the common case, already valid: skip the general checks
-                    squeeze = value.ndim == 2
-                    store[key] = value[..., None] if squeeze else value
-                    steps.append((key, _array_out(store, key, squeeze)))
+                    steps.append((key, _store_plain(store, key, value)))
                     continue
             else:
                 ref_kind = self._same_place(key, value, ref, ref_kind)
@@ -485,6 +494,13 @@ _READERS: dict[str, Callable] = {
 # ----------------------------------------------------------------- restoring
 def _squeezed(arr: Any, squeeze: bool) -> Any:
     return arr[..., 0] if squeeze else arr
+
+
+def _store_plain(store: dict[str, Any], key: str, value: np.ndarray) -> Callable:
+    """Store a valid (H, W[, C]) NumPy image or mask; its restore step."""
+    squeeze = value.ndim == 2
+    store[key] = value[..., None] if squeeze else value
+    return _array_out(store, key, squeeze)
 
 
 def _array_out(store: dict[str, Any], key: str, squeeze: bool) -> Callable:
