@@ -30,6 +30,7 @@ import cv2
 import numpy as np
 
 import xalbu
+from xalbu.benchmark import photos as bench_photos
 from xalbu.benchmark import transform_args  # one argument table for both tools
 
 # compare.py installs each revision in its own folder: make sure that is the xalbu measured here
@@ -45,7 +46,6 @@ DTYPES = ["uint8"] if QUICK else ["uint8", "float32", "uint16"]
 SIZES = ["256x256"] if QUICK else ["256x256", "1024x1024", "480x640"]
 BATCH_N = 4 if QUICK else 16  # images per pipeline.batch call in the per-transform batch benchmarks
 BATCH_SIZE = "256x256"
-N_BOXES = 10
 DECK = 2  # a timed per-image call goes over the photos this many times (3 photos: 6 images)
 
 cv2.setNumThreads(0)  # single-threaded OpenCV: stable timings, comparable across machines
@@ -132,43 +132,11 @@ def parse_size(size: str) -> tuple[int, int]:
     return h, w
 
 
-def convert(img: np.ndarray, dtype: str) -> np.ndarray:
-    if dtype == "uint8":
-        return img
-    if dtype == "float32":
-        return (img.astype(np.float32) / 255.0).astype(np.float32)
-    return img.astype(np.uint16) * np.uint16(257)
-
-
 @lru_cache(maxsize=16)
 def _photos(size: str, dtype: str) -> tuple[dict[str, Any], ...]:
-    """The bundled photos resized to ``size`` as ``dtype``, with masks and 10 pascal_voc boxes each."""
-    from xalbu.demo import load_samples
-
-    h, w = parse_size(size)
-    rng = np.random.default_rng(0)
-    out = []
-    for sample in load_samples():
-        sh, sw = sample["mask"].shape
-        interp = cv2.INTER_AREA if h * w < sh * sw else cv2.INTER_CUBIC
-        boxes = [(x0 * w / sw, y0 * h / sh, x1 * w / sw, y1 * h / sh) for x0, y0, x1, y1 in sample["bboxes"]]
-        labels = list(sample["labels"])
-        while len(boxes) < N_BOXES:
-            bw, bh = rng.uniform(0.05, 0.3) * w, rng.uniform(0.05, 0.3) * h
-            x0, y0 = rng.uniform(0, w - bw), rng.uniform(0, h - bh)
-            boxes.append((x0, y0, x0 + bw, y0 + bh))
-            labels.append("object")
-        out.append(
-            {
-                "image": np.ascontiguousarray(
-                    convert(cv2.resize(sample["image"], (w, h), interpolation=interp), dtype)
-                ),
-                "mask": cv2.resize(sample["mask"], (w, h), interpolation=cv2.INTER_NEAREST),
-                "bboxes": boxes[:N_BOXES],
-                "labels": labels[:N_BOXES],
-            }
-        )
-    return tuple(out)
+    """The bundled photos resized to ``size`` as ``dtype``, with masks and 10 pascal_voc boxes each
+    (the side-by-side tool's set: :func:`xalbu.benchmark.photos`)."""
+    return tuple(bench_photos(parse_size(size), dtype))
 
 
 def photos(size: str, dtype: str, backend: str = "numpy") -> list[dict[str, Any]]:
