@@ -153,6 +153,7 @@ class Reader:
         strict: bool,
     ) -> None:
         self.kinds = kinds
+        self._image_is_image = kinds.get("image") == "image"  # (additional_targets could remap the name)
         self.bbox_params = bbox_params
         self.keypoint_params = keypoint_params
         self.strict = strict
@@ -165,7 +166,7 @@ class Reader:
     # ----------------------------------------------------------------- entry
     def read(self, data: dict[str, Any], batch: bool) -> tuple[State, Restore]:
         # runs on every call: one pass to sort the keys, then plain NumPy arrays take a short path
-        if not batch and len(data) == 1:  # the most common call of all: image=<NumPy image> alone
+        if not batch and len(data) == 1 and self._image_is_image:  # the most common call: image=<NumPy image>
             value = data.get("image")
             if (
                 type(value) is np.ndarray
