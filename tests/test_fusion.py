@@ -169,3 +169,13 @@ def test_fusion_uses_one_interpolation():
     steps = A.Compose(chain, seed=0)(image=img)["image"]
     np.testing.assert_array_equal(fused, img)  # the product is the identity: no resampling error
     assert np.abs(steps.astype(int) - img.astype(int)).max() > 0  # step by step loses detail
+
+
+def test_replay_compose_takes_fuse_affine_too():
+    chain = [A.Affine(rotate=(-20, 20), p=1.0), A.Rotate(limit=(-10, 10), p=1.0)]
+    rc = A.ReplayCompose(chain, seed=4, fuse_affine=True)
+    assert A.from_dict(A.to_dict(rc)).fuse_affine is True
+    data = {"image": smooth()}
+    out = rc(**data)
+    np.testing.assert_array_equal(out["image"], A.Compose(chain, seed=4, fuse_affine=True)(**data)["image"])
+    np.testing.assert_array_equal(A.ReplayCompose.replay(out["replay"], **data)["image"], out["image"])

@@ -595,6 +595,7 @@ class ReplayCompose(Compose):
         seed: int | None = None,
         strict: bool = False,
         save_key: str = "replay",
+        fuse_affine: bool = False,
     ) -> None:
         super().__init__(
             transforms,
@@ -605,6 +606,7 @@ class ReplayCompose(Compose):
             seed,
             strict,
             save_applied_params=True,
+            fuse_affine=fuse_affine,
         )
         if not isinstance(save_key, str):
             raise TypeError(f"save_key: expected a string, got {type(save_key).__name__}")
