@@ -735,6 +735,18 @@ def _fmt_ratio(v: float | None) -> str:
     return "–" if v is None else f"{v:.2f}×"
 
 
+def _ratio_table(
+    rows: list[dict[str, Any]], col_a: str, col_b: str, col_ratio: str, a: str, b: str
+) -> list[str]:
+    """Markdown table lines: transform, size, images/s of two runs (row keys ``a``, ``b``), ratio."""
+    lines = [f"| transform | size | {col_a} | {col_b} | {col_ratio} |", "|---|---|---:|---:|---:|"]
+    for r in rows:
+        lines.append(
+            f"| {r['transform']} | {r['size']} | {_fmt_ips(r[a])} | {_fmt_ips(r[b])} | {_fmt_ratio(r['ratio'])} |"
+        )
+    return lines
+
+
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Geometric mean of the ratios, overall and per size, and the slowest row."""
     by_size: dict[str, list[float]] = {}
@@ -782,17 +794,8 @@ def to_markdown(result: dict[str, Any]) -> str:
     rows = result.get("transforms") or []
     if rows:
         s = result["summary"]
-        lines += [
-            f"## Transforms ({meta['settings']['dtype']} RGB)",
-            "",
-            f"| transform | size | xalbu img/s | {other} img/s | ratio |",
-            "|---|---|---:|---:|---:|",
-        ]
-        for r in rows:
-            lines.append(
-                f"| {r['transform']} | {r['size']} | {_fmt_ips(r['xalbu_ips'])} | "
-                f"{_fmt_ips(r['other_ips'])} | {_fmt_ratio(r['ratio'])} |"
-            )
+        lines += [f"## Transforms ({meta['settings']['dtype']} RGB)", ""]
+        lines += _ratio_table(rows, "xalbu img/s", f"{other} img/s", "ratio", "xalbu_ips", "other_ips")
         lines.append(f"| **geometric mean** | all | | | **{_fmt_ratio(s['geomean_ratio'])}** |")
         for size, g in s["geomean_ratio_by_size"].items():
             lines.append(f"| geometric mean | {size} | | | {_fmt_ratio(g)} |")
@@ -813,35 +816,17 @@ def to_markdown(result: dict[str, Any]) -> str:
     ):
         part = result.get(key) or []
         if part:
-            lines += [
-                f"## {title}",
-                "",
-                f"| transform | size | xalbu img/s | {other} img/s | ratio |",
-                "|---|---|---:|---:|---:|",
-            ]
-            for r in part:
-                lines.append(
-                    f"| {r['transform']} | {r['size']} | {_fmt_ips(r['xalbu_ips'])} | "
-                    f"{_fmt_ips(r['other_ips'])} | {_fmt_ratio(r['ratio'])} |"
-                )
+            lines += [f"## {title}", ""]
+            lines += _ratio_table(part, "xalbu img/s", f"{other} img/s", "ratio", "xalbu_ips", "other_ips")
             lines.append(
                 f"| **geometric mean** | all | | | **{_fmt_ratio(summarise(part)['geomean_ratio'])}** |"
             )
             lines.append("")
     u16 = result.get("uint16") or []
     if u16:
-        lines += [
-            "## uint16 against uint8 (xalbu)",
-            "",
-            "| transform | size | uint8 img/s | uint16 img/s | uint16 / uint8 |",
-            "|---|---|---:|---:|---:|",
-        ]
-        for r in u16:
-            lines.append(
-                f"| {r['transform']} | {r['size']} | {_fmt_ips(r['uint8_ips'])} | "
-                f"{_fmt_ips(r['uint16_ips'])} | {_fmt_ratio(r['ratio'])} |"
-            )
-        g = geometric_mean([r["ratio"] for r in u16])
+        lines += ["## uint16 against uint8 (xalbu)", ""]
+        lines += _ratio_table(u16, "uint8 img/s", "uint16 img/s", "uint16 / uint8", "uint8_ips", "uint16_ips")
+        g = result["uint16_summary"]["geomean_ratio"]  # computed by run()
         worst = min(u16, key=lambda r: r["ratio"])
         lines += [
             f"| **geometric mean** | all | | | **{_fmt_ratio(g)}** |",

@@ -30,8 +30,11 @@ import cv2
 import numpy as np
 
 import xalbu
+from xalbu.benchmark import (
+    parse_size,
+    transform_args,  # one argument table for both tools
+)
 from xalbu.benchmark import photos as bench_photos
-from xalbu.benchmark import transform_args  # one argument table for both tools
 
 # compare.py installs each revision in its own folder: make sure that is the xalbu measured here
 _EXPECTED = os.environ.get("XALBU_BENCH_EXPECT")
@@ -125,11 +128,6 @@ def sync(backend: str) -> None:
         import cupy
 
         cupy.cuda.Device().synchronize()
-
-
-def parse_size(size: str) -> tuple[int, int]:
-    h, w = (int(v) for v in size.split("x"))
-    return h, w
 
 
 @lru_cache(maxsize=16)

@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 
 
-def uniform(rng: np.random.Generator, lo: float, hi: float, n: int | None) -> Any:
-    """A float in ``[lo, hi)`` (``n is None``) or ``n`` of them, the values of ``rng.uniform``.
+def uniform(rng: np.random.Generator, lo: float, hi: float, n: int | tuple[int, ...] | None) -> Any:
+    """A float in ``[lo, hi)`` (``n is None``) or an array of them (``n``: a length or a shape), the
+    values of ``rng.uniform``.
 
     >>> uniform(np.random.default_rng(3), 2.0, 5.0, None) == np.random.default_rng(3).uniform(2.0, 5.0)
     True

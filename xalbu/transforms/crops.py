@@ -306,25 +306,19 @@ class RandomResizedCrop(_CropResize):
         if n is None:
             return self._sample_one(rng, shape)
         h, w = shape
-        m = n
         lr = (math.log(self.ratio[0]), math.log(self.ratio[1]))
-        area = draw.uniform(rng, *self.scale, (m, 10)) * (h * w)
-        aspect = np.exp(draw.uniform(rng, *lr, (m, 10)))
+        area = draw.uniform(rng, *self.scale, (n, 10)) * (h * w)
+        aspect = np.exp(draw.uniform(rng, *lr, (n, 10)))
         cw = np.round(np.sqrt(area * aspect)).astype(np.int64)
         ch = np.round(np.sqrt(area / aspect)).astype(np.int64)
         fits = (cw > 0) & (cw <= w) & (ch > 0) & (ch <= h)
         first = np.argmax(fits, axis=1)
-        found = fits[np.arange(m), first]
-        # fallback: the central crop with the aspect ratio clamped into ``ratio``
-        fw, fh = w, h
-        if w / h < self.ratio[0]:
-            fh = min(h, max(1, round(w / self.ratio[0])))
-        elif w / h > self.ratio[1]:
-            fw = min(w, max(1, round(h * self.ratio[1])))
-        cw = np.where(found, cw[np.arange(m), first], fw)
-        ch = np.where(found, ch[np.arange(m), first], fh)
-        y = np.where(found, draw.integers(rng, 0, h - ch + 1, m), (h - ch) // 2)
-        x = np.where(found, draw.integers(rng, 0, w - cw + 1, m), (w - cw) // 2)
+        found = fits[np.arange(n), first]
+        fh, fw = self._fallback(shape)
+        cw = np.where(found, cw[np.arange(n), first], fw)
+        ch = np.where(found, ch[np.arange(n), first], fh)
+        y = np.where(found, draw.integers(rng, 0, h - ch + 1, n), (h - ch) // 2)
+        x = np.where(found, draw.integers(rng, 0, w - cw + 1, n), (w - cw) // 2)
         return self._box(ch, cw, y, x, n)
 
     def _fallback(self, shape: tuple[int, int]) -> tuple[int, int]:
