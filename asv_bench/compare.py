@@ -1,7 +1,7 @@
 """Benchmark two revisions of xalbu with the asv suite and fail on slowdowns.
 
     python asv_bench/compare.py main WORKTREE            # main against the working tree
-    python asv_bench/compare.py v0.1.0 HEAD --factor 1.3 --bench "pixel|pipeline"
+    python asv_bench/compare.py v0.1.0 HEAD --factor 1.3 --bench "tone|pipeline"
 
 ``asv continuous`` refuses ``environment_type: existing`` and ``asv compare`` always exits 0, so
 this script does the same job in the existing environment (the Python that runs it):
@@ -9,7 +9,8 @@ this script does the same job in the existing environment (the Python that runs 
 1. Each revision (a git revision, or ``WORKTREE`` for the files as they are now, uncommitted
    changes included) is copied to a temporary folder and installed from there with
    ``pip install --no-deps --target <tmp>/site-<label>`` (installed, not put on ``PYTHONPATH`` as
-   source: ``backends/`` ships as ``xalbu.backends``); the script checks that ``import xalbu``
+   source: ``backends/`` ships as ``xalbu.backends``; built with this environment's setuptools when
+   it can, offline, else in pip's isolated build environment: :func:`build_isolation_reason`); the script checks that ``import xalbu``
    resolves to that copy when ``PYTHONPATH`` points at it, and the suite checks it again in asv's
    benchmark processes (asv replaces ``PYTHONPATH`` there by ``ASV_PYTHONPATH``, which is set too).
 2. The benchmark suite of the working tree (``asv_bench/benchmarks``) runs against each install:
@@ -31,6 +32,7 @@ The default factor (1.5) and the noise measurement behind it are in ``asv_bench/
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import io
 import itertools
 import json
@@ -43,6 +45,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -280,29 +283,81 @@ def export(rev: str, dest: Path) -> Path:
     return dest
 
 
-def install(src: Path, target: Path, verbose: bool) -> None:
-    """``pip install --no-deps --target`` (the current environment provides the dependencies)."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--no-deps",
-        "--no-compile",
-        "--target",
-        str(target),
-        str(src),
-    ]
+def _installed_version(name: str) -> str | None:
     try:
-        import setuptools  # noqa: F401 - present: build offline with it, no isolated build env
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
-        cmd.insert(4, "--no-build-isolation")
-    except ImportError:
-        pass
+
+def build_isolation_reason(
+    pyproject_text: str, installed: Callable[[str], str | None] = _installed_version
+) -> str | None:
+    """Why pip must build a revision in an isolated build environment; ``None`` when this one will do.
+
+    Building without isolation needs no network (the revisions are built with this environment's
+    setuptools), but only works when the environment has what the build asks for: the
+    ``build-system.requires`` of the revision's ``pyproject.toml`` and, for setuptools older than
+    70.1, the ``wheel`` package (their ``bdist_wheel`` command lives there: a fresh virtualenv of
+    Python 3.11 has setuptools 65 and no ``wheel``, and pip then fails with "invalid command
+    'bdist_wheel'"). Otherwise pip builds in isolation, fetching the build requirements from the
+    package index (PyPI, or pip's configured index).
+    """
+    try:
+        import tomllib
+        from packaging.requirements import InvalidRequirement, Requirement
+        from packaging.version import InvalidVersion, Version
+    except ImportError as exc:
+        return f"cannot check the build requirements here ({exc})"
+    try:
+        build = tomllib.loads(pyproject_text).get("build-system", {})
+    except tomllib.TOMLDecodeError as exc:
+        return f"pyproject.toml does not parse ({exc})"
+    backend = build.get("build-backend", "setuptools.build_meta:__legacy__")
+    requires = build.get("requires", ["setuptools>=40.8.0"])
+    try:
+        for text in requires:
+            req = Requirement(text)
+            have = installed(req.name)
+            if have is None:
+                return f"{req.name} is not installed"
+            if not req.specifier.contains(have, prereleases=True):
+                return f"{req.name} {have} does not satisfy {text!r}"
+        if backend.startswith("setuptools"):
+            have = installed("setuptools")
+            if have is None:
+                return "setuptools is not installed"
+            if Version(have) < Version("70.1") and installed("wheel") is None:
+                return f"setuptools {have} needs the wheel package to build wheels, and it is not installed"
+    except (InvalidRequirement, InvalidVersion) as exc:
+        return f"cannot check the build requirements here ({exc})"
+    return None
+
+
+def install(src: Path, target: Path, verbose: bool) -> None:
+    """``pip install --no-deps --target`` (the current environment provides the dependencies).
+
+    Without build isolation when this environment can build the revision (offline), else with it
+    (:func:`build_isolation_reason`).
+    """
+    cmd = [sys.executable, "-m", "pip", "install", "--no-deps", "--no-compile", "--target", str(target)]
+    pyproject = src / "pyproject.toml"
+    reason = build_isolation_reason(pyproject.read_text()) if pyproject.is_file() else "no pyproject.toml"
+    if reason is None:
+        cmd.append("--no-build-isolation")
+    elif verbose:
+        print(f"  building in an isolated environment: {reason}", flush=True)
+    cmd.append(str(src))
     proc = subprocess.run(cmd, capture_output=not verbose, text=True)
     if proc.returncode != 0:
+        hint = (
+            f"\n(built in an isolated environment because {reason}: pip needs the package index for "
+            "that; to build offline instead, pip install 'setuptools>=70.1' in this environment)"
+            if reason is not None
+            else ""
+        )
         raise CompareError(
-            f"pip install {src} failed:\n{(proc.stdout or '')[-2000:]}{(proc.stderr or '')[-2000:]}"
+            f"pip install {src} failed:\n{(proc.stdout or '')[-2000:]}{(proc.stderr or '')[-2000:]}{hint}"
         )
 
 
@@ -329,6 +384,7 @@ def write_config(path: Path, results_dir: Path, html_dir: Path, env_dir: Path) -
     )
     conf = json.loads(text)
     conf.update(
+        branches=["HEAD"],  # asv resolves them even with --set-commit-hash: any checkout has HEAD
         repo=str(ROOT),
         benchmark_dir=str(HERE / "benchmarks"),
         results_dir=str(results_dir),

@@ -12,8 +12,9 @@ import pytest
 from conftest import HAS_CUDA
 
 import xalbu as A
-from xalbu.functional import geometric as G
-from xalbu.functional import pixel as P
+from xalbu.functional import affine as G
+from xalbu.functional import dtype as D
+from xalbu.functional import tone as P
 
 pytestmark = [pytest.mark.gpu, pytest.mark.skipif(not HAS_CUDA, reason="no CUDA device")]
 
@@ -39,6 +40,7 @@ def _close(a, b, dtype, interp):
         assert np.max(np.abs(a - b)) <= scale, np.max(np.abs(a - b))
 
 
+@pytest.mark.parity.with_args("cupy", G.warp)
 @pytest.mark.parametrize("dtype", ["uint8", "uint16", "float32"])
 @pytest.mark.parametrize("interp", [0, 1, 2])
 @pytest.mark.parametrize("border", [0, 1, 2, 3, 4])
@@ -64,17 +66,19 @@ def test_warp_perspective_and_masks(rng):
     np.testing.assert_array_equal(cupy.asnumpy(got), expected)
 
 
-@pytest.mark.parametrize(
-    "kernel, args",
-    [
-        (P.gamma, (np.array([0.5, 1.0, 2.0]),)),
-        (P.invert, ()),
-        (P.solarize, (np.array([0.2, 0.5, 1.1]),)),
-        (P.posterize, (np.array([1, 4, 8]),)),
-        (P.brightness_contrast, (np.array([0.8, 1.0, 1.3]), np.array([-0.1, 0.0, 0.2]), True)),
-        (P.normalize, ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225), 255.0)),
-    ],
-)
+LUT_CASES = [
+    (P.gamma, (np.array([0.5, 1.0, 2.0]),)),
+    (P.invert, ()),
+    (P.solarize, (np.array([0.2, 0.5, 1.1]),)),
+    (P.posterize, (np.array([1, 4, 8]),)),
+    (P.brightness_contrast, (np.array([0.8, 1.0, 1.3]), np.array([-0.1, 0.0, 0.2]), True)),
+    (P.multiply_add, (np.array([0.8, 1.0, 1.3]), np.array([-20.0, 0.0, 30.0]))),
+    (D.normalize, ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225), 255.0)),
+]
+
+
+@pytest.mark.parity.with_args("cupy", *[kernel for kernel, _ in LUT_CASES])
+@pytest.mark.parametrize("kernel, args", LUT_CASES)
 def test_lut_overrides_match_generic(rng, kernel, args):
     img = _image(rng, "uint8", (3, 9, 11, 3))
     expected = kernel.generic(img, *args)

@@ -22,6 +22,7 @@ import pytest
 import xalbu
 import xalbu.transforms
 from xalbu import benchmark as B
+from xalbu.benchmark import _timing
 
 ROOT = Path(__file__).resolve().parents[1]
 ASV = ROOT / "asv_bench"
@@ -63,7 +64,7 @@ def _check_outputs(tmp_path: Path, stem: str, other: str) -> dict:
 
 
 def test_side_by_side_writes_json_and_markdown(tmp_path):
-    result = B.run(_tiny(tmp_path, sections=("transforms", "float32", "pipeline", "uint16")))
+    result = B.run(_tiny(tmp_path, sections=("transforms", "direct", "float32", "pipeline", "uint16")))
     data = _check_outputs(tmp_path, "cpu_vs_xalbu", "xalbu")
     assert data["transforms"] == json.loads(json.dumps(result["transforms"]))
     rows = data["transforms"]
@@ -76,6 +77,15 @@ def test_side_by_side_writes_json_and_markdown(tmp_path):
         assert len(r["xalbu"]["rounds_ips"]) == 2 and r["xalbu"]["calls_per_round"] % 3 == 0
     s = data["summary"]
     assert s["n"] == 2 and s["geomean_ratio"] > 0 and set(s["geomean_ratio_by_size"]) == {"32x48"}
+    assert [(r["transform"], r["size"], r["dtype"]) for r in data["direct"]] == [
+        ("HorizontalFlip", "32x48", "uint8"),
+        ("RandomGamma", "32x48", "uint8"),
+    ]
+    assert all(r["xalbu_ips"] > 0 and r["other_ips"] > 0 and r["ratio"] > 0 for r in data["direct"])
+    assert data["direct_summary"]["n"] == 2 and data["direct_summary"]["geomean_ratio"] > 0
+    md = (tmp_path / "cpu_vs_xalbu.md").read_text()
+    assert md.index("## Transforms") < md.index("## Direct calls") < md.index("## float32")
+    assert "(the direct-call table: `transform(image=img)`, no Compose)" in md
     assert [r["transform"] for r in data["float32"]] == ["RandomGamma"]  # the filter applies
     assert data["float32"][0]["dtype"] == "float32"
     assert [r["transform"] for r in data["pipeline"]] == ["detection pipeline"]
@@ -94,7 +104,42 @@ def test_side_by_side_with_albumentations(tmp_path):
     assert "Clock: CPU time" in (tmp_path / "cpu_vs_albumentations.md").read_text()
     assert data["meta"]["versions"]["albumentations"] == albumentations.__version__
     assert {r["transform"] for r in data["transforms"]} == {"HorizontalFlip", "Normalize"}
+    assert {r["transform"] for r in data["direct"]} == {"HorizontalFlip", "Normalize"}  # a default section
+    assert all(r["other_ips"] > 0 for r in data["direct"])
     assert data["pipeline"][0]["other_ips"] > 0
+
+
+def test_direct_section_calls_each_transform_alone(tmp_path, monkeypatch):
+    """``direct`` times ``X(**args)(image=img)``, the transform called by itself; ``transforms`` times
+    it inside ``Compose``, where the pipeline runs it without its ``__call__``."""
+    calls: list[str] = []
+    real_call = xalbu.HorizontalFlip.__call__
+
+    def counting_call(self, *args, **data):
+        calls.append(type(self).__name__)
+        return real_call(self, *args, **data)
+
+    monkeypatch.setattr(xalbu.HorizontalFlip, "__call__", counting_call)
+    B.run(_tiny(tmp_path, sections=("transforms",), transforms=["HorizontalFlip"], name="compose"))
+    assert calls == []
+    result = B.run(_tiny(tmp_path, sections=("direct",), transforms=["HorizontalFlip"], name="direct"))
+    (row,) = result["direct"]
+    assert row["transform"] == "HorizontalFlip" and set(calls) == {"HorizontalFlip"}
+    # both runners (xalbu against itself) make every timed call through the transform's __call__
+    assert len(calls) >= 2 * 2 * row["xalbu"]["calls_per_round"]
+    assert "transforms" not in result and "summary" not in result
+    md = (tmp_path / "direct.md").read_text()
+    assert "## Direct calls: `transform(image=img)`, no Compose (uint8 RGB)" in md
+    assert "| HorizontalFlip | 32x48 |" in md and "## Transforms" not in md
+    t = B.build_direct(xalbu, "HorizontalFlip", B.transform_args("HorizontalFlip", 4, 6))
+    assert type(t) is xalbu.HorizontalFlip and t.p == 1.0
+    assert isinstance(B.build_compose(xalbu, "HorizontalFlip", {"p": 1.0}), xalbu.Compose)
+
+
+def test_direct_is_a_default_section():
+    assert "direct" in B.DEFAULT_SECTIONS and B.Options().sections == B.DEFAULT_SECTIONS
+    args = B.build_parser().parse_args([])
+    assert args.sections.split(",") == list(B.DEFAULT_SECTIONS)
 
 
 @pytest.mark.skipif(not _has_albumentations(), reason="albumentations not installed (bench extra)")
@@ -107,27 +152,53 @@ def test_every_common_transform_builds_in_both_libraries():
         kwargs = B.transform_args(name, 64, 96, "uint8")
         img = B.convert(np.zeros((64, 96, 3), np.uint8), B.input_dtype(name, "uint8"))
         for lib in (xalbu, albumentations):
-            B._build(lib, name, kwargs)(image=img)
+            B.build_compose(lib, name, kwargs)(image=img)
+            B.build_direct(lib, name, kwargs)(image=img)
 
 
-def test_every_transform_builds_with_the_argument_table():
-    """A new transform that needs arguments must get them in both tables (this file says where)."""
+def _asv_module(name: str = "_common"):
+    """A module of the asv suite, ``asv_bench/benchmarks/<name>.py``, imported as asv does."""
     sys.path.insert(0, str(ASV))
     try:
-        from benchmarks import _common as C
+        return importlib.import_module(f"benchmarks.{name}")
     finally:
         sys.path.remove(str(ASV))
-    for name in sorted(xalbu.TRANSFORMS):
-        for dtype in ("uint8", "float32", "uint16"):
-            img = B.convert(np.full((64, 96, 3), 128, np.uint8), B.input_dtype(name, dtype))
-            try:
-                B._build(xalbu, name, B.transform_args(name, 64, 96, dtype))(image=img)
-                C.build(name, "64x96", dtype)(image=img)
-            except Exception as exc:
-                pytest.fail(
-                    f"{name} ({dtype}): {exc!r}; give it arguments in xalbu/benchmark.py transform_args "
-                    "and asv_bench/benchmarks/_common.py transform_args"
-                )
+
+
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+TRANSFORM_NAMES = [
+    pytest.param(
+        name,
+        marks=pytest.mark.skipif(
+            xalbu.TRANSFORMS[name].kind == "format" and not HAS_TORCH,
+            reason="torch not installed (format transforms such as ToTensorV2 make torch tensors)",
+        ),
+    )
+    for name in sorted(xalbu.TRANSFORMS)
+]
+
+
+@pytest.mark.parametrize("name", TRANSFORM_NAMES)
+def test_every_transform_builds_with_the_argument_table(name):
+    """A new transform that needs arguments must get them in the table (this test says where); the
+    side-by-side tool and the asv suite build it in Compose and alone with the same arguments."""
+    C = _asv_module()
+    for dtype in ("uint8", "float32", "uint16"):
+        img = B.convert(np.full((64, 96, 3), 128, np.uint8), B.input_dtype(name, dtype))
+        kwargs = B.transform_args(name, 64, 96, dtype)
+        try:
+            outs = [
+                B.build_compose(xalbu, name, kwargs)(image=img),
+                B.build_direct(xalbu, name, kwargs)(image=img),
+                C.build(name, "64x96", dtype)(image=img),
+                C.build_direct(name, "64x96", dtype)(image=img),
+            ]
+        except Exception as exc:
+            pytest.fail(
+                f"{name} ({dtype}): {exc!r}; give it arguments in xalbu/benchmark/data.py transform_args "
+                "(the asv suite uses the same table)"
+            )
+        assert all("image" in out for out in outs)
 
 
 def test_cli_runs_in_process_and_as_module(tmp_path):
@@ -172,13 +243,15 @@ def test_cli_errors(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "albumentations", None)  # import fails as if not installed
     with pytest.raises(B.BenchmarkError, match=r"pip install albumentations==2\.0\.8"):
         B.import_library("albumentations")
+    with pytest.raises(B.BenchmarkError, match="albumentations is not installed"):  # direct needs it too
+        B.run(_tiny(tmp_path, vs="albumentations", sections=("direct",)))
     with pytest.raises(B.BenchmarkError, match="--sizes"):
         B.parse_size("big")
     assert B.parse_size("256") == (256, 256) and B.parse_size("480x640") == (480, 640)
 
 
 def test_gpu_section_skips_cleanly_without_cuda(tmp_path):
-    if B._cuda_device_name() is not None:
+    if B.cuda_device_name() is not None:
         pytest.skip("a CUDA device is present")
     result = B.run(_tiny(tmp_path, sections=("gpu",), transforms=["NoOp"]))
     assert "no CUDA device" in result["gpu"]["skipped"]
@@ -208,6 +281,52 @@ def test_every_transform_family_has_a_benchmark_module():
         assert (ASV / "benchmarks" / f"{name}.py").exists()
 
 
+def test_asv_family_modules_time_in_compose_in_a_batch_and_alone():
+    """Each family module has the three benchmarks over its module's transforms; a family the installed
+    xalbu lacks gets a placeholder that skips (asv refuses empty parameter lists)."""
+    C = _asv_module()
+    families = [m.name for m in pkgutil.iter_modules(xalbu.transforms.__path__) if not m.name.startswith("_")]
+    for fam in families:
+        module = _asv_module(fam)
+        classes = {
+            c.__name__: c
+            for c in vars(module).values()
+            if isinstance(c, type) and c.__module__ == module.__name__
+        }
+        assert len(classes) == 3, (fam, classes)
+        by_kind = {
+            base: [c for c in classes.values() if issubclass(c, base)]
+            for base in (C._TransformFamily, C._TransformFamilyBatch, C._TransformFamilyDirect)
+        }
+        assert all(len(v) == 1 for v in by_kind.values()), (fam, by_kind)
+        (direct,) = by_kind[C._TransformFamilyDirect]
+        assert direct.params == [C.family(fam), C.SIZES]
+        assert direct.params[0] == sorted(importlib.import_module(f"xalbu.transforms.{fam}").__all__)
+    assert C.family("no_such_family") == [C.NO_TRANSFORMS]
+    for builder in (C.build, C.build_direct):
+        with pytest.raises(NotImplementedError, match="no transforms in this family"):
+            builder(C.NO_TRANSFORMS, "64x96", "uint8")
+        with pytest.raises(NotImplementedError, match="not in this revision"):
+            builder("NotATransform", "64x96", "uint8")
+
+
+def test_asv_direct_benchmark_calls_the_transform_alone_with_the_same_draws():
+    C = _asv_module()
+    bench = C._TransformFamilyDirect()
+    bench.setup("RandomCrop", "64x96")
+    assert type(bench.transform) is xalbu.RandomCrop and len(bench.deck) == 3 * C.DECK
+    bench.time_direct("RandomCrop", "64x96")
+    img = bench.deck[0]
+    outs = []
+    for _ in range(2):
+        C.reseed_direct(bench.transform)
+        outs.append([bench.transform(image=img)["image"] for _ in range(4)])
+    assert all(o.shape == (32, 48, 3) for o in outs[0])
+    for a, b in zip(*outs, strict=True):  # every timed call draws the same crops
+        np.testing.assert_array_equal(a, b)
+    assert any(not np.array_equal(outs[0][0], o) for o in outs[0][1:])  # and they are random draws
+
+
 def test_asv_conf_runs_offline_in_the_existing_environment():
     text = "\n".join(
         l for l in (ASV / "asv.conf.json").read_text().splitlines() if not l.lstrip().startswith("//")
@@ -215,6 +334,7 @@ def test_asv_conf_runs_offline_in_the_existing_environment():
     conf = json.loads(text)
     assert conf["environment_type"] == "existing" and conf["repo"] == ".."
     assert conf["benchmark_dir"] == "benchmarks"
+    assert conf["branches"] == ["HEAD"]  # a checkout without a local main must run too
 
 
 @pytest.mark.slow
@@ -259,20 +379,46 @@ def _asv_result(path: Path, results: dict) -> Path:
 PARAMS = [["'Normalize'", "'RandomGamma'"], ["'numpy'", "'cupy'"]]
 
 
+def test_compare_builds_offline_only_where_this_environment_can():
+    """pip builds a revision without isolation (offline) only with the setuptools its pyproject asks for
+    and a bdist_wheel command; a fresh Python 3.11 virtualenv (setuptools 65, no wheel) builds isolated."""
+    cmp = _compare_module()
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    fresh_venv = {"pip": "23.2.1", "setuptools": "65.5.0"}.get
+    assert "setuptools 65.5.0 does not satisfy" in cmp.build_isolation_reason(pyproject, fresh_venv)
+    assert cmp.build_isolation_reason(pyproject, {"setuptools": "80.9.0"}.get) is None
+    assert "setuptools is not installed" in cmp.build_isolation_reason(pyproject, {}.get)
+    older = '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n'
+    assert "wheel package" in cmp.build_isolation_reason(older, {"setuptools": "65.5.0"}.get)
+    assert cmp.build_isolation_reason(older, {"setuptools": "65.5.0", "wheel": "0.43.0"}.get) is None
+    assert cmp.build_isolation_reason(older, {"setuptools": "70.1.0"}.get) is None  # its own bdist_wheel
+    assert "does not parse" in cmp.build_isolation_reason("[build-system", {}.get)
+
+
+def test_compare_config_resolves_in_any_checkout(tmp_path):
+    """asv resolves the configured branches even with --set-commit-hash: HEAD exists in every clone."""
+    cmp = _compare_module()
+    conf = tmp_path / "asv.json"
+    cmp.write_config(conf, tmp_path / "results", tmp_path / "html", tmp_path / "env")
+    data = json.loads(conf.read_text())
+    assert data["branches"] == ["HEAD"] and data["environment_type"] == "existing"
+    assert data["repo"] == str(ROOT) and data["results_dir"] == str(tmp_path / "results")
+
+
 def test_compare_reads_asv_results(tmp_path):
     cmp = _compare_module()
     f = _asv_result(
         tmp_path / "r.json",
         {
-            "pixel.Pixel.time_call": ([1e-3, math.nan, 2e-3, None], PARAMS),
+            "tone.Tone.time_call": ([1e-3, math.nan, 2e-3, None], PARAMS),
             "imports.timeraw_import_xalbu": ([0.3], []),
         },
     )
     res = cmp.load_results(f)
     assert res == {
-        "pixel.Pixel.time_call('Normalize', 'numpy')": 1e-3,  # ('Normalize', 'cupy') is n/a: left out
-        "pixel.Pixel.time_call('RandomGamma', 'numpy')": 2e-3,
-        "pixel.Pixel.time_call('RandomGamma', 'cupy')": None,  # failed
+        "tone.Tone.time_call('Normalize', 'numpy')": 1e-3,  # ('Normalize', 'cupy') is n/a: left out
+        "tone.Tone.time_call('RandomGamma', 'numpy')": 2e-3,
+        "tone.Tone.time_call('RandomGamma', 'cupy')": None,  # failed
         "imports.timeraw_import_xalbu": 0.3,
     }
 
@@ -340,7 +486,7 @@ def test_interleaved_slices_alternate_and_cover_every_call(monkeypatch):
     """Each round runs every runner's calls in slices alternating A B, B A, ...; every slice is a
     whole number of passes over the photos, and the slices of a round add up to its calls."""
     loops: list[tuple[str, int]] = []
-    real_loop = B._loop
+    real_loop = _timing._loop
 
     def recording_loop(fn, samples, calls, sync):
         loops.append((fn.__name__, calls))
@@ -352,7 +498,7 @@ def test_interleaved_slices_alternate_and_cover_every_call(monkeypatch):
     def b(sample):
         time.sleep(0.0002)
 
-    monkeypatch.setattr(B, "_loop", recording_loop)
+    monkeypatch.setattr(_timing, "_loop", recording_loop)
     opts = B.Options(repeats=2, min_time=0.004, warmup=0.0, slices=4)
     photos = [{}, {}, {}]
     timings = B.interleaved({"a": a, "b": b}, {"a": photos, "b": photos}, opts)

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 import xalbu as A
-from xalbu.core.transform import ImageOnlyTransform
+from xalbu.core.kinds import PixelTransform
 
 
-class _Affine(ImageOnlyTransform):
+class _Affine(PixelTransform):
     """image -> a * image + b (no random parameters; batches blend per sample)."""
 
     def __init__(self, a: float = 1.0, b: float = 0.0, p: float = 1.0) -> None:

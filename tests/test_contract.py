@@ -1,7 +1,7 @@
 """Registry-driven contract: every class in ``xalbu.TRANSFORMS`` goes through the same invariants.
 
-A transform that cannot be built with ``p=1`` and its defaults needs an entry in ``EXAMPLES``
-(``test_every_transform_is_buildable`` fails otherwise), so no registered class escapes the contract.
+Each class runs with the arguments it declares (``cls.examples(H, W)[0]``), so no registered class
+escapes the contract and no table here needs an entry for a new transform.
 Each transform runs for dtype x channels combinations (uint8 / uint16 / float32; 1 as HW, 3, 6);
 combinations a transform rejects are skipped, but the rejection itself must be a TypeError /
 ValueError whose message names what was wrong (``test_rejections_are_clear``).
@@ -19,49 +19,17 @@ import pytest
 
 import xalbu as A
 
-
-def _identity(x: Any, *args: Any, **kwargs: Any) -> Any:
-    return x
-
-
-# Constructor arguments for classes that need them (or whose defaults do not suit 24x32 images).
-# Keys of transforms that do not exist (yet) are harmless.
-EXAMPLES: dict[str, dict[str, Any]] = {
-    "Crop": {"x_min": 3, "y_min": 2, "x_max": 22, "y_max": 20},
-    "CenterCrop": {"height": 16, "width": 20},
-    "RandomCrop": {"height": 16, "width": 20},
-    "RandomResizedCrop": {"size": (16, 20)},
-    "RandomSizedCrop": {"min_max_height": (10, 20), "size": (16, 20)},
-    "RandomSizedBBoxSafeCrop": {"height": 16, "width": 20},
-    "AtLeastOneBBoxRandomCrop": {"height": 16, "width": 20},
-    "CropNonEmptyMaskIfExists": {"height": 16, "width": 20},
-    "CropAndPad": {"px": (-2, 3)},
-    "Resize": {"height": 16, "width": 20},
-    "LongestMaxSize": {"max_size": 40},
-    "SmallestMaxSize": {"max_size": 20},
-    "PadIfNeeded": {"min_height": 30, "min_width": 40},
-    "Pad": {"padding": 3},
-    "Lambda": {"image": _identity, "mask": _identity, "bboxes": _identity, "keypoints": _identity},
-    # defaults of Affine are the identity: exercise a real warp
-    "Affine": {
-        "scale": (0.8, 1.2),
-        "translate_percent": (-0.1, 0.1),
-        "rotate": (-30, 30),
-        "shear": (-10, 10),
-    },
-    "Normalize": {},
-    "ToFloat": {},
-    "FromFloat": {"dtype": "uint8"},
-}
-
-# Transforms whose output dtype is not the input's (documented): name -> f(transform, input dtype).
-DTYPE_OUT = {
-    "ToFloat": lambda t, d: "float32",
-    "Normalize": lambda t, d: "float32",
-    "FromFloat": lambda t, d: np.dtype(t.dtype).name,
-}
-
 H, W = 24, 32
+
+# What each class declares (CONTRIBUTING.md): its canonical constructor arguments for an H x W image,
+# and which classes change the dtype (``output_dtype``); nothing here is a hand-kept table.
+EXAMPLES: dict[str, dict[str, Any]] = {name: cls.examples(H, W)[0] for name, cls in A.TRANSFORMS.items()}
+DTYPE_OUT = {
+    name: (lambda t, d: t.output_dtype(d))
+    for name, cls in A.TRANSFORMS.items()
+    if cls.output_dtype is not A.BasicTransform.output_dtype
+}
+
 DTYPES = ("uint8", "uint16", "float32")
 CHANNELS = (1, 3, 6)
 # Kind "format" (ToTensorV2) changes what the outputs are (tensors), not the data: it has its own
@@ -214,17 +182,14 @@ def check_points(points: Any, labels: Any, hw: tuple[int, int], where: str) -> N
 # ----------------------------------------------------------------------------- tests
 @each
 def test_every_transform_is_buildable(name: str) -> None:
-    """A registered class must build with p=1 and defaults, or have an EXAMPLES entry."""
+    """A registered class builds with p=1 and every argument set it declares (``examples``)."""
     cls = A.TRANSFORMS[name]
-    if name in EXAMPLES:
-        t = build(name)
-    else:
+    for kwargs in cls.examples(H, W):
         try:
-            t = cls(p=1.0)
-        except TypeError as e:
-            pytest.fail(
-                f"{name} cannot be built with p=1 and defaults ({e}); add it to EXAMPLES in {__file__}"
-            )
+            cls(p=1.0, **kwargs)
+        except (TypeError, ValueError) as e:
+            pytest.fail(f"{name}: its declared examples() do not build ({kwargs}): {e}")
+    t = build(name)
     assert t.p == 1.0
     assert t.kind in ("pixel", "affine", "spatial")
     # every init argument is stored under its own name (repr / serialization read them back)

@@ -6,35 +6,42 @@
 (4, 4, 3)
 """
 
-from .core.composition import (
-    BaseCompose,
-    Compose,
-    OneOf,
-    OneOrOther,
-    RandomOrder,
-    ReplayCompose,
-    Sequential,
-    SomeOf,
-)
+from .core.affine import AffineTransform
+from .core.composition import BaseCompose, Compose, OneOf, OneOrOther, RandomOrder, Sequential, SomeOf
+from .core.kinds import FormatTransform, PixelTransform, SpatialTransform
+from .core.mix import MixTransform
+from .core.replay_compose import ReplayCompose
 from .core.serialization import SerializationError, from_dict, load, save, to_dict
 from .core.targets import BboxParams, KeypointParams
-from .core.transform import TRANSFORMS, BasicTransform, DualTransform, ImageOnlyTransform, SpatialTransform
+from .core.transform import (
+    REGISTRY,
+    TRANSFORMS,
+    BasicTransform,
+    DualTransform,
+    ImageOnlyTransform,
+    register_transform,
+)
 from .transforms import *  # noqa: F403
 from .transforms import __all__ as _transforms
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "REGISTRY",
     "TRANSFORMS",
+    "AffineTransform",
     "BaseCompose",
     "BasicTransform",
     "BboxParams",
     "Compose",
     "DualTransform",
+    "FormatTransform",
     "ImageOnlyTransform",
     "KeypointParams",
+    "MixTransform",
     "OneOf",
     "OneOrOther",
+    "PixelTransform",
     "RandomOrder",
     "ReplayCompose",
     "Sequential",
@@ -43,6 +50,7 @@ __all__ = [
     "SpatialTransform",
     "from_dict",
     "load",
+    "register_transform",
     "save",
     "to_dict",
     *_transforms,

@@ -3,6 +3,7 @@
 Commands:
     demo       augment the bundled sample photos, print the backend and images/s, write a contact sheet
     benchmark  time every transform against albumentations (``python -m xalbu.benchmark --help``)
+    gallery    write a static HTML page showing every transform on the sample photos, with a reference table
 """
 
 from __future__ import annotations
@@ -17,6 +18,31 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
     return value
+
+
+def _size(text: str) -> tuple[int, int]:
+    """``"160"`` -> (160, 160); ``"120x160"`` -> (120, 160) (height x width)."""
+    parts = text.lower().replace("×", "x").split("x")
+    try:
+        dims = [int(p) for p in parts]
+    except ValueError:
+        dims = []
+    if len(dims) == 1:
+        dims *= 2
+    if len(dims) != 2 or min(dims) < 16:
+        raise argparse.ArgumentTypeError(f"expected N or HxW with sides >= 16, got {text!r}")
+    return dims[0], dims[1]
+
+
+def _gallery(args: argparse.Namespace) -> int:
+    from .gallery import write_gallery
+
+    try:
+        write_gallery(args.out, seeds=args.seeds, size=args.size, quality=args.quality, verbose=True)
+    except (RuntimeError, OSError, ValueError) as exc:
+        print(f"xalbu gallery: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -71,6 +97,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="augmentations per photo in the sheet (default: %(default)s)",
     )
     demo.set_defaults(func=_demo)
+
+    gallery = sub.add_parser(
+        "gallery",
+        help="write a static HTML gallery of every transform, with a reference table",
+        description="Apply every registered transform to the bundled photos (mask, boxes and keypoints drawn) "
+        "for a few seeds and write DIR/index.html (one section per family, pictures in DIR/img) and "
+        "DIR/reference.md (targets, dtypes, CPU kernels and GPU path of every transform).",
+    )
+    gallery.add_argument("--out", required=True, metavar="DIR", help="output folder (created if needed)")
+    gallery.add_argument(
+        "--seeds", type=_positive_int, default=3, help="seeds per photo (default: %(default)s)"
+    )
+    gallery.add_argument(
+        "--size",
+        type=_size,
+        default=(160, 160),
+        metavar="HxW",
+        help="photos are scaled and centre-cropped to this size first (default: 160x160)",
+    )
+    gallery.add_argument(
+        "--quality",
+        type=int,
+        default=80,
+        choices=range(1, 101),
+        metavar="Q",
+        help="JPEG quality (default: %(default)s)",
+    )
+    gallery.set_defaults(func=_gallery)
 
     # listed for --help; its arguments are parsed by xalbu.benchmark itself (see main)
     sub.add_parser(

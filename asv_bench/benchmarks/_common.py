@@ -1,7 +1,8 @@
 """Shared parameters, data and base classes of the asv suite (public xalbu API only).
 
 The grid: backend (numpy, cupy) x dtype (uint8, float32, uint16) x image size (256x256, 1024x1024
-and the non-square 480x640). ``XALBU_BENCH_QUICK=1`` shrinks it to numpy, uint8, 256x256 and small
+and the non-square 480x640); the direct calls (a transform called alone, no Compose) run on NumPy,
+uint8, over the sizes. ``XALBU_BENCH_QUICK=1`` shrinks it to numpy, uint8, 256x256 and small
 batches (what CI runs, with ``asv run --quick``, so the suite cannot rot without CI failing; the
 GPU batch benchmark keeps its cupy rows there, so the "n/a without a GPU" path runs too).
 
@@ -156,19 +157,30 @@ def batch_of(size: str, dtype: str, n: int, backend: str) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- transforms
+NO_TRANSFORMS = "(none)"  # the parameter of a family the installed xalbu does not have (yet)
+
+
 def family(module_name: str) -> list[str]:
-    """The public transforms of ``xalbu.transforms.<module_name>`` (empty if the module is missing)."""
+    """The public transforms of ``xalbu.transforms.<module_name>``.
+
+    A family the installed xalbu does not have (a module added or split later, or removed) gives
+    ``[NO_TRANSFORMS]``: asv refuses an empty parameter list ("Invalid benchmark parameter
+    permutation index"), and the placeholder's ``setup`` skips (n/a), like any transform the
+    installed revision lacks.
+    """
     import importlib
 
     try:
         module = importlib.import_module(f"xalbu.transforms.{module_name}")
     except ImportError:
-        return []
-    return sorted(getattr(module, "__all__", []))
+        return [NO_TRANSFORMS]
+    return sorted(getattr(module, "__all__", [])) or [NO_TRANSFORMS]
 
 
-def build(name: str, size: str, dtype: str) -> Any:
-    """``Compose([name(...)])``; skipped when the installed xalbu has no such transform."""
+def transform_class(name: str) -> type:
+    """The transform class ``name``; ``NotImplementedError`` (asv: n/a) when this xalbu cannot run it."""
+    if name == NO_TRANSFORMS:
+        raise NotImplementedError("no transforms in this family in the installed xalbu")
     cls = getattr(xalbu, name, None)
     if cls is None:
         raise NotImplementedError(f"{name}: not in this revision of xalbu")
@@ -177,7 +189,19 @@ def build(name: str, size: str, dtype: str) -> Any:
             import torch  # noqa: F401
         except ImportError:
             raise NotImplementedError(f"{name}: needs torch") from None
+    return cls
+
+
+def build(name: str, size: str, dtype: str) -> Any:
+    """``Compose([name(...)])``; skipped when the installed xalbu has no such transform."""
+    cls = transform_class(name)
     return xalbu.Compose([cls(**transform_args(name, *parse_size(size), dtype))], seed=0)
+
+
+def build_direct(name: str, size: str, dtype: str) -> Any:
+    """``name(...)`` alone, called as ``t(image=img)`` (no Compose); skipped like :func:`build`."""
+    cls = transform_class(name)
+    return cls(**transform_args(name, *parse_size(size), dtype))
 
 
 def reseed(pipe: Any) -> None:
@@ -188,6 +212,20 @@ def reseed(pipe: Any) -> None:
     different draws (2.2x apart for D4 on 1024x1024 uint16).
     """
     pipe.set_random_seed(0)
+
+
+def reseed_direct(transform: Any) -> None:
+    """:func:`reseed` for a transform called alone (its own stream of direct calls).
+
+    Revisions without ``BasicTransform.set_random_seed`` ran direct calls through a cached
+    one-transform ``Compose`` (``_solo``, made by the first call), whose stream is restarted instead.
+    """
+    if hasattr(transform, "set_random_seed"):
+        transform.set_random_seed(0)
+    else:
+        solo = transform.__dict__.get("_solo")
+        if solo is not None:
+            solo.set_random_seed(0)
 
 
 class _TransformFamily(_Timing):
@@ -230,3 +268,24 @@ class _TransformFamilyBatch(_Timing):
         reseed(self.pipe)
         self.pipe.batch(images=self.images)
         sync(self.backend)
+
+
+class _TransformFamilyDirect(_Timing):
+    """One transform called alone, ``t(image=img)`` (how albumentations' own benchmark times
+    transforms), on the deck of photos (6 images per timed call); NumPy, uint8.
+
+    Subclasses set ``params = [family("<module>"), SIZES]``.
+    """
+
+    param_names = ["transform", "size"]
+
+    def setup(self, transform: str, size: str) -> None:
+        require_backend("numpy")
+        self.transform = build_direct(transform, size, "uint8")
+        self.deck = [p["image"] for p in photos(size, "uint8")] * DECK
+        self.transform(image=self.deck[0])  # first call: caches
+
+    def time_direct(self, transform: str, size: str) -> None:
+        reseed_direct(self.transform)
+        for image in self.deck:
+            self.transform(image=image)

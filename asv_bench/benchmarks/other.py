@@ -7,6 +7,7 @@ without editing this file; give it arguments in ``xalbu.benchmark.transform_args
 from ._common import BACKENDS, DTYPES, SIZES, family
 from ._common import _TransformFamily as _Single
 from ._common import _TransformFamilyBatch as _Batch
+from ._common import _TransformFamilyDirect as _Direct
 
 
 class Other(_Single):
@@ -19,3 +20,9 @@ class OtherBatch(_Batch):
     """``Compose([t]).batch(images=...)``, a batch of 256x256 images per call."""
 
     params = [family("other"), BACKENDS, DTYPES]
+
+
+class OtherDirect(_Direct):
+    """``t(image=img)``, the transform called alone (no Compose), one image per call; NumPy, uint8."""
+
+    params = [family("other"), SIZES]

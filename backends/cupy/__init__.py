@@ -1,3 +1,4 @@
-"""CuPy overrides of the generic kernels (CUDA). Imported lazily on the first CuPy array."""
+"""CuPy overrides of the generic kernels (CUDA), one module per family; CUDA sources in ``kernels/``.
+Imported lazily on the first CuPy array."""
 
-from . import geometric, pixel  # noqa: F401
+from . import affine, dtype, tone  # noqa: F401

@@ -1,3 +1,3 @@
-"""OpenCV / NumPy overrides of the generic kernels (CPU). Importing registers them."""
+"""OpenCV / NumPy overrides of the generic kernels (CPU), one module per family. Importing registers them."""
 
-from . import geometric, pixel  # noqa: F401
+from . import affine, color, crops, dtype, flips, sizing, tone  # noqa: F401

@@ -13,13 +13,16 @@ from typing import Any
 
 import numpy as np
 
+from .fusion import flush_affine
+from .reading import Reader
 from .replay import decode
 from .rng import RngHolder
-from .state import TARGET_KINDS, Reader, Restore, State, write_outputs
+from .state import TARGET_KINDS, Restore, State
 from .targets import BboxParams, KeypointParams
-from .torch_interop import cuda_stream, tensor_layout
-from .transform import BasicTransform, flush_affine
+from .torch_interop import cuda_stream
+from .transform import BasicTransform
 from .validation import check_int, check_p
+from .writing import finish_outputs, write_outputs
 
 Node = Any  # a BasicTransform or a BaseCompose
 
@@ -358,13 +361,7 @@ class Compose(BaseCompose):
     def _outputs(self, state: State, restore: Restore) -> dict[str, Any]:
         if state.pending is not None:
             flush_affine(state)  # fused affine steps still waiting at the end of the pipeline
-        out = write_outputs(state, restore)
-        if state.layout is not None:  # ToTensorV2 ran: channels-first tensors
-            kinds = self._reader.kinds
-            for key, value in out.items():
-                if kinds.get(key) in ("image", "images", "mask", "masks") and value is not None:
-                    out[key] = tensor_layout(value, kinds[key], state.layout)
-        return out
+        return finish_outputs(state, restore, self._reader.kinds)
 
     def _finish(self, state: State, restore: Restore, batch: bool, force: bool) -> dict[str, Any]:
         if self.save_applied_params:
@@ -486,7 +483,9 @@ class Compose(BaseCompose):
                     ("pipeline.batch(...)", "replay_batch") if batch is False else ("pipeline(...)", "replay")
                 )
                 raise ValueError(f"{where}: the record comes from {made}; replay it with pipeline.{use}(...)")
-            plan.append((where, node, step, decode(step["params"], step.get("types"), f"{where} params")))
+            plan.append(
+                (where, node, step, decode(step["params"], step.get("types"), f"{where} params", node))
+            )
         state, restore = self._reader.read(data, batch=batch)
         state.fuse = self.fuse_affine
         with cuda_stream(restore.tensor):
@@ -538,91 +537,3 @@ def _check_format_last(transforms: Sequence[Node]) -> None:
                     f"{path}[{i}]: {type(t).__name__} changes the outputs to tensors, so it must be the last "
                     "transform of the Compose (not inside OneOf/SomeOf/Sequential, nothing after it)"
                 )
-
-
-class _ReplayMethod:
-    """``ReplayCompose.replay``: on the class (albumentations' ``ReplayCompose.replay(saved, **data)``,
-    the pipeline is rebuilt from the record) or on a pipeline (its own transforms are used)."""
-
-    def __get__(self, obj: ReplayCompose | None, owner: type) -> Any:
-        def replay(saved: Any, **data: Any) -> dict[str, Any]:
-            pipe = obj if obj is not None else _pipeline_of(saved)
-            batch = bool(saved.get("batch", False)) if isinstance(saved, Mapping) else False
-            return pipe._replay(saved, data, batch=batch)
-
-        replay.__doc__ = ReplayCompose._replay_doc
-        return replay
-
-
-def _pipeline_of(saved: Any) -> Compose:
-    if not isinstance(saved, Mapping) or "pipeline" not in saved:
-        raise ValueError(
-            "saved: no 'pipeline' in this record (a Lambda without a name cannot be described, and plain "
-            "Compose records hold only the steps); call replay on the pipeline itself: pipeline.replay(saved, ...)"
-        )
-    from .serialization import from_dict
-
-    return from_dict(saved["pipeline"])
-
-
-class ReplayCompose(Compose):
-    """albumentations-style replay: every result holds ``result[save_key]``, a plain dict
-    ``{"applied_transforms": [...], "batch": bool, "pipeline": to_dict(pipeline)}`` (JSON-serializable),
-    and ``ReplayCompose.replay(saved, **data)`` applies it again (on the class: the pipeline is rebuilt
-    from ``saved["pipeline"]``; on an instance: that pipeline is used).
-
-    The steps are those of ``Compose(save_applied_params=True)`` (see :meth:`Compose.replay`); the
-    layout of ``saved`` is xalbu's, not albumentations' nested one.
-
-    >>> import numpy as np, xalbu as A
-    >>> pipe = A.ReplayCompose([A.HorizontalFlip(), A.RandomGamma()], seed=0)
-    >>> img = np.arange(6, dtype=np.uint8).reshape(2, 3)
-    >>> out = pipe(image=img)
-    >>> again = A.ReplayCompose.replay(out["replay"], image=img)
-    >>> bool((again["image"] == out["image"]).all())
-    True
-    """
-
-    _replay_doc = "Apply a saved record again (see ReplayCompose); batch records replay as batches."
-
-    def __init__(
-        self,
-        transforms: Sequence[Node],
-        bbox_params: BboxParams | Mapping[str, Any] | None = None,
-        keypoint_params: KeypointParams | Mapping[str, Any] | None = None,
-        additional_targets: Mapping[str, str] | None = None,
-        p: float = 1.0,
-        seed: int | None = None,
-        strict: bool = False,
-        save_key: str = "replay",
-        fuse_affine: bool = False,
-    ) -> None:
-        super().__init__(
-            transforms,
-            bbox_params,
-            keypoint_params,
-            additional_targets,
-            p,
-            seed,
-            strict,
-            save_applied_params=True,
-            fuse_affine=fuse_affine,
-        )
-        if not isinstance(save_key, str):
-            raise TypeError(f"save_key: expected a string, got {type(save_key).__name__}")
-        self.save_key = save_key
-
-    replay = _ReplayMethod()  # type: ignore[assignment]
-
-    def _record_key(self) -> str:
-        return self.save_key
-
-    def _finish_record(self, steps: list[tuple[Any, dict[str, Any]]], batch: bool) -> Any:
-        saved: dict[str, Any] = {"applied_transforms": super()._finish_record(steps, batch), "batch": batch}
-        from .serialization import SerializationError, to_dict
-
-        try:
-            saved["pipeline"] = to_dict(self)
-        except SerializationError:  # e.g. a Lambda without a name: replay on the instance still works
-            pass
-        return saved

@@ -7,7 +7,7 @@ that ran, in order::
      "transform": "Affine",                    # its class name
      "shape": [24, 32],                        # input (height, width) it saw
      "params": {"scale_x": 1.07, ..., "matrix": [[...], [...], [...]], "out_hw": [24, 32]},
-     "types": {"__class__": "xalbu.transforms.affine:AffineParams",
+     "types": {"__class__": "AffineParams",
                "matrix": "float64[3,3]", "out_hw": "tuple"},
      "applied": None}                          # batch: one bool per sample
 
@@ -19,8 +19,11 @@ that ran, in order::
 - ``"tuple"``: a tuple of plain values;
 - ``"<dtype>"``: a NumPy scalar (``"float32"``); ``"<dtype>[d0,d1]"``: an array of that shape;
 - ``{"tuple": [...]}``, ``{"list": [...]}``, ``{"dict": {...}}``: a container whose items need types;
-- ``{"__class__": "module:QualName", field: description, ...}``: a dataclass (the transform's
-  ``<Name>Params``), fields whose value is plain are left out.
+- ``{"__class__": "QualName", field: description, ...}``: a dataclass (the transform's
+  ``<Name>Params``), fields whose value is plain are left out. The class is found from the
+  transform that replays the step (its module and its bases' modules), not from a module path, so
+  records survive code moving between modules; records of xalbu 0.1.0 name it
+  ``"module:QualName"``, which reads the same way (the module part is tried last).
 """
 
 from __future__ import annotations
@@ -46,9 +49,9 @@ def _dtype_ok(dt: np.dtype, what: str) -> np.dtype:
 def _host(value: Any) -> np.ndarray | None:
     """A non-NumPy array (CuPy, array-API) copied to the host; ``None`` for anything else."""
     if hasattr(value, "__array_namespace__") or type(value).__module__.startswith("cupy"):
-        from .targets import _to_host
+        from .targets import to_host
 
-        return _to_host(value)
+        return to_host(value)
     return None
 
 
@@ -81,7 +84,7 @@ def encode(value: Any, what: str = "params") -> tuple[Any, Any]:
         return plain, ({"dict": types} if types else None)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         cls = type(value)
-        plain, types = {}, {"__class__": f"{cls.__module__}:{cls.__qualname__}"}
+        plain, types = {}, {"__class__": cls.__qualname__}
         for f in dataclasses.fields(value):
             plain[f.name], t = encode(getattr(value, f.name), f"{what}.{f.name}")
             if t is not None:
@@ -93,23 +96,36 @@ def encode(value: Any, what: str = "params") -> tuple[Any, Any]:
     )
 
 
-def _params_class(name: Any, what: str) -> type:
-    """The dataclass named ``"module:QualName"``, from a module that is already loaded."""
-    if not isinstance(name, str) or ":" not in name:
-        raise ValueError(f"{what}: expected a class name 'module:QualName', got {name!r}")
-    module, qualname = name.split(":", 1)
-    obj: Any = sys.modules.get(module)
-    if obj is None:
-        raise ValueError(f"{what}: the parameters class {name} is not loaded (import {module} first)")
-    for part in qualname.split("."):
-        obj = getattr(obj, part, None)
-    if not (isinstance(obj, type) and dataclasses.is_dataclass(obj)):
-        raise ValueError(f"{what}: {name} is not a dataclass")
-    return obj
+def _params_class(name: Any, what: str, owner: Any = None) -> type:
+    """The dataclass named ``"QualName"`` (or 0.1.0's ``"module:QualName"``).
+
+    Looked up in the modules of ``owner``'s class and its bases, then in the named module if it is
+    loaded: a record names no module path of today's code.
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"{what}: expected a class name like 'AffineParams', got {name!r}")
+    module, _, qualname = name.rpartition(":")
+    declared = getattr(owner, "Params", None)
+    if isinstance(declared, type) and declared.__qualname__ == qualname:
+        return declared
+    places = [sys.modules.get(c.__module__) for c in type(owner).__mro__] if owner is not None else []
+    if module:
+        places.append(sys.modules.get(module))
+    for place in places:
+        obj: Any = place
+        for part in qualname.split("."):
+            obj = getattr(obj, part, None)
+        if isinstance(obj, type) and dataclasses.is_dataclass(obj):
+            return obj
+    where = f"the modules of {type(owner).__name__}" if owner is not None else "the loaded modules"
+    raise ValueError(f"{what}: no parameters class {qualname} in {where}; the record comes from other code")
 
 
-def decode(plain: Any, types: Any, what: str = "params") -> Any:
-    """The value :func:`encode` was given, from its plain form and types description."""
+def decode(plain: Any, types: Any, what: str = "params", owner: Any = None) -> Any:
+    """The value :func:`encode` was given, from its plain form and types description.
+
+    ``owner``: the transform the record is for (its module holds the parameters class).
+    """
     if types is None:
         return plain
     if isinstance(types, str):
@@ -123,25 +139,26 @@ def decode(plain: Any, types: Any, what: str = "params") -> Any:
         return _dtype_ok(np.dtype(types), what).type(plain)
     if isinstance(types, dict):
         if "__class__" in types:
-            cls = _params_class(types["__class__"], what)
+            cls = _params_class(types["__class__"], what, owner)
             names = [f.name for f in dataclasses.fields(cls)]
             if not isinstance(plain, dict) or sorted(plain) != sorted(names):
                 got = sorted(plain) if isinstance(plain, dict) else type(plain).__name__
                 raise ValueError(f"{what}: {cls.__name__} has fields {sorted(names)}, the record has {got}")
             obj = object.__new__(cls)  # the recorded values exactly, without re-running __post_init__
             for name in names:
-                object.__setattr__(obj, name, decode(plain[name], types.get(name), f"{what}.{name}"))
+                object.__setattr__(obj, name, decode(plain[name], types.get(name), f"{what}.{name}", owner))
             return obj
         if "dict" in types:
             sub = types["dict"]
-            return {k: decode(v, sub.get(k), f"{what}[{k!r}]") for k, v in plain.items()}
+            return {k: decode(v, sub.get(k), f"{what}[{k!r}]", owner) for k, v in plain.items()}
         for kind, container in (("tuple", tuple), ("list", list)):
             if kind in types:
                 subs = types[kind]
                 if not isinstance(plain, list) or len(plain) != len(subs):
                     raise ValueError(f"{what}: expected a list of {len(subs)} items, got {plain!r:.80}")
                 return container(
-                    decode(v, t, f"{what}[{i}]") for i, (v, t) in enumerate(zip(plain, subs, strict=True))
+                    decode(v, t, f"{what}[{i}]", owner)
+                    for i, (v, t) in enumerate(zip(plain, subs, strict=True))
                 )
     raise ValueError(f"{what}: unknown types description {types!r}")
 

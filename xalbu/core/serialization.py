@@ -35,9 +35,10 @@ from typing import IO, Any
 
 import numpy as np
 
+from .compat import ALBUMENTATIONS_COMMON, Rule
 from .composition import BaseCompose
 from .targets import BboxParams, KeypointParams
-from .transform import TRANSFORMS, BasicTransform
+from .transform import REGISTRY, BasicTransform
 
 __all__ = [
     "ALBUMENTATIONS_ARGS",
@@ -105,12 +106,13 @@ def _node_dict(node: Any, path: str) -> dict[str, Any]:
         return _compose_dict(node, path)
     if not isinstance(node, BasicTransform):
         raise _fail(path, "", f"expected a transform or a composition, got {name}")
-    if TRANSFORMS.get(name) is not type(node):
+    if REGISTRY.get(name) is not type(node):
         raise _fail(
             path,
             name,
-            "the class is not in xalbu.TRANSFORMS (abstract, private or shadowed by another class of the "
-            "same name), so it could not be found again when loading",
+            "the class is not in xalbu.REGISTRY (abstract, private or shadowed by another class of the "
+            "same name), so it could not be found again when loading; register it with "
+            "xalbu.register_transform",
         )
     if _is_lambda(node):
         if node.name is None:
@@ -262,7 +264,7 @@ def _compositions() -> dict[str, type[BaseCompose]]:
 
 def _lookup(name: str) -> type | None:
     bare = _class_name(name)
-    return TRANSFORMS.get(bare) or _compositions().get(bare)
+    return REGISTRY.get(bare) or _compositions().get(bare)
 
 
 def _find_missing(node: Any, path: str, out: list[str]) -> None:
@@ -394,7 +396,7 @@ def _compose_args(cls: type, args: dict[str, Any], path: str, ctx: _Ctx) -> dict
 
 
 def _is_lambda_class(cls: type) -> bool:
-    lam = TRANSFORMS.get("Lambda")
+    lam = REGISTRY.get("Lambda")
     return lam is not None and isinstance(cls, type) and issubclass(cls, lam)
 
 
@@ -457,36 +459,6 @@ def _build_lambda(cls: type, args: dict[str, Any], path: str, ctx: _Ctx) -> Any:
 # ================================================================================================
 # albumentations' argument names
 # ================================================================================================
-@dataclass(frozen=True)
-class Rule:
-    """How to read one argument that albumentations writes but xalbu's constructor does not take.
-
-    ``action``: ``"drop"`` (only the values in ``keep_if``, else an error: other values would change
-    the behaviour), ``"rename"`` (to ``to``; ``null`` means the default and is dropped),
-    ``"always_apply"`` (albumentations 1.x: ``true`` means ``p=1``) or ``"size"`` (``height``/``width``
-    become ``size=(height, width)``).
-    """
-
-    action: str
-    reason: str
-    to: str | None = None
-    keep_if: tuple[Any, ...] | None = None  # drop: the accepted values (None: any value)
-
-
-_ALWAYS_APPLY = Rule(
-    "always_apply", "albumentations 1.x: true meant 'ignore p', which is p=1; false is the default"
-)
-_STRICT = Rule(
-    "drop",
-    "albumentations' switch for rejecting unknown constructor arguments; xalbu always rejects them",
-)
-_VALUE = Rule("rename", "albumentations 1.x name of fill", to="fill")
-_MASK_VALUE = Rule("rename", "albumentations 1.x name of fill_mask", to="fill_mask")
-_HEIGHT_WIDTH = Rule("size", "albumentations 1.x gave the output size as height and width")
-
-ALBUMENTATIONS_COMMON: dict[str, Rule] = {"always_apply": _ALWAYS_APPLY, "strict": _STRICT}
-"""Rules for every transform (used where the class's own table has no entry for the key)."""
-
 _COMPOSE_RULES: dict[str, Rule] = {
     "is_check_shapes": Rule(
         "drop",
@@ -502,39 +474,13 @@ _COMPOSE_RULES: dict[str, Rule] = {
 }
 
 ALBUMENTATIONS_ARGS: dict[str, dict[str, Rule]] = {
-    "PadIfNeeded": {
-        "padding": Rule(
-            "drop",
-            "albumentations' PadIfNeeded subclasses Pad and writes Pad's padding attribute (always 0); "
-            "it is not a PadIfNeeded argument",
-            keep_if=(0, None),
-        ),
-        "value": _VALUE,
-        "mask_value": _MASK_VALUE,
-    },
-    "Affine": {
-        "cval": Rule("rename", "albumentations 1.x name of fill", to="fill"),
-        "cval_mask": Rule("rename", "albumentations 1.x name of fill_mask", to="fill_mask"),
-        "mode": Rule("rename", "albumentations 1.x name of border_mode", to="border_mode"),
-    },
-    "ShiftScaleRotate": {"value": _VALUE, "mask_value": _MASK_VALUE},
-    "Rotate": {"value": _VALUE, "mask_value": _MASK_VALUE},
-    "Perspective": {
-        "pad_mode": Rule("rename", "albumentations 1.x name of border_mode", to="border_mode"),
-        "pad_val": Rule("rename", "albumentations 1.x name of fill", to="fill"),
-        "mask_pad_val": Rule("rename", "albumentations 1.x name of fill_mask", to="fill_mask"),
-    },
-    "RandomResizedCrop": {"height": _HEIGHT_WIDTH, "width": _HEIGHT_WIDTH},
-    "RandomSizedCrop": {"height": _HEIGHT_WIDTH, "width": _HEIGHT_WIDTH},
-    "RandomGamma": {
-        "eps": Rule("drop", "albumentations 1.x: deprecated and unused", keep_if=(None, 1e-7)),
-    },
     "Compose": _COMPOSE_RULES,
     "ReplayCompose": _COMPOSE_RULES,
 }
-"""Per class: the arguments albumentations writes (2.x, and 1.x where cheap) that xalbu's constructor
-does not take, with the reason for each rule. A rule only applies when the xalbu class does not take
-the argument itself; any other unknown argument is an error naming it."""
+"""The compositions' rules; a transform class declares its own in ``albumentations_args`` (see
+``core/compat.py``). A rule only applies when the xalbu class does not take the argument itself;
+any other unknown argument is an error naming it."""
+
 
 _CHECK_EACH = Rule(
     "drop",
@@ -560,7 +506,8 @@ ALBUMENTATIONS_KEYPOINT_PARAMS: dict[str, Rule] = {
 
 
 def _map_albumentations(name: str, cls: type, args: dict[str, Any], path: str) -> dict[str, Any]:
-    table = {**ALBUMENTATIONS_COMMON, **ALBUMENTATIONS_ARGS.get(name, {})}
+    own = getattr(cls, "albumentations_args", None) or ALBUMENTATIONS_ARGS.get(name, {})
+    table = {**ALBUMENTATIONS_COMMON, **own}
     return _apply_table(cls, table, args, path, name)
 
 

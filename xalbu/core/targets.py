@@ -3,8 +3,11 @@
 Internal form (host NumPy, float64 for exact bookkeeping):
 - boxes: ``xyxy`` (M, 4) in pixels of the current image, ``rows`` (M,) the index of each box in
   the user's input (extra columns and label fields ride along by that index), ``vis`` (M,) the
-  visible fraction so far, ``sample`` (M,) the sample index in a batch (0 for one image);
-- keypoints: ``xy`` (K, 2) pixels, ``angle`` (K,) radians, ``scale`` (K,), ``rows``, ``sample``.
+  visible fraction so far, ``sample`` (M,) the sample index in a batch (0 for one image), and
+  ``origin`` (M,) the sample the row came from when a mix transform moved it to another one
+  (``None``: every row is its sample's own);
+- keypoints: ``xy`` (K, 2) pixels, ``angle`` (K,) radians, ``scale`` (K,), ``rows``, ``sample``,
+  ``origin``.
 Pixel (row i, col j) covers [j, j+1) x [i, i+1); image coordinates are continuous.
 """
 
@@ -104,9 +107,17 @@ class BoxSet:
     rows: np.ndarray
     vis: np.ndarray
     sample: np.ndarray
+    origin: np.ndarray | None = None
 
     def take(self, keep: np.ndarray) -> BoxSet:
-        return BoxSet(self.xyxy[keep], self.rows[keep], self.vis[keep], self.sample[keep])
+        origin = None if self.origin is None else self.origin[keep]
+        return BoxSet(self.xyxy[keep], self.rows[keep], self.vis[keep], self.sample[keep], origin)
+
+    @staticmethod
+    def concat(parts: list[BoxSet]) -> BoxSet:
+        """The rows of ``parts``, one after the other."""
+        fields = ("xyxy", "rows", "vis", "sample")
+        return BoxSet(*(np.concatenate([getattr(p, f) for p in parts]) for f in fields), _origins(parts))
 
 
 @dataclass
@@ -118,16 +129,33 @@ class PointSet:
     scale: np.ndarray
     rows: np.ndarray
     sample: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))
+    origin: np.ndarray | None = None
 
     def take(self, keep: np.ndarray) -> PointSet:
-        return PointSet(self.xy[keep], self.angle[keep], self.scale[keep], self.rows[keep], self.sample[keep])
+        origin = None if self.origin is None else self.origin[keep]
+        return PointSet(
+            self.xy[keep], self.angle[keep], self.scale[keep], self.rows[keep], self.sample[keep], origin
+        )
+
+    @staticmethod
+    def concat(parts: list[PointSet]) -> PointSet:
+        """The rows of ``parts``, one after the other."""
+        fields = ("xy", "angle", "scale", "rows", "sample")
+        return PointSet(*(np.concatenate([getattr(p, f) for p in parts]) for f in fields), _origins(parts))
+
+
+def _origins(parts: list[Any]) -> np.ndarray | None:
+    """The ``origin`` column of concatenated row sets (``None`` while every part has none)."""
+    if all(p.origin is None for p in parts):
+        return None
+    return np.concatenate([p.sample if p.origin is None else p.origin for p in parts])
 
 
 # ---------------------------------------------------------------- format conversion
 def as_table(name: str, value: Any, min_cols: int) -> np.ndarray:
     """The numeric part (first ``min_cols`` columns) of a user's box/keypoint list or array."""
     if isinstance(value, np.ndarray) or hasattr(value, "__array_namespace__") or hasattr(value, "__dlpack__"):
-        arr = _to_host(value)
+        arr = to_host(value)
         if arr.ndim == 1 and arr.shape[0] == 0:
             arr = arr.reshape(0, min_cols)
         if arr.ndim != 2 or arr.shape[1] < min_cols:
@@ -159,7 +187,7 @@ def as_table(name: str, value: Any, min_cols: int) -> np.ndarray:
     return np.zeros((0, min_cols))
 
 
-def _to_host(value: Any) -> np.ndarray:
+def to_host(value: Any) -> np.ndarray:
     if isinstance(value, np.ndarray):
         return value
     mod = type(value).__module__
@@ -350,7 +378,7 @@ def clip_boxes(boxes: BoxSet, xyxy: np.ndarray, hw: tuple[int, int]) -> BoxSet:
     """Set new coordinates ``xyxy``, clip them to the image, track visibility, drop empty boxes."""
     h, w = hw
     if _within(xyxy, 0.0, 0.0, w, h):  # all inside (and not empty): nothing is clipped or dropped
-        return BoxSet(xyxy, boxes.rows, boxes.vis, boxes.sample)
+        return replace(boxes, xyxy=xyxy)
     wh = xyxy[:, 2:] - xyxy[:, :2]
     area = wh[:, 0] * wh[:, 1]
     clipped = np.clip(xyxy, 0.0, (w, h, w, h))
@@ -358,7 +386,7 @@ def clip_boxes(boxes: BoxSet, xyxy: np.ndarray, hw: tuple[int, int]) -> BoxSet:
     c_area = cwh[:, 0] * cwh[:, 1]
     keep = c_area > 0
     vis = boxes.vis * np.divide(c_area, area, out=np.zeros_like(area), where=keep)
-    out = BoxSet(clipped, boxes.rows, vis, boxes.sample)
+    out = replace(boxes, xyxy=clipped, vis=vis)
     return out if keep.all() else out.take(keep)
 
 

@@ -1,11 +1,17 @@
-"""Transform base classes. A transform declares a ``kind`` and the base routes every target.
+"""Transform base classes, with albumentations' names and meaning, and the transform registry.
 
-- ``pixel`` (:class:`ImageOnlyTransform`): only images change.
-- ``affine`` (:class:`DualTransform`): the transform gives a 3x3 forward matrix per sample (and an
-  output size); images are warped with ``interpolation``, masks with ``mask_interpolation``, boxes and
-  keypoints are mapped through the same matrix. Subclasses override ``apply_image``/``apply_mask`` with
-  exact fast kernels (flip, crop, resize...) where one exists.
-- ``spatial`` (:class:`SpatialTransform`): the transform implements each target function itself.
+- :class:`BasicTransform`: the root of every transform. It holds ``p``, gates each call (and each
+  sample of a batch), draws the parameters on the host and hands them to its kind. Its
+  albumentations 2.x surface (``get_params``, ``get_params_dependent_on_data``, ``apply``,
+  ``targets``, ``targets_as_params``, ``get_transform_init_args_names``...) is what users'
+  subclasses implement; those run through ``core/bridge.py`` exactly as albumentations runs them.
+- :class:`ImageOnlyTransform` and :class:`DualTransform`: albumentations' two classes for such
+  subclasses (image targets only; every target).
+
+xalbu's own transforms are written against kinds with names of their own, which subclass these:
+``PixelTransform`` (``core/kinds.py``: only images change), ``AffineTransform`` (``core/affine.py``:
+one 3x3 map moves every target), ``SpatialTransform`` (non-affine, per target), ``MixTransform``
+(``core/mix.py``: several samples in, one out) and ``FormatTransform`` (ToTensorV2).
 
 Sampling happens on the host with ``numpy.random.Generator``: ``sample(rng, shape, n)`` returns
 scalars for one image (``n is None``) or length-``n`` arrays for a batch.
@@ -13,101 +19,101 @@ scalars for one image (``n is None``) or length-``n`` arrays for a batch.
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
-from ..functional import geometric as G
+from . import bridge
+from .compat import Rule
+from .fusion import flush_affine
+from .reading import Reader
 from .replay import record_step
-from .state import State
-from .targets import clip_boxes, filter_keypoints, map_boxes, map_keypoints
+from .rng import RngHolder
+from .state import IMAGE_DTYPES, TARGET_KINDS, State
 from .validation import check_p
+from .writing import finish_outputs
 
 TRANSFORMS: dict[str, type[BasicTransform]] = {}
-"""Every public transform class by name (filled by ``__init_subclass__``)."""
+"""xalbu's catalogue: every public transform class of ``xalbu.transforms`` by name."""
+
+REGISTRY: dict[str, type[BasicTransform]] = {}
+"""Every transform class ``from_dict`` can build, by name: the catalogue plus users' subclasses
+(registered when they are defined, or with :func:`register_transform` under another name)."""
+
+T = TypeVar("T", bound=type)
+
+_DIRECT_READER = Reader({k: k for k in TARGET_KINDS}, None, None, False)
+_NP_IMAGE_DTYPES = frozenset(np.dtype(t) for t in IMAGE_DTYPES)
 
 
-class Geometry:
-    """What an affine step does: sizes, gated samples, and the forward ``matrix`` ((3,3) or (N,3,3)).
+def register_transform(cls: T | None = None, *, name: str | None = None) -> Any:
+    """Make a transform class loadable by ``from_dict``/``load`` under ``name`` (default: its name).
 
-    The matrix is built on first use: exact kernels (flip, crop, resize...) on an image without
-    boxes or keypoints never need it. ``shared`` is True when every parameter is one value for all
-    samples (always for one image), so the exact kernels apply.
+    Subclasses register themselves under their class name when they are defined; this adds
+    another name (e.g. the name a saved file uses), and works as a decorator.
+
+    >>> import xalbu as A
+    >>> @A.register_transform(name="LegacyNoOp")
+    ... class MyNoOp(A.ImageOnlyTransform):
+    ...     def apply(self, img, **params):
+    ...         return img
+    >>> type(A.from_dict({"transform": {"__class_fullname__": "LegacyNoOp", "p": 1.0}})).__name__
+    'MyNoOp'
     """
 
-    __slots__ = ("in_hw", "out_hw", "applied", "_owner", "_params", "_batch", "_matrix", "_shared")
+    def deco(c: T) -> T:
+        if not (isinstance(c, type) and issubclass(c, BasicTransform)):
+            raise TypeError(f"register_transform: expected a BasicTransform subclass, got {c!r}")
+        REGISTRY[name or c.__name__] = c
+        return c
 
-    def __init__(
-        self,
-        owner: DualTransform,
-        params: Any,
-        in_hw: tuple[int, int],
-        out_hw: tuple[int, int],
-        applied: np.ndarray | None,
-        batch: int | None,
-    ) -> None:
-        self.in_hw = in_hw
-        self.out_hw = out_hw
-        self.applied = applied  # batch: the samples transformed (others keep identity); None: all
-        self._owner = owner
-        self._params = params
-        self._batch = batch
-        self._matrix: np.ndarray | None = None
-        self._shared: bool | None = None
-
-    @property
-    def matrix(self) -> np.ndarray:
-        m = self._matrix
-        if m is None:
-            m = np.asarray(self._owner.matrix(self._params, self.in_hw), np.float64)
-            if self.applied is not None:
-                full = np.broadcast_to(m, (len(self.applied), 3, 3))
-                m = np.where(self.applied[:, None, None], full, np.eye(3))
-            self._matrix = m
-        return m
-
-    @property
-    def shared(self) -> bool:
-        s = self._shared
-        if s is None:
-            s = self._shared = self._batch is None or all_scalar(self._params)
-        return s
-
-
-def all_scalar(params: Any) -> bool:
-    """True when every field of a params dataclass is a scalar (one image, or shared by a batch)."""
-    if params is None:
-        return True
-    # isinstance first (np.ndim costs ~1 us per field)
-    values = (
-        params.__dict__.values()
-        if hasattr(params, "__dict__")
-        else [getattr(params, f.name) for f in dataclasses.fields(params)]
-    )
-    for v in values:
-        if isinstance(v, (np.ndarray, list, tuple)) and np.ndim(v) != 0:
-            return False
-    return True
+    return deco if cls is None else deco(cls)
 
 
 class BasicTransform:
-    """Base of every transform: holds ``p``; ``sample`` draws parameters; the kind routes targets.
+    """Root of every transform: ``p``, per-call (per-sample) gating, host sampling, direct calls.
 
     Every ``__init__`` argument is stored under its own name, which ``init_args`` (repr,
-    serialization) reads back.
+    serialization) reads back. A subclass written for albumentations implements ``targets``,
+    ``apply*``, ``get_params`` and ``get_params_dependent_on_data`` (see ``core/bridge.py``).
     """
 
-    kind: ClassVar[str] = "pixel"
+    kind: ClassVar[str] = "custom"
     _abstract: ClassVar[bool] = True
+
+    # ---- declarations: what tests, benchmarks, serialization, the gallery and docs read (CONTRIBUTING.md)
+    Params: ClassVar[type | None] = None
+    """The dataclass ``sample`` returns (``None``: no parameters); replay records name it."""
+    input_dtypes: ClassVar[tuple[str, ...]] = ("uint8", "uint16", "float32")
+    """Image dtypes the transform takes (others are refused with a message naming the dtype)."""
+    albumentations_args: ClassVar[Mapping[str, Rule]] = {}
+    """albumentations' saved argument names this class does not take, and how to read them."""
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        """Constructor arguments (``p`` aside) for a ``height`` x ``width`` ``dtype`` image.
+
+        The first set is the canonical one: the contract tests, the benchmarks (also for
+        albumentations' class of the same name, so it uses arguments both take) and the gallery
+        use it. The others are variants that the serialization tests round-trip.
+        """
+        return [{}]
+
+    def output_dtype(self, dtype: str) -> str:
+        """The dtype of the output images for input images of ``dtype``."""
+        return dtype
 
     def __init__(self, p: float = 0.5) -> None:
         self.p = check_p(p)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if not cls.__dict__.get("_abstract", False) and not cls.__name__.startswith("_"):
+        if cls.__dict__.get("_abstract", False) or cls.__name__.startswith("_"):
+            return
+        REGISTRY[cls.__name__] = cls
+        if cls.__module__.startswith("xalbu.transforms."):  # the catalogue lives there
             TRANSFORMS[cls.__name__] = cls
 
     # ------------------------------------------------------------------ sampling
@@ -117,6 +123,8 @@ class BasicTransform:
 
     def sample_data(self, rng: np.random.Generator, state: State) -> Any:
         """Data-dependent sampling hook; by default only the image size is used."""
+        if self.kind == "custom":
+            return bridge.draw(self, rng, state)
         return self.sample(rng, state.shape, state.batch)
 
     # ------------------------------------------------------------------ running
@@ -143,29 +151,122 @@ class BasicTransform:
             self._apply(state, params, None if applied.all() else applied)
 
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
-        raise NotImplementedError
+        """Apply drawn ``params`` to ``state`` (``applied``: the samples of a batch that change)."""
+        bridge.apply(self, state, params, applied)
 
-    # ------------------------------------------------------------------ conveniences
-    def __call__(self, *args: Any, **data: Any) -> dict[str, Any]:
-        """Apply this transform alone: ``HorizontalFlip(p=1)(image=img)["image"]``."""
+    # ------------------------------------------------------------------ direct calls
+    def __call__(self, *args: Any, force_apply: bool = False, **data: Any) -> dict[str, Any]:
+        """Apply this transform alone: ``HorizontalFlip(p=1)(image=img)["image"]``.
+
+        The transform's own random stream draws (``set_random_seed`` restarts it); boxes and
+        keypoints need a ``Compose`` with ``bbox_params``/``keypoint_params``.
+        """
         if args:
             raise TypeError("pass targets by keyword, e.g. transform(image=img)")
-        solo = self.__dict__.get("_solo")
-        if solo is None:
-            from .composition import Compose
+        if len(data) == 1 and self.kind != "format":  # the common call, image=<NumPy image>: no bookkeeping
+            img = data.get("image")
+            if type(img) is np.ndarray and (img.ndim == 3 or img.ndim == 2) and img.dtype in _NP_IMAGE_DTYPES:
+                return self._direct_image(img, force_apply)
+        state, restore = _DIRECT_READER.read(data, False)
+        if restore.tensor is not None or self.kind == "format":
+            from .torch_interop import cuda_stream
 
-            solo = Compose([self], p=1.0)
-            self.__dict__["_solo"] = solo
-        return solo(**data)
+            with cuda_stream(restore.tensor):
+                self._run(state, self._direct_rng(), force_apply)
+                return finish_outputs(state, restore, _DIRECT_READER.kinds)
+        self._run(state, self._direct_rng(), force_apply)
+        return finish_outputs(state, restore, None)
 
-    def init_args(self) -> dict[str, Any]:
-        """The constructor arguments, read back from attributes of the same names."""
+    def _direct_image(self, img: np.ndarray, force: bool) -> dict[str, Any]:
+        squeeze = img.ndim == 2
+        state = State(img.shape[:2])
+        if squeeze:
+            state.images["image"] = img[..., None]
+            state.flat = {"image"}
+            self._run(state, self._direct_rng(), force)
+            return {"image": state.images["image"][..., 0]}
+        state.images["image"] = img
+        self._run(state, self._direct_rng(), force)
+        return {"image": state.images["image"]}
+
+    def _direct_rng(self) -> np.random.Generator:
+        holder = self.__dict__.get("_rng")
+        if holder is None:
+            holder = self.__dict__["_rng"] = RngHolder(None)
+        return holder.get()
+
+    def set_random_seed(self, seed: int | None) -> None:
+        """Restart the random stream of direct calls (``transform(image=...)``) from ``seed``."""
+        holder = self.__dict__.get("_rng")
+        if holder is None:
+            self.__dict__["_rng"] = RngHolder(seed)
+        else:
+            holder.reset(seed)
+
+    # ------------------------------------------------------------------ albumentations' surface
+    def get_params(self) -> dict[str, Any]:
+        """Parameters that do not depend on the data (albumentations-style subclasses)."""
+        return {}
+
+    def get_params_dependent_on_data(self, params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+        """Parameters that depend on the call's data (albumentations-style subclasses)."""
+        return {}
+
+    @property
+    def targets_as_params(self) -> list[str]:
+        """Targets ``get_params_dependent_on_data`` needs (checked before it runs)."""
+        return []
+
+    @property
+    def targets(self) -> dict[str, Callable[..., Any]]:
+        """Target kind -> the method that transforms it (albumentations-style subclasses)."""
+        raise NotImplementedError(
+            f"{type(self).__name__}: define targets (or subclass ImageOnlyTransform/DualTransform)"
+        )
+
+    def apply(self, img: np.ndarray, *args: Any, **params: Any) -> np.ndarray:
+        """Transform one image (albumentations-style subclasses implement this)."""
+        raise NotImplementedError(f"{type(self).__name__}: apply is not implemented")
+
+    def apply_to_images(self, images: np.ndarray, *args: Any, **params: Any) -> np.ndarray:
+        """Transform a stack of images (frames of one video): ``apply`` on each."""
+        return np.stack([self.apply(image, **params) for image in images])
+
+    def get_transform_init_args_names(self) -> tuple[str, ...]:
+        """Names of the constructor arguments (besides ``p``) that serialization saves."""
+        return tuple(name for name in self._signature_args() if name != "p")
+
+    def get_transform_init_args(self) -> dict[str, Any]:
+        """The constructor arguments (besides ``p``) by name, read from attributes of the same names."""
+        return {
+            name: getattr(self, name) for name in self.get_transform_init_args_names() if hasattr(self, name)
+        }
+
+    def get_base_init_args(self) -> dict[str, Any]:
+        return {"p": self.p}
+
+    @classmethod
+    def get_class_fullname(cls) -> str:
+        return cls.__name__
+
+    # ------------------------------------------------------------------ conveniences
+    def _signature_args(self) -> dict[str, Any]:
         out = {}
         for name, prm in inspect.signature(type(self).__init__).parameters.items():
             if name == "self" or prm.kind in (prm.VAR_POSITIONAL, prm.VAR_KEYWORD):
                 continue
-            out[name] = getattr(self, name, prm.default)
+            out[name] = prm.default
         return out
+
+    def init_args(self) -> dict[str, Any]:
+        """The constructor arguments, read back from attributes of the same names.
+
+        A subclass that names its arguments with ``get_transform_init_args_names`` (albumentations'
+        way) is read through that; otherwise ``__init__``'s signature says.
+        """
+        if type(self).get_transform_init_args_names is not BasicTransform.get_transform_init_args_names:
+            return {**self.get_transform_init_args(), "p": self.p}
+        return {name: getattr(self, name, default) for name, default in self._signature_args().items()}
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.init_args().items())
@@ -173,221 +274,70 @@ class BasicTransform:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state.pop("_solo", None)
+        state.pop("_rng", None)
         return state
 
 
-def gate_params(params: Any, applied: np.ndarray, identity: dict[str, Any]) -> Any:
-    """Replace the parameters of samples that are not applied by identity values."""
-    changes = {}
-    for name, ident in identity.items():
-        value = np.asarray(getattr(params, name))
-        if value.ndim == 0:
-            value = np.broadcast_to(value, applied.shape)
-        mask = applied.reshape(applied.shape + (1,) * (value.ndim - 1))
-        changes[name] = np.where(mask, value, ident)
-    return dataclasses.replace(params, **changes)
-
-
 class ImageOnlyTransform(BasicTransform):
-    """A pixel-level transform: only image targets change.
+    """albumentations' image-only transform: subclasses implement ``apply(img, **params)``.
 
-    Subclasses implement ``apply_image(img, params)``. ``identity`` (field -> value) lets a batch run
-    the samples that are not applied through the same kernel with identity parameters; without it
-    the base blends the result with the input per sample.
+    >>> import numpy as np, xalbu as A
+    >>> class Darken(A.ImageOnlyTransform):
+    ...     def apply(self, img, **params):
+    ...         return img // 2
+    >>> Darken(p=1)(image=np.full((2, 2), 10, np.uint8))["image"].tolist()
+    [[5, 5], [5, 5]]
     """
 
-    kind = "pixel"
-    identity: ClassVar[dict[str, Any] | None] = None
     _abstract = True
 
-    def apply_image(self, img: Any, params: Any) -> Any:
-        raise NotImplementedError
-
-    def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
-        blend = False
-        if applied is not None:
-            if self.identity is not None and params is not None:
-                params = gate_params(params, applied, self.identity)
-            else:
-                blend = True
-        for key, img in state.images.items():
-            out = self.apply_image(img, params)
-            state.images[key] = G.select(out, img, applied) if blend else out
+    @property
+    def targets(self) -> dict[str, Callable[..., Any]]:
+        return {"image": self.apply, "images": self.apply_to_images}
 
 
 class DualTransform(BasicTransform):
-    """An affine-kind transform: ``matrix(params, shape)`` moves every target (see module doc)."""
+    """albumentations' transform of every target: ``apply``, ``apply_to_mask``, ``apply_to_bboxes``...
 
-    kind = "affine"
+    Boxes arrive as a float array of normalised ``x_min, y_min, x_max, y_max`` plus extra columns,
+    keypoints as ``x, y, z, angle, scale`` plus extra columns (see ``core/bridge.py``).
+
+    >>> import numpy as np, xalbu as A
+    >>> class FlipRows(A.DualTransform):
+    ...     def apply(self, img, **params):
+    ...         return img[::-1]
+    ...     def apply_to_bboxes(self, bboxes, **params):
+    ...         out = bboxes.copy()
+    ...         out[:, [1, 3]] = 1 - bboxes[:, [3, 1]]
+    ...         return out
+    >>> pipe = A.Compose([FlipRows(p=1)], bbox_params=A.BboxParams(format="pascal_voc"))
+    >>> pipe(image=np.zeros((10, 10), np.uint8), bboxes=[(0, 0, 5, 2)])["bboxes"]
+    [(0.0, 8.0, 5.0, 10.0)]
+    """
+
     _abstract = True
-    interpolation: int = 1
-    mask_interpolation: int = 0
-    border_mode: int = 0
-    fill: Any = 0.0
-    fill_mask: Any = 0.0
 
-    def matrix(self, params: Any, shape: tuple[int, int]) -> np.ndarray:
-        """Forward 3x3 map (or (N,3,3) for a batch) from input to output pixel coordinates."""
-        raise NotImplementedError
+    @property
+    def targets(self) -> dict[str, Callable[..., Any]]:
+        return {
+            "image": self.apply,
+            "images": self.apply_to_images,
+            "mask": self.apply_to_mask,
+            "masks": self.apply_to_masks,
+            "bboxes": self.apply_to_bboxes,
+            "keypoints": self.apply_to_keypoints,
+        }
 
-    def output_shape(self, params: Any, shape: tuple[int, int]) -> tuple[int, int]:
-        return shape
+    def apply_to_mask(self, mask: np.ndarray, *args: Any, **params: Any) -> np.ndarray:
+        return self.apply(mask, *args, **params)
 
-    def apply_image(self, img: Any, params: Any, geo: Geometry) -> Any:
-        return G.warp(img, geo.matrix, geo.out_hw, self.interpolation, self.border_mode, self.fill)
+    def apply_to_masks(self, masks: np.ndarray, *args: Any, **params: Any) -> np.ndarray:
+        return np.stack([self.apply_to_mask(mask, **params) for mask in masks])
 
-    def apply_mask(self, mask: Any, params: Any, geo: Geometry) -> Any:
-        return G.warp(mask, geo.matrix, geo.out_hw, self.mask_interpolation, self.border_mode, self.fill_mask)
+    def apply_to_bboxes(self, bboxes: np.ndarray, *args: Any, **params: Any) -> np.ndarray:
+        raise NotImplementedError(f"BBoxes not implemented for {type(self).__name__}")
 
-    def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
-        # runs for every call: the matrix is built only when a warp, boxes or keypoints need it
-        shape = state.shape
-        out_hw = self.output_shape(params, shape)
-        if applied is not None and out_hw != shape:
-            raise ValueError(
-                f"{type(self).__name__}: changes the image size, so in a batch it must apply to every "
-                "sample (p=1 and not inside OneOf/SomeOf branches); samples of a batch share one size"
-            )
-        geo = Geometry(self, params, shape, out_hw, applied, state.batch)
-        if state.fuse and _defer(state, self, params, geo):
-            return
-        images = state.images
-        for key, img in images.items():
-            images[key] = self.apply_image(img, params, geo)
-        masks = state.masks
-        for key, mask in masks.items():
-            masks[key] = self.apply_mask(mask, params, geo)
-        if state.boxes or state.points:
-            _move_points(state, geo.matrix, out_hw)
-        state.shape = out_hw
-
-    def _fusable(self) -> bool:
-        """Whether this step can join a fused warp: warp interpolations only (no area/lanczos)."""
-        return (
-            self.interpolation in _WARP_ORDERS
-            and self.mask_interpolation in _WARP_ORDERS
-            and getattr(self, "area_for_downscale", None) is None
+    def apply_to_keypoints(self, keypoints: np.ndarray, *args: Any, **params: Any) -> np.ndarray:
+        raise NotImplementedError(
+            f"Method apply_to_keypoints is not implemented in class {type(self).__name__}"
         )
-
-    @staticmethod
-    def _gated(out: Any, img: Any, geo: Geometry) -> Any:
-        """For exact fast kernels: keep the input for samples that are not applied."""
-        return out if geo.applied is None else G.select(out, img, geo.applied)
-
-
-# ---------------------------------------------------------------------------------- fusion
-_WARP_ORDERS = (0, 1, 2)  # nearest < linear < cubic: a fused warp uses the highest of its steps
-
-
-class PendingAffine:
-    """Consecutive affine steps deferred by ``Compose(fuse_affine=True)``, applied by :func:`flush_affine`.
-
-    Steps join while they share the border settings (``key``); the images still have the size of
-    the first step's input, ``state.shape`` already that of the last step's output.
-    """
-
-    __slots__ = ("key", "steps")
-
-    def __init__(self, key: tuple[Any, ...]) -> None:
-        self.key = key
-        self.steps: list[tuple[DualTransform, Any, Geometry]] = []
-
-
-def _defer(state: State, t: DualTransform, params: Any, geo: Geometry) -> bool:
-    """Queue an affine step for fusion; False when it must run now (it cannot join a fused warp)."""
-    if not t._fusable():
-        flush_affine(state)
-        return False
-    key = (t.border_mode, repr(t.fill), repr(t.fill_mask))
-    pending = state.pending
-    if pending is not None and pending.key != key:
-        flush_affine(state)
-        pending = None
-    if pending is None:
-        pending = state.pending = PendingAffine(key)
-    pending.steps.append((t, params, geo))
-    state.shape = geo.out_hw
-    return True
-
-
-def flush_affine(state: State) -> None:
-    """Apply the deferred affine steps: one step as itself (exact kernels), several as one warp.
-
-    The fused warp samples the input once through the product of the steps' matrices, with the
-    highest interpolation order among them (masks: among their mask interpolations) and their
-    shared border settings; boxes and keypoints are mapped once through the same product.
-    """
-    pending = state.pending
-    if pending is None:
-        return
-    state.pending = None
-    steps = pending.steps
-    if len(steps) == 1:  # nothing to fuse: the step runs as itself (its exact kernels)
-        t, params, geo = steps[0]
-        state.shape, state.fuse = geo.in_hw, False
-        try:
-            t._apply(state, params, geo.applied)
-        finally:
-            state.fuse = True
-        return
-    m = steps[0][2].matrix
-    for _, _, geo in steps[1:]:
-        m = np.matmul(geo.matrix, m)
-    first = steps[0][0]
-    out_hw = steps[-1][2].out_hw
-    order = max(t.interpolation for t, _, _ in steps)
-    mask_order = max(t.mask_interpolation for t, _, _ in steps)
-    for key, img in state.images.items():
-        state.images[key] = G.warp(img, m, out_hw, order, first.border_mode, first.fill)
-    for key, mask in state.masks.items():
-        state.masks[key] = G.warp(mask, m, out_hw, mask_order, first.border_mode, first.fill_mask)
-    if state.boxes or state.points:
-        _move_points(state, m, out_hw)
-    state.shape = out_hw
-
-
-def _move_points(state: State, m: np.ndarray, out_hw: tuple[int, int]) -> None:
-    for key, boxes in state.boxes.items():
-        if len(boxes.rows):
-            state.boxes[key] = clip_boxes(boxes, map_boxes(boxes, m), out_hw)
-    for key, pts in state.points.items():
-        if len(pts.rows):
-            moved = map_keypoints(pts, m)
-            state.points[key] = filter_keypoints(moved, out_hw) if state.remove_invisible else moved
-
-
-class SpatialTransform(BasicTransform):
-    """A transform that implements each target itself (elastic, dropout, user functions...)."""
-
-    kind = "spatial"
-    _abstract = True
-
-    def apply_image(self, img: Any, params: Any, state: State) -> Any:
-        return img
-
-    def apply_mask(self, mask: Any, params: Any, state: State) -> Any:
-        return mask
-
-    def apply_boxes(self, boxes: Any, params: Any, state: State) -> Any:
-        return boxes
-
-    def apply_points(self, pts: Any, params: Any, state: State) -> Any:
-        return pts
-
-    def output_shape(self, params: Any, shape: tuple[int, int]) -> tuple[int, int]:
-        return shape
-
-    def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
-        images, masks, boxes, points = state.images, state.masks, state.boxes, state.points
-        for key, img in images.items():
-            out = self.apply_image(img, params, state)
-            images[key] = out if applied is None else G.select(out, img, applied)
-        for key, mask in masks.items():
-            out = self.apply_mask(mask, params, state)
-            masks[key] = out if applied is None else G.select(out, mask, applied)
-        for key, b in boxes.items():
-            boxes[key] = self.apply_boxes(b, params, state)
-        for key, pts in points.items():
-            points[key] = self.apply_points(pts, params, state)
-        state.shape = self.output_shape(params, state.shape)

@@ -1,36 +1,50 @@
-"""Pieces shared by the geometric transform modules (crops, sizing, affine, flips).
+"""Pieces shared by several transform families (private: nothing here is a public transform).
 
-Private: nothing here is a public transform (``_ExactWhenShared`` is abstract and not registered).
+- geometric families (flips, affine, crops, sizing): init arguments stored under their own names
+  (interpolations, border), ``_ExactWhenShared`` (exact kernels for shared parameters, else the base
+  warp), and the padding / interpolation choices that crops and sizing both make;
+- pixel families (tone, color, dtype): ``_PixelTransform``, the base that refuses partial application
+  in a batch where outputs cannot be mixed per sample.
+
+``_ExactWhenShared`` and ``_PixelTransform`` are abstract and not registered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from ..core.transform import DualTransform, Geometry
+import numpy as np
+
+from ..core import draw
+from ..core.affine import AffineTransform, Geometry
+from ..core.kinds import PixelTransform
+from ..core.state import State
 from ..core.validation import check_border_mode, check_choice, check_fill, check_interpolation
+from ..functional._common import AREA
 
 AREA_FOR_DOWNSCALE = (None, "image", "image_mask")
+POSITIONS = ("center", "top_left", "top_right", "bottom_left", "bottom_right", "random")
 
 
 # ----------------------------------------------------------------------------------------------
 # init arguments shared by many transforms (each stored under its own name)
 # ----------------------------------------------------------------------------------------------
-def set_interpolations(t: DualTransform, interpolation: Any, mask_interpolation: Any) -> None:
+def set_interpolations(t: AffineTransform, interpolation: Any, mask_interpolation: Any) -> None:
     """Validate and store ``interpolation`` and ``mask_interpolation`` on ``t``."""
     t.interpolation = check_interpolation("interpolation", interpolation)
     t.mask_interpolation = check_interpolation("mask_interpolation", mask_interpolation)
 
 
 def set_resize_interpolations(
-    t: DualTransform, interpolation: Any, mask_interpolation: Any, area_for_downscale: Any
+    t: AffineTransform, interpolation: Any, mask_interpolation: Any, area_for_downscale: Any
 ) -> None:
     """:func:`set_interpolations`, then validate and store ``area_for_downscale``."""
     set_interpolations(t, interpolation, mask_interpolation)
     t.area_for_downscale = check_choice("area_for_downscale", area_for_downscale, AREA_FOR_DOWNSCALE)
 
 
-def set_border(t: DualTransform, border_mode: Any, fill: Any, fill_mask: Any) -> None:
+def set_border(t: AffineTransform, border_mode: Any, fill: Any, fill_mask: Any) -> None:
     """Validate and store ``border_mode``, ``fill`` and ``fill_mask`` on ``t``."""
     t.border_mode = check_border_mode("border_mode", border_mode)
     t.fill = check_fill("fill", fill)
@@ -40,7 +54,7 @@ def set_border(t: DualTransform, border_mode: Any, fill: Any, fill_mask: Any) ->
 # ----------------------------------------------------------------------------------------------
 # exact kernels when the parameters allow, else the base warp
 # ----------------------------------------------------------------------------------------------
-class _ExactWhenShared(DualTransform):
+class _ExactWhenShared(AffineTransform):
     """Images and masks go through ``_exact`` when every parameter is a scalar (one image, or one
     value shared by the whole batch); per-sample parameters fall back to the base class's warp."""
 
@@ -59,3 +73,76 @@ class _ExactWhenShared(DualTransform):
         if geo.shared:
             return self._exact(mask, params, geo, True)
         return super().apply_mask(mask, params, geo)
+
+
+# ----------------------------------------------------------------------------------------------
+# padding and interpolation choices shared by crops and sizing
+# ----------------------------------------------------------------------------------------------
+def pick_interpolation(
+    interpolation: int,
+    area_for_downscale: str | None,
+    mask: bool,
+    in_hw: Sequence[int],
+    out_hw: Sequence[int],
+) -> int:
+    """``interpolation``, or INTER_AREA (3) when ``area_for_downscale`` asks for it and a side shrinks.
+
+    >>> pick_interpolation(1, "image", False, (8, 8), (4, 4))
+    3
+    >>> pick_interpolation(0, "image", True, (8, 8), (4, 4))  # masks only with "image_mask"
+    0
+    """
+    wanted = area_for_downscale == "image_mask" or (area_for_downscale == "image" and not mask)
+    down = out_hw[0] < in_hw[0] or out_hw[1] < in_hw[1]
+    return AREA if wanted and down else interpolation
+
+
+def split_padding(
+    h_pad: int, w_pad: int, position: str, rng: np.random.Generator, n: int | None
+) -> tuple[Any, Any, Any, Any]:
+    """Split ``h_pad`` rows / ``w_pad`` columns of padding into (top, bottom, left, right).
+
+    ``position`` is where the image ends up: ``"top_left"`` pads only bottom and right; ``"center"``
+    puts the odd pixel at the bottom/right; ``"random"`` draws the split (per sample in a batch).
+    """
+    if position == "random":
+        top = collapse(draw.integers(rng, 0, h_pad + 1, n))
+        left = collapse(draw.integers(rng, 0, w_pad + 1, n))
+    else:
+        top = {"center": h_pad // 2, "top_left": 0, "top_right": 0}.get(position, h_pad)
+        left = {"center": w_pad // 2, "top_left": 0, "bottom_left": 0}.get(position, w_pad)
+    return top, h_pad - top, left, w_pad - left
+
+
+def collapse(value: Any) -> Any:
+    """A host integer array whose entries are all equal becomes a Python int (enables fast paths)."""
+    if isinstance(value, (int, np.integer)):  # one image: a scalar draw
+        return int(value)
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        return int(arr)
+    return int(arr[0]) if arr.size and np.all(arr == arr[0]) else arr
+
+
+# ----------------------------------------------------------------------------------------------
+# pixel transforms
+# ----------------------------------------------------------------------------------------------
+class _PixelTransform(PixelTransform):
+    """Shared base: refuses partial application in a batch when outputs cannot be mixed per sample."""
+
+    _abstract = True
+
+    def _partial_problem(self, img: Any) -> str | None:
+        """Why the output of ``img`` cannot be blended per sample with ``img`` (``None``: it can)."""
+        return None
+
+    def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
+        if applied is not None:
+            for img in state.images.values():
+                problem = self._partial_problem(img)
+                if problem is not None:
+                    raise ValueError(
+                        f"{type(self).__name__}: {problem}, so in a batch it must apply to every sample "
+                        "(p=1 and not inside OneOf/SomeOf branches)"
+                    )
+        super()._apply(state, params, applied)

@@ -21,7 +21,8 @@ import numpy as np
 
 from ..core import draw
 from ..core import geometry as M
-from ..core.transform import DualTransform
+from ..core.affine import AffineTransform
+from ..core.compat import BORDER_MODE_1X, FILL_1X, FILL_MASK_1X
 from ..core.validation import check_choice, check_range
 from ._common import set_border, set_interpolations
 
@@ -142,7 +143,7 @@ def _uniform(rng: np.random.Generator, r: tuple[float, float], n: int | None) ->
     return draw.uniform(rng, r[0], r[1], n)
 
 
-class _PrecomputedWarp(DualTransform):
+class _PrecomputedWarp(AffineTransform):
     """``sample`` builds the matrix and the output size; they ride in the params (``matrix``, ``out_hw``)."""
 
     _abstract = True
@@ -196,6 +197,36 @@ class Affine(_PrecomputedWarp):
     >>> A.Affine(rotate=90, interpolation=0, p=1)(image=img)["image"].tolist()
     [[2, 4], [1, 3]]
     """
+
+    Params = AffineParams
+    albumentations_args = {"cval": FILL_1X, "cval_mask": FILL_MASK_1X, "mode": BORDER_MODE_1X}
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {
+                "scale": (0.9, 1.1),
+                "translate_percent": (-0.1, 0.1),
+                "rotate": (-15.0, 15.0),
+                "shear": (-10.0, 10.0),
+                "interpolation": 1,
+                "border_mode": 0,
+            },
+            {
+                "scale": {"x": (0.8, 1.2), "y": (0.9, 1.1)},
+                "translate_px": {"x": (-3, 4), "y": 2},
+                "rotate": 15,
+                "shear": {"x": (-5, 5), "y": (0, 3)},
+                "interpolation": 0,
+                "mask_interpolation": 1,
+                "border_mode": 1,
+                "fill": (1, 2, 3),
+                "fill_mask": 2,
+                "fit_output": True,
+                "balanced_scale": True,
+            },
+            {"scale": 1.1, "keep_ratio": True, "translate_percent": {"x": 0.1, "y": (-0.05, 0.05)}},
+        ]
 
     def __init__(
         self,
@@ -299,6 +330,21 @@ class ShiftScaleRotate(Affine):
     [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
     """
 
+    albumentations_args = {"value": FILL_1X, "mask_value": FILL_MASK_1X}
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {
+                "shift_limit": (-0.0625, 0.0625),
+                "scale_limit": (-0.1, 0.1),
+                "rotate_limit": (-45.0, 45.0),
+                "interpolation": 1,
+                "border_mode": 0,
+            },
+            {"shift_limit_x": (-0.1, 0.2), "shift_limit_y": 0.05, "scale_limit": 0.2, "rotate_limit": 5},
+        ]
+
     def __init__(
         self,
         shift_limit: Any = (-0.0625, 0.0625),
@@ -395,6 +441,16 @@ class Rotate(_PrecomputedWarp):
     [[2, 1]]
     """
 
+    Params = RotateParams
+    albumentations_args = {"value": FILL_1X, "mask_value": FILL_MASK_1X}
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {"limit": (-45.0, 45.0), "interpolation": 1, "border_mode": 0},
+            {"limit": 30, "crop_border": True, "border_mode": 3, "fill_mask": 1},
+        ]
+
     def __init__(
         self,
         limit: Any = (-90, 90),
@@ -463,6 +519,16 @@ class Perspective(_PrecomputedWarp):
     >>> bool((A.Perspective(scale=0, p=1)(image=img)["image"] == img).all())
     True
     """
+
+    Params = PerspectiveParams
+    albumentations_args = {"pad_mode": BORDER_MODE_1X, "pad_val": FILL_1X, "mask_pad_val": FILL_MASK_1X}
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {"scale": (0.05, 0.1), "keep_size": True, "interpolation": 1, "border_mode": 0},
+            {"scale": (0.02, 0.08), "keep_size": False, "fit_output": True, "fill": (1, 2, 3)},
+        ]
 
     def __init__(
         self,

@@ -2,8 +2,8 @@
 (RandomResizedCrop, RandomSizedCrop).
 
 All are affine-kind: boxes and keypoints follow a translation (crops) or a crop-and-scale matrix.
-One image (or a batch sharing one box) goes through the exact kernels ``G.pad``/``G.crop`` and
-``G.resize``. A batch with per-sample boxes falls back to the per-sample warp: exact for the pure
+One image (or a batch sharing one box) goes through the exact kernels ``pad``/``crop`` and
+``resize``. A batch with per-sample boxes falls back to the per-sample warp: exact for the pure
 crops (an integer translation sampled with nearest), and for crop-then-resize the same bilinear
 sampling as the resize except at the crop's edges when upscaling, where the warp reads the real
 neighbouring pixels instead of replicating the crop's edge.
@@ -19,11 +19,20 @@ import numpy as np
 
 from ..core import draw
 from ..core import geometry as M
-from ..core.transform import Geometry
+from ..core.affine import Geometry
+from ..core.compat import HEIGHT_WIDTH
 from ..core.validation import check_choice, check_int, check_number, check_range, check_size
-from ..functional import geometric as G
-from ._common import _ExactWhenShared, set_border, set_resize_interpolations
-from .sizing import POSITIONS, collapse, pick_interpolation, split_padding
+from ..functional.crops import crop
+from ..functional.sizing import pad, resize
+from ._common import (
+    POSITIONS,
+    _ExactWhenShared,
+    collapse,
+    pick_interpolation,
+    set_border,
+    set_resize_interpolations,
+    split_padding,
+)
 
 __all__ = ["CenterCrop", "Crop", "RandomCrop", "RandomResizedCrop", "RandomSizedCrop"]
 
@@ -79,9 +88,9 @@ class _PadCrop(_ExactWhenShared):
         out = arr
         if p.pad_top or p.pad_bottom or p.pad_left or p.pad_right:
             fill = self.fill_mask if mask else self.fill
-            out = G.pad(out, p.pad_top, p.pad_bottom, p.pad_left, p.pad_right, self.border_mode, fill)
+            out = pad(out, p.pad_top, p.pad_bottom, p.pad_left, p.pad_right, self.border_mode, fill)
         h, w = geo.out_hw
-        return self._gated(G.crop(out, p.x_min, p.y_min, p.x_min + w, p.y_min + h), arr, geo)
+        return self._gated(crop(out, p.x_min, p.y_min, p.x_min + w, p.y_min + h), arr, geo)
 
 
 class Crop(_PadCrop):
@@ -101,6 +110,23 @@ class Crop(_PadCrop):
     >>> A.Crop(1, 0, 3, 2)(image=img)["image"].tolist()
     [[1, 2], [5, 6]]
     """
+
+    Params = CropParams
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        h, w = height, width
+        return [
+            {"x_min": w // 4, "y_min": h // 4, "x_max": w // 4 + w // 2, "y_max": h // 4 + h // 2},
+            {
+                "x_min": 0,
+                "y_min": 0,
+                "x_max": w + 8,
+                "y_max": h + 6,
+                "pad_if_needed": True,
+                "pad_position": "random",
+            },
+        ]
 
     def __init__(
         self,
@@ -188,9 +214,27 @@ class CenterCrop(_SizedCrop):
     [[5, 6]]
     """
 
+    Params = CropParams
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {"height": height // 2, "width": width // 2},
+            {
+                "height": height + 16,
+                "width": width + 18,
+                "pad_if_needed": True,
+                "pad_position": "top_left",
+                "fill": 5,
+            },
+        ]
+
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropParams:
+        h, w = self.height, self.width
+        if h <= shape[0] and w <= shape[1]:  # no padding: the common case
+            return CropParams((shape[1] - w) // 2, (shape[0] - h) // 2)
         pads, (hp, wp) = self._pad_for_crop(rng, shape, n)
-        return CropParams((wp - self.width) // 2, (hp - self.height) // 2, *pads)
+        return CropParams((wp - w) // 2, (hp - h) // 2, *pads)
 
 
 class RandomCrop(_SizedCrop):
@@ -205,6 +249,15 @@ class RandomCrop(_SizedCrop):
     >>> A.RandomCrop(2, 2)(image=np.zeros((4, 5, 3), np.uint8))["image"].shape
     (2, 2, 3)
     """
+
+    Params = CropParams
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {"height": height // 2, "width": width // 2},
+            {"height": height + 16, "width": width + 18, "pad_if_needed": True, "border_mode": 2},
+        ]
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropParams:
         h, w = self.height, self.width
@@ -253,7 +306,7 @@ class _CropResize(_ExactWhenShared):
         interpolation = self.mask_interpolation if mask else self.interpolation
         interp = pick_interpolation(interpolation, self.area_for_downscale, mask, crop_hw, self.size)
         # the resize reads the box through a view (the generic crop); no copy of the box is made
-        out = G.resize(G.crop.generic(arr, p.x_min, p.y_min, p.x_max, p.y_max), self.size, interp)
+        out = resize(crop.generic(arr, p.x_min, p.y_min, p.x_max, p.y_max), self.size, interp)
         return self._gated(out, arr, geo)
 
     @staticmethod
@@ -282,6 +335,16 @@ class RandomResizedCrop(_CropResize):
     >>> A.RandomResizedCrop((4, 4))(image=np.zeros((10, 12, 3), np.uint8))["image"].shape
     (4, 4, 3)
     """
+
+    Params = CropBoxParams
+    albumentations_args = {"height": HEIGHT_WIDTH, "width": HEIGHT_WIDTH}
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {"size": (height // 2, width // 2), "scale": (0.08, 1.0), "ratio": (0.75, 4 / 3)},
+            {"size": (20, 16), "scale": (0.5, 0.9), "ratio": (0.5, 2.0), "interpolation": 3},
+        ]
 
     def __init__(
         self,
@@ -368,6 +431,21 @@ class RandomSizedCrop(_CropResize):
     >>> A.RandomSizedCrop((4, 6), (8, 8))(image=np.zeros((10, 10), np.uint8))["image"].shape
     (8, 8)
     """
+
+    Params = CropBoxParams
+    albumentations_args = {"height": HEIGHT_WIDTH, "width": HEIGHT_WIDTH}
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {"min_max_height": (height // 4, height // 2), "size": (height // 2, width // 2)},
+            {
+                "min_max_height": (height // 3, height // 2),
+                "size": (10, 10),
+                "w2h_ratio": 1.5,
+                "area_for_downscale": "image",
+            },
+        ]
 
     def __init__(
         self,

@@ -15,8 +15,8 @@ import numpy as np
 
 from ..core import draw
 from ..core import geometry as M
-from ..core.transform import DualTransform, Geometry
-from ..functional import geometric as G
+from ..core.affine import AffineTransform, Geometry
+from ..functional import flips as F
 from ._common import _ExactWhenShared
 
 __all__ = ["D4", "HorizontalFlip", "RandomRotate90", "Transpose", "VerticalFlip"]
@@ -30,7 +30,7 @@ def _fixed(build: Callable[..., np.ndarray], *args: Any) -> np.ndarray:
     return m
 
 
-class _ExactFlip(DualTransform):
+class _ExactFlip(AffineTransform):
     """A parameter-free exact map: ``_kernel`` for pixels, ``_matrix`` for points."""
 
     _abstract = True
@@ -56,7 +56,7 @@ class HorizontalFlip(_ExactFlip):
     """
 
     def _kernel(self, img: Any) -> Any:
-        return G.hflip(img)
+        return F.hflip(img)
 
     def matrix(self, params: Any, shape: tuple[int, int]) -> np.ndarray:
         return _fixed(M.hflip, shape)
@@ -71,7 +71,7 @@ class VerticalFlip(_ExactFlip):
     """
 
     def _kernel(self, img: Any) -> Any:
-        return G.vflip(img)
+        return F.vflip(img)
 
     def matrix(self, params: Any, shape: tuple[int, int]) -> np.ndarray:
         return _fixed(M.vflip, shape)
@@ -86,7 +86,7 @@ class Transpose(_ExactFlip):
     """
 
     def _kernel(self, img: Any) -> Any:
-        return G.transpose(img)
+        return F.transpose(img)
 
     def matrix(self, params: Any, shape: tuple[int, int]) -> np.ndarray:
         return _fixed(M.transpose)
@@ -109,6 +109,8 @@ class RandomRotate90(_ExactWhenShared):
     >>> out = A.RandomRotate90(p=1)(image=np.zeros((2, 2), np.uint8))
     """
 
+    Params = RotateParams
+
     def __init__(self, p: float = 0.5) -> None:
         super().__init__(p)
 
@@ -129,7 +131,7 @@ class RandomRotate90(_ExactWhenShared):
         return (shape[1], shape[0]) if int(k.flat[0]) % 2 else shape
 
     def _exact(self, arr: Any, params: RotateParams, geo: Geometry, mask: bool) -> Any:
-        return G.rot90(arr, int(params.k))
+        return F.rot90(arr, int(params.k))
 
     # batch: a per-sample quarter turn is an exact nearest-neighbour warp on the lattice
     interpolation = 0
@@ -146,6 +148,8 @@ class D4(_ExactWhenShared):
     >>> import numpy as np, xalbu as A
     >>> out = A.D4(p=1)(image=np.zeros((4, 4, 3), np.uint8))
     """
+
+    Params = D4Params
 
     interpolation = 0
 
@@ -173,5 +177,5 @@ class D4(_ExactWhenShared):
 
     def _exact(self, arr: Any, params: D4Params, geo: Geometry, mask: bool) -> Any:
         e = int(params.element)
-        out = G.rot90(arr, e % 4)
-        return G.transpose(out) if e >= 4 else out
+        out = F.rot90(arr, e % 4)
+        return F.transpose(out) if e >= 4 else out

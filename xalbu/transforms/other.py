@@ -9,14 +9,19 @@ from typing import Any
 
 import numpy as np
 
+from ..core.kinds import FormatTransform, PixelTransform, SpatialTransform
 from ..core.state import State
 from ..core.targets import BoxSet, PointSet, clip_boxes, filter_keypoints
-from ..core.transform import BasicTransform, ImageOnlyTransform, SpatialTransform
 
 __all__ = ["Lambda", "NoOp", "ToTensorV2"]
 
 
-class NoOp(ImageOnlyTransform):
+def identity(x: Any, **params: Any) -> Any:
+    """The identity function (``Lambda``'s example argument)."""
+    return x
+
+
+class NoOp(PixelTransform):
     """Do nothing (a placeholder, e.g. a "no change" branch of ``OneOf``).
 
     >>> import numpy as np, xalbu as A
@@ -67,6 +72,20 @@ class Lambda(SpatialTransform):
     >>> A.Lambda(image=double)(image=np.array([[1, 2]], np.uint8))["image"].tolist()
     [[2, 4]]
     """
+
+    Params = LambdaParams
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {
+                "image": identity,
+                "mask": identity,
+                "bboxes": identity,
+                "keypoints": identity,
+                "name": "identity",
+            }
+        ]
 
     def __init__(
         self,
@@ -161,7 +180,7 @@ class Lambda(SpatialTransform):
         return filter_keypoints(moved, state.shape) if state.remove_invisible else moved
 
 
-class ToTensorV2(BasicTransform):
+class ToTensorV2(FormatTransform):
     """End a pipeline with PyTorch tensors, images channels first (albumentations.pytorch's class).
 
     ``image`` (H, W, C) becomes a (C, H, W) tensor and an (H, W) image a (1, H, W) one; a batch's
@@ -183,8 +202,6 @@ class ToTensorV2(BasicTransform):
     >>> tuple(out["image"].shape), str(out["image"].dtype), tuple(out["mask"].shape)
     ((3, 4, 6), 'torch.float32', (4, 6))
     """
-
-    kind = "format"
 
     def __init__(self, transpose_mask: bool = False, p: float = 1.0) -> None:
         super().__init__(p)

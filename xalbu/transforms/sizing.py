@@ -1,7 +1,7 @@
 """Size changes: resizes (Resize, LongestMaxSize, SmallestMaxSize) and pads (Pad, PadIfNeeded).
 
 All are affine-kind: boxes and keypoints follow a scale or translation matrix. Images and masks go
-through the exact kernels ``G.resize`` / ``G.pad``; a batch with per-sample pad offsets (random
+through the exact kernels ``resize`` / ``pad``; a batch with per-sample pad offsets (random
 position) falls back to the warp, which is exact for integer translations with nearest sampling.
 Reflecting border modes also mirror the mask content; boxes and keypoints are only translated.
 """
@@ -16,63 +16,20 @@ import numpy as np
 
 from ..core import draw
 from ..core import geometry as M
-from ..core.transform import DualTransform, Geometry
+from ..core.affine import AffineTransform, Geometry
+from ..core.compat import FILL_1X, FILL_MASK_1X, Rule
 from ..core.validation import check_choice, check_int
-from ..functional import geometric as G
-from ._common import _ExactWhenShared, set_border, set_resize_interpolations
+from ..functional import sizing as F
+from ._common import (
+    POSITIONS,
+    _ExactWhenShared,
+    pick_interpolation,
+    set_border,
+    set_resize_interpolations,
+    split_padding,
+)
 
 __all__ = ["LongestMaxSize", "Pad", "PadIfNeeded", "Resize", "SmallestMaxSize"]
-
-POSITIONS = ("center", "top_left", "top_right", "bottom_left", "bottom_right", "random")
-
-
-# ----------------------------------------------------------------------------------------------
-# helpers shared with crops.py
-# ----------------------------------------------------------------------------------------------
-def pick_interpolation(
-    interpolation: int,
-    area_for_downscale: str | None,
-    mask: bool,
-    in_hw: Sequence[int],
-    out_hw: Sequence[int],
-) -> int:
-    """``interpolation``, or INTER_AREA (3) when ``area_for_downscale`` asks for it and a side shrinks.
-
-    >>> pick_interpolation(1, "image", False, (8, 8), (4, 4))
-    3
-    >>> pick_interpolation(0, "image", True, (8, 8), (4, 4))  # masks only with "image_mask"
-    0
-    """
-    wanted = area_for_downscale == "image_mask" or (area_for_downscale == "image" and not mask)
-    down = out_hw[0] < in_hw[0] or out_hw[1] < in_hw[1]
-    return G.AREA if wanted and down else interpolation
-
-
-def split_padding(
-    h_pad: int, w_pad: int, position: str, rng: np.random.Generator, n: int | None
-) -> tuple[Any, Any, Any, Any]:
-    """Split ``h_pad`` rows / ``w_pad`` columns of padding into (top, bottom, left, right).
-
-    ``position`` is where the image ends up: ``"top_left"`` pads only bottom and right; ``"center"``
-    puts the odd pixel at the bottom/right; ``"random"`` draws the split (per sample in a batch).
-    """
-    if position == "random":
-        top = collapse(draw.integers(rng, 0, h_pad + 1, n))
-        left = collapse(draw.integers(rng, 0, w_pad + 1, n))
-    else:
-        top = {"center": h_pad // 2, "top_left": 0, "top_right": 0}.get(position, h_pad)
-        left = {"center": w_pad // 2, "top_left": 0, "bottom_left": 0}.get(position, w_pad)
-    return top, h_pad - top, left, w_pad - left
-
-
-def collapse(value: Any) -> Any:
-    """A host integer array whose entries are all equal becomes a Python int (enables fast paths)."""
-    if isinstance(value, (int, np.integer)):  # one image: a scalar draw
-        return int(value)
-    arr = np.asarray(value)
-    if arr.ndim == 0:
-        return int(arr)
-    return int(arr[0]) if arr.size and np.all(arr == arr[0]) else arr
 
 
 def _check_optional_int(name: str, value: Any, lo: int = 1) -> int | None:
@@ -82,8 +39,8 @@ def _check_optional_int(name: str, value: Any, lo: int = 1) -> int | None:
 # ----------------------------------------------------------------------------------------------
 # resizes
 # ----------------------------------------------------------------------------------------------
-class _Resizer(DualTransform):
-    """Resize to ``_target(params, shape)`` (one size for a whole batch) with ``G.resize``."""
+class _Resizer(AffineTransform):
+    """Resize to ``_target(params, shape)`` (one size for a whole batch) with ``F.resize``."""
 
     _abstract = True
 
@@ -99,7 +56,7 @@ class _Resizer(DualTransform):
 
     def _resize(self, arr: Any, geo: Geometry, interpolation: int, mask: bool) -> Any:
         interp = pick_interpolation(interpolation, self.area_for_downscale, mask, geo.in_hw, geo.out_hw)
-        return self._gated(G.resize(arr, geo.out_hw, interp), arr, geo)
+        return self._gated(F.resize(arr, geo.out_hw, interp), arr, geo)
 
     def apply_image(self, img: Any, params: Any, geo: Geometry) -> Any:
         return self._resize(img, geo, self.interpolation, False)
@@ -122,6 +79,13 @@ class Resize(_Resizer):
     >>> A.Resize(1, 4)(image=np.array([[0, 4]], np.uint8))["image"].tolist()
     [[0, 1, 3, 4]]
     """
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {"height": height // 2, "width": width // 2, "interpolation": 1},
+            {"height": 8, "width": 9, "interpolation": 4, "mask_interpolation": 1},
+        ]
 
     def __init__(
         self,
@@ -219,6 +183,16 @@ class LongestMaxSize(_MaxSize):
     (4, 2)
     """
 
+    Params = MaxSizeParams
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {"max_size": max(height, width) // 2, "interpolation": 1},
+            {"max_size": [30, 40]},
+            {"max_size_hw": (30, None), "area_for_downscale": "image"},
+        ]
+
     _longest = True
 
 
@@ -235,6 +209,12 @@ class SmallestMaxSize(_MaxSize):
     >>> A.SmallestMaxSize(max_size=4)(image=np.zeros((8, 4), np.uint8))["image"].shape
     (8, 4)
     """
+
+    Params = MaxSizeParams
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [{"max_size": min(height, width) // 2, "interpolation": 1}, {"max_size_hw": (None, 30)}]
 
     _longest = False
 
@@ -269,7 +249,7 @@ class _Padder(_ExactWhenShared):
 
     def _exact(self, arr: Any, params: PadParams, geo: Geometry, mask: bool) -> Any:
         fill = self.fill_mask if mask else self.fill
-        out = G.pad(arr, params.top, params.bottom, params.left, params.right, self.border_mode, fill)
+        out = F.pad(arr, params.top, params.bottom, params.left, params.right, self.border_mode, fill)
         return self._gated(out, arr, geo)
 
 
@@ -298,6 +278,16 @@ class Pad(_Padder):
     >>> A.Pad((1, 0), fill=9)(image=np.array([[1, 2]], np.uint8))["image"].tolist()
     [[9, 1, 2, 9]]
     """
+
+    Params = PadParams
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {"padding": max(height, width) // 8, "border_mode": 0, "fill": 0},
+            {"padding": (1, 2)},
+            {"padding": (1, 2, 3, 4), "fill": 9, "fill_mask": 2, "border_mode": 4},
+        ]
 
     def __init__(
         self,
@@ -333,6 +323,36 @@ class PadIfNeeded(_Padder):
     >>> t(image=np.array([[1]], np.uint8))["image"].tolist()
     [[1, 7, 7], [7, 7, 7]]
     """
+
+    Params = PadParams
+    albumentations_args = {
+        "padding": Rule(
+            "drop",
+            "albumentations' PadIfNeeded subclasses Pad and writes Pad's padding attribute (always 0); "
+            "it is not a PadIfNeeded argument",
+            keep_if=(0, None),
+        ),
+        "value": FILL_1X,
+        "mask_value": FILL_MASK_1X,
+    }
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {
+                "min_height": height + height // 4,
+                "min_width": width + width // 4,
+                "border_mode": 0,
+                "fill": 0,
+            },
+            {
+                "min_height": None,
+                "min_width": None,
+                "pad_height_divisor": 8,
+                "pad_width_divisor": 16,
+                "position": "random",
+            },
+        ]
 
     def __init__(
         self,

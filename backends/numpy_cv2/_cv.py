@@ -1,0 +1,104 @@
+"""OpenCV plumbing shared by the resampling overrides (flips, crops, sizing, affine).
+
+Which dtypes OpenCV handles (all of them for pure data movement and nearest sampling, fewer when it
+blends), runs in channel chunks of at most 4 and per sample of a batch, OpenCV ``borderValue``
+tuples from fill values, and per-thread scratch buffers.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from xalbu.functional._common import host_fill
+
+# dtypes OpenCV handles exactly: all of them for pure data movement / nearest, fewer when it blends
+_MOVE_DTYPES = frozenset(np.dtype(t) for t in ("uint8", "uint16", "int16", "int32", "float32", "float64"))
+_BLEND_DTYPES = frozenset(np.dtype(t) for t in ("uint8", "uint16", "int16", "float32", "float64"))
+
+
+Chunk = Callable[[np.ndarray, int], np.ndarray]
+
+
+def _usable(img: Any, blend: bool = False) -> bool:
+    """True when ``img`` is a non-empty HWC/NHWC array of a dtype OpenCV handles for this op."""
+    dtypes = _BLEND_DTYPES if blend else _MOVE_DTYPES
+    return img.ndim in (3, 4) and img.size > 0 and img.dtype in dtypes
+
+
+def _chunked(fn: Chunk, img: np.ndarray) -> np.ndarray:
+    """Run ``fn(chunk, first_channel)`` on HWC ``img`` in channel chunks of at most 4.
+
+    OpenCV drops a trailing size-1 channel axis; it is restored. Example: a 6-channel image runs
+    as ``fn(img[..., 0:4], 0)`` and ``fn(img[..., 4:6], 4)``, concatenated on the channel axis.
+    """
+    c = img.shape[-1]
+    parts = []
+    for k in range(0, c, 4):
+        chunk = img if c <= 4 else np.ascontiguousarray(img[..., k : k + 4])
+        out = fn(chunk, k)
+        parts.append(out if out.ndim == 3 else out[..., None])
+    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=-1)
+
+
+def _per_sample(fn: Callable[[np.ndarray, int], np.ndarray], img: np.ndarray) -> np.ndarray:
+    """Run ``fn(hwc, n)`` on an HWC image (``n = 0``) or on every sample of an NHWC batch.
+
+    Example: ``_per_sample(lambda s, n: s[::-1].copy(), batch)`` flips each sample vertically.
+    """
+    if img.ndim == 3:
+        return fn(img, 0)
+    first = fn(img[0], 0)
+    out = np.empty((img.shape[0], *first.shape), dtype=first.dtype)
+    out[0] = first
+    for n in range(1, img.shape[0]):
+        out[n] = fn(img[n], n)
+    return out
+
+
+_DTYPE_NAMES = {np.dtype(t): np.dtype(t).name for t in ("bool", "int8", "int64", "uint32")} | {
+    t: t.name for t in _MOVE_DTYPES
+}
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_border(fill: Any, name: str, channels: int) -> tuple[float, ...]:
+    return tuple(float(v) for v in host_fill(fill, name, channels))
+
+
+def _simple_border(fill: Any, img: np.ndarray) -> tuple[float, ...] | None:
+    """OpenCV ``borderValue`` of a scalar / per-channel ``fill`` for an HWC image of <= 4 channels
+    (cached: it is the same on every call), else ``None`` (per-sample fills, more channels)."""
+    c = img.shape[-1]
+    if img.ndim != 3 or c > 4 or isinstance(fill, np.ndarray):
+        return None
+    try:
+        name = _DTYPE_NAMES.get(img.dtype) or img.dtype.name
+        return _shared_border(tuple(fill) if isinstance(fill, list) else fill, name, c)
+    except TypeError:  # unhashable
+        return None
+
+
+def _border_value(fills: np.ndarray, n: int, k: int) -> tuple[float, ...]:
+    """OpenCV ``borderValue`` for sample ``n``, channels ``k:k+4``, from ``host_fill``'s output."""
+    row = fills.reshape(-1) if fills.ndim == 1 else fills[n].reshape(-1)
+    return tuple(float(v) for v in row[k : k + 4])
+
+
+# Per-thread scratch buffers reused across calls (fresh large buffers cost more in page faults than
+# the work done in them saves); callers keep them to at most this many bytes each.
+_SCRATCH_MAX_BYTES = 4 << 20
+_SCRATCH = threading.local()
+
+
+def _scratch(name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """A per-thread reusable buffer (contents undefined)."""
+    buf = getattr(_SCRATCH, name, None)
+    if buf is None or buf.shape != shape or buf.dtype != dtype:
+        buf = np.empty(shape, dtype)
+        setattr(_SCRATCH, name, buf)
+    return buf

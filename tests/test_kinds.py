@@ -1,0 +1,156 @@
+"""The kinds the catalogue builds on: spatial (per-sample gating of every target) and mix.
+
+Tiny test transforms of each kind check what the base classes guarantee; the catalogue's own
+transforms of these kinds have behaviour tests in their families.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pytest
+
+import xalbu as A
+from xalbu.core.targets import BoxSet, PointSet
+
+
+# ----------------------------------------------------------------------------- spatial
+class _ShiftRight(A.SpatialTransform):
+    """Roll the image one pixel right and move boxes and keypoints with it (not affine: it wraps)."""
+
+    def __init__(self, p: float = 0.5) -> None:
+        super().__init__(p)
+
+    def apply_image(self, img: Any, params: Any, state: Any) -> Any:
+        return np.roll(img, 1, axis=-2)
+
+    apply_mask = apply_image
+
+    def apply_boxes(self, boxes: BoxSet, params: Any, state: Any) -> BoxSet:
+        xyxy = boxes.xyxy + np.array([1.0, 0.0, 1.0, 0.0])
+        return BoxSet(xyxy, boxes.rows, boxes.vis, boxes.sample, boxes.origin)
+
+    def apply_points(self, pts: PointSet, params: Any, state: Any) -> PointSet:
+        return PointSet(pts.xy + np.array([1.0, 0.0]), pts.angle, pts.scale, pts.rows, pts.sample, pts.origin)
+
+
+def _batch(n: int = 8) -> dict[str, Any]:
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (n, 12, 16, 3), dtype=np.uint8)
+    return {
+        "images": images,
+        "masks": (images[..., 0] > 128).astype(np.uint8),
+        "bboxes": [[(2.0, 3.0, 6.0, 7.0), (1.0, 1.0, 4.0, 4.0)] for _ in range(n)],
+        "labels": [[f"{i}a", f"{i}b"] for i in range(n)],
+        "keypoints": [[(5.0, 5.0)] for _ in range(n)],
+    }
+
+
+def _pipe(t: Any, **kw: Any) -> A.Compose:
+    return A.Compose(
+        [t],
+        bbox_params=A.BboxParams(format="pascal_voc", label_fields=["labels"]),
+        keypoint_params=A.KeypointParams(format="xy"),
+        save_applied_params=True,
+        **kw,
+    )
+
+
+def test_spatial_kind_gates_every_target_per_sample():
+    data = _batch()
+    out = _pipe(_ShiftRight(p=0.5), seed=4).batch(**data)
+    applied = np.array(out["applied_transforms"][0]["applied"])
+    assert 0 < applied.sum() < len(applied)
+    for i, on in enumerate(applied):
+        shift = 1.0 if on else 0.0
+        want_img = np.roll(data["images"][i], 1, axis=1) if on else data["images"][i]
+        np.testing.assert_array_equal(out["images"][i], want_img)
+        np.testing.assert_array_equal(
+            out["masks"][i], np.roll(data["masks"][i], 1, axis=1) if on else data["masks"][i]
+        )
+        assert out["bboxes"][i] == [(2 + shift, 3.0, 6 + shift, 7.0), (1 + shift, 1.0, 4 + shift, 4.0)]
+        assert out["labels"][i] == [f"{i}a", f"{i}b"]
+        assert out["keypoints"][i] == [(5 + shift, 5.0)]
+
+
+# ----------------------------------------------------------------------------- mix
+@dataclass
+class _BlendParams:
+    weight: Any
+
+
+class _Blend(A.MixTransform):
+    """Average with one partner; keeps both samples' boxes (MixUp-style label mixing)."""
+
+    Params = _BlendParams
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> _BlendParams:
+        return _BlendParams(0.5)
+
+    def mix_image(self, img: Any, partners: list[Any], params: Any) -> Any:
+        return ((img.astype(np.uint16) + partners[0]) // 2).astype(img.dtype)
+
+
+def test_mix_kind_in_a_batch_takes_partners_from_the_batch_with_their_labels():
+    data = _batch(6)
+    out = _pipe(_Blend(p=1.0), seed=2).batch(**data)
+    partners = np.array(out["applied_transforms"][0]["params"]["partners"])
+    assert partners.shape == (6, 1) and not np.any(partners[:, 0] == np.arange(6))  # never itself
+    for i in range(6):
+        j = int(partners[i, 0])
+        want = ((data["images"][i].astype(np.uint16) + data["images"][j]) // 2).astype(np.uint8)
+        np.testing.assert_array_equal(out["images"][i], want)
+        np.testing.assert_array_equal(out["masks"][i], data["masks"][i])  # default: own mask
+        assert out["labels"][i] == [f"{i}a", f"{i}b", f"{j}a", f"{j}b"]  # the partner's labels came along
+        assert len(out["bboxes"][i]) == 4 and len(out["keypoints"][i]) == 2
+
+
+def test_mix_kind_gated_samples_stay_untouched():
+    data = _batch(8)
+    out = _pipe(_Blend(p=0.5), seed=1).batch(**data)
+    applied = np.array(out["applied_transforms"][0]["applied"])
+    assert 0 < applied.sum() < 8
+    for i in np.flatnonzero(~applied):
+        np.testing.assert_array_equal(out["images"][i], data["images"][i])
+        assert out["labels"][i] == [f"{i}a", f"{i}b"]
+
+
+def test_mix_kind_for_one_image_takes_partners_from_the_metadata():
+    data = _batch(3)
+    partner = {
+        "image": data["images"][1],
+        "mask": data["masks"][1],
+        "bboxes": [(8.0, 2.0, 12.0, 9.0)],
+        "labels": ["p0"],
+        "keypoints": [(3.0, 4.0)],
+    }
+    pipe = _pipe(_Blend(p=1.0), seed=0)
+    out = pipe(
+        image=data["images"][0],
+        mask=data["masks"][0],
+        bboxes=data["bboxes"][0],
+        labels=data["labels"][0],
+        keypoints=data["keypoints"][0],
+        mix_data=[partner],
+    )
+    want = ((data["images"][0].astype(np.uint16) + data["images"][1]) // 2).astype(np.uint8)
+    np.testing.assert_array_equal(out["image"], want)
+    assert out["labels"] == ["0a", "0b", "p0"] and out["bboxes"][-1] == (8.0, 2.0, 12.0, 9.0)
+    assert out["keypoints"] == [(5.0, 5.0), (3.0, 4.0)]
+    # replay gives the same partners
+    again = pipe.replay(out["applied_transforms"], image=data["images"][0], mix_data=[partner])
+    np.testing.assert_array_equal(again["image"], out["image"])
+
+
+def test_mix_kind_errors_name_the_metadata_key():
+    img = np.zeros((12, 16, 3), np.uint8)
+    with pytest.raises(ValueError, match="mix_data"):
+        A.Compose([_Blend(p=1.0)])(image=img)
+    with pytest.raises(ValueError, match=r"mix_data\[0\]\[.image.\]: height and width \(5, 5\)"):
+        A.Compose([_Blend(p=1.0)])(image=img, mix_data=[{"image": np.zeros((5, 5, 3), np.uint8)}])
+    with pytest.raises(ValueError, match=r"labels.*expected 1 labels"):
+        _pipe(_Blend(p=1.0))(
+            image=img, bboxes=[], labels=[], mix_data=[{"image": img, "bboxes": [(1, 1, 3, 3)], "labels": []}]
+        )

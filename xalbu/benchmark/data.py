@@ -1,0 +1,177 @@
+"""The data of a run: the argument table shared with the asv suite, the photos, the libraries."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from typing import Any
+
+from .options import ALBUMENTATIONS_PIN, DTYPES, MEAN, N_BOXES, STD, BenchmarkError
+
+
+# ----------------------------------------------------------------------------- the argument table
+def _identity(x: Any, **params: Any) -> Any:
+    return x
+
+
+def max_value(dtype: str) -> float:
+    """The value of white for ``dtype`` (uint8 255, uint16 65535, float32 1)."""
+    return {"uint8": 255.0, "uint16": 65535.0, "float32": 1.0}[dtype]
+
+
+def transform_args(name: str, height: int, width: int, dtype: str = "uint8") -> dict[str, Any]:
+    """Arguments for ``name`` on a ``height`` x ``width`` ``dtype`` image, the same for both libraries.
+
+    ``p=1`` always; sizes of shape-changing transforms are relative to the image; where the two
+    libraries' defaults differ (``RandomRotate90``'s ``p``, ``LongestMaxSize``'s ``max_size``...) the
+    value is set explicitly. Transforms not listed here get ``{"p": 1.0}`` only.
+    """
+    h, w = height, width
+    table: dict[str, dict[str, Any]] = {
+        "Affine": {
+            "scale": (0.9, 1.1),
+            "translate_percent": (-0.1, 0.1),
+            "rotate": (-15.0, 15.0),
+            "shear": (-10.0, 10.0),
+            "interpolation": 1,
+            "border_mode": 0,
+        },
+        "CenterCrop": {"height": h // 2, "width": w // 2},
+        "Crop": {"x_min": w // 4, "y_min": h // 4, "x_max": w // 4 + w // 2, "y_max": h // 4 + h // 2},
+        "FromFloat": {"dtype": "uint8", "max_value": None},
+        "Lambda": {"image": _identity, "name": "identity"},
+        "LongestMaxSize": {"max_size": max(h, w) // 2, "interpolation": 1},
+        "Normalize": {"mean": MEAN, "std": STD, "max_pixel_value": max_value(dtype)},
+        "Pad": {"padding": max(h, w) // 8, "border_mode": 0, "fill": 0},
+        "PadIfNeeded": {"min_height": h + h // 4, "min_width": w + w // 4, "border_mode": 0, "fill": 0},
+        "Perspective": {"scale": (0.05, 0.1), "keep_size": True, "interpolation": 1, "border_mode": 0},
+        "Posterize": {"num_bits": 4},
+        "RandomBrightnessContrast": {"brightness_limit": (-0.2, 0.2), "contrast_limit": (-0.2, 0.2)},
+        "RandomCrop": {"height": h // 2, "width": w // 2},
+        "RandomGamma": {"gamma_limit": (80, 120)},
+        "RandomResizedCrop": {"size": (h // 2, w // 2), "scale": (0.08, 1.0), "ratio": (0.75, 4 / 3)},
+        "RandomSizedCrop": {"min_max_height": (h // 4, h // 2), "size": (h // 2, w // 2)},
+        "Resize": {"height": h // 2, "width": w // 2, "interpolation": 1},
+        "Rotate": {"limit": (-45.0, 45.0), "interpolation": 1, "border_mode": 0},
+        "ShiftScaleRotate": {
+            "shift_limit": (-0.0625, 0.0625),
+            "scale_limit": (-0.1, 0.1),
+            "rotate_limit": (-45.0, 45.0),
+            "interpolation": 1,
+            "border_mode": 0,
+        },
+        "SmallestMaxSize": {"max_size": min(h, w) // 2, "interpolation": 1},
+        "Solarize": {"threshold_range": (0.5, 0.5)},
+        "ToFloat": {"max_value": None},
+        "ToGray": {"num_output_channels": 3, "method": "weighted_average"},
+    }
+    return {**table.get(name, {}), "p": 1.0}
+
+
+def input_dtype(name: str, dtype: str) -> str:
+    """The dtype of the images a transform is timed on (``FromFloat`` needs float input)."""
+    return "float32" if name == "FromFloat" else dtype
+
+
+# ----------------------------------------------------------------------------- data
+def parse_size(text: str) -> tuple[int, int]:
+    """``"256"`` -> (256, 256); ``"480x640"`` -> (480, 640) (height x width)."""
+    parts = text.lower().replace("×", "x").split("x")
+    try:
+        dims = tuple(int(p) for p in parts)
+    except ValueError:
+        raise BenchmarkError(f"--sizes: expected N or HxW, got {text!r}") from None
+    if len(dims) == 1:
+        dims = dims * 2
+    if len(dims) != 2 or min(dims) < 8:
+        raise BenchmarkError(f"--sizes: expected N or HxW with sides >= 8, got {text!r}")
+    return dims  # type: ignore[return-value]
+
+
+def size_label(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
+
+
+def convert(img: Any, dtype: str) -> Any:
+    """A uint8 image as ``dtype`` (float32 in [0, 1]; uint16 scaled by 257 to the full range)."""
+    import numpy as np
+
+    if dtype == "uint8":
+        return img
+    if dtype == "float32":
+        return (img.astype(np.float32) / 255.0).astype(np.float32)
+    if dtype == "uint16":
+        return img.astype(np.uint16) * np.uint16(257)
+    raise BenchmarkError(f"--dtype: expected one of {list(DTYPES)}, got {dtype!r}")
+
+
+def photos(size: tuple[int, int], dtype: str = "uint8") -> list[dict[str, Any]]:
+    """The bundled photos resized to ``size`` (height, width) as ``dtype``, with masks and 10 boxes.
+
+    Each dict has ``image``, ``mask`` and pascal_voc ``bboxes`` with ``labels``: the photo's own
+    boxes (scaled) and random ones (seeded) up to :data:`N_BOXES`.
+    """
+    import cv2
+    import numpy as np
+
+    from ..demo import load_samples
+
+    h, w = size
+    rng = np.random.default_rng(0)
+    out = []
+    for sample in load_samples():
+        sh, sw = sample["mask"].shape
+        interp = cv2.INTER_AREA if h * w < sh * sw else cv2.INTER_CUBIC
+        image = cv2.resize(sample["image"], (w, h), interpolation=interp)
+        mask = cv2.resize(sample["mask"], (w, h), interpolation=cv2.INTER_NEAREST)
+        sx, sy = w / sw, h / sh
+        boxes = [(x0 * sx, y0 * sy, x1 * sx, y1 * sy) for x0, y0, x1, y1 in sample["bboxes"]][:N_BOXES]
+        labels = list(sample["labels"])[:N_BOXES]
+        while len(boxes) < N_BOXES:
+            bw, bh = rng.uniform(0.05, 0.3) * w, rng.uniform(0.05, 0.3) * h
+            x0, y0 = rng.uniform(0, w - bw), rng.uniform(0, h - bh)
+            boxes.append((x0, y0, x0 + bw, y0 + bh))
+            labels.append("object")
+        out.append(
+            {
+                "image": np.ascontiguousarray(convert(image, dtype)),
+                "mask": mask,
+                "bboxes": [tuple(float(v) for v in b) for b in boxes],
+                "labels": labels,
+            }
+        )
+    return out
+
+
+# ----------------------------------------------------------------------------- libraries
+def import_library(name: str) -> Any:
+    """The module of a library to compare (``xalbu`` or ``albumentations``), with a clear error."""
+    if name == "xalbu":
+        import xalbu
+
+        return xalbu
+    if name == "albumentations":
+        os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")  # no network check on import
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                import albumentations
+        except ImportError as exc:
+            raise BenchmarkError(
+                f"--vs albumentations: albumentations is not installed ({exc}); "
+                f'pip install {ALBUMENTATIONS_PIN}  (or: pip install -e ".[bench]")'
+            ) from None
+        return albumentations
+    raise BenchmarkError(f"--vs: expected 'albumentations' or 'xalbu', got {name!r}")
+
+
+def common_transforms(other: Any) -> list[str]:
+    """Names in ``xalbu.TRANSFORMS`` that the other library also has, sorted."""
+    import xalbu
+
+    return sorted(n for n in xalbu.TRANSFORMS if isinstance(getattr(other, n, None), type))
+
+
+def version_of(module: Any) -> str:
+    """``module.__version__``, or ``"unknown"``."""
+    return str(getattr(module, "__version__", "unknown"))

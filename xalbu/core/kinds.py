@@ -1,0 +1,132 @@
+"""xalbu's own transform kinds besides affine (``core/affine.py``) and mix (``core/mix.py``).
+
+- :class:`PixelTransform` (kind ``"pixel"``): only images change, through ``apply_image(img, params)``.
+  In a batch, samples that are not applied run through the same kernel with ``identity``
+  parameters, not compute-then-blend.
+- :class:`SpatialTransform` (kind ``"spatial"``): non-affine changes of every target (dropout,
+  distortions, user functions), one method per target; in a batch the base gates every target
+  per sample: images and masks by selection, boxes and keypoints by running only the rows of the
+  applied samples.
+- :class:`FormatTransform` (kind ``"format"``): changes what the outputs are (ToTensorV2), last in a
+  pipeline.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..functional._common import select
+from .state import State
+from .targets import BoxSet, PointSet
+from .transform import BasicTransform, DualTransform, ImageOnlyTransform
+
+
+def gate_params(params: Any, applied: np.ndarray, identity: dict[str, Any]) -> Any:
+    """Replace the parameters of samples that are not applied by identity values."""
+    changes = {}
+    for name, ident in identity.items():
+        value = np.asarray(getattr(params, name))
+        if value.ndim == 0:
+            value = np.broadcast_to(value, applied.shape)
+        mask = applied.reshape(applied.shape + (1,) * (value.ndim - 1))
+        changes[name] = np.where(mask, value, ident)
+    return dataclasses.replace(params, **changes)
+
+
+class PixelTransform(ImageOnlyTransform):
+    """A pixel-level transform: only image targets change.
+
+    Subclasses implement ``apply_image(img, params)``. ``identity`` (field -> value) lets a batch run
+    the samples that are not applied through the same kernel with identity parameters; without it
+    the base blends the result with the input per sample.
+    """
+
+    kind = "pixel"
+    identity: ClassVar[dict[str, Any] | None] = None
+    _abstract = True
+
+    def apply_image(self, img: Any, params: Any) -> Any:
+        raise NotImplementedError
+
+    def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
+        blend = False
+        if applied is not None:
+            if self.identity is not None and params is not None:
+                params = gate_params(params, applied, self.identity)
+            else:
+                blend = True
+        for key, img in state.images.items():
+            out = self.apply_image(img, params)
+            state.images[key] = select(out, img, applied) if blend else out
+
+
+class SpatialTransform(DualTransform):
+    """A transform that implements each target itself (dropout, distortions, user functions...).
+
+    ``apply_boxes``/``apply_points`` get the rows of the applied samples only (in a batch), and
+    ``output_shape`` the new size (which a partly applied batch must keep).
+    """
+
+    kind = "spatial"
+    _abstract = True
+
+    def apply_image(self, img: Any, params: Any, state: State) -> Any:
+        return img
+
+    def apply_mask(self, mask: Any, params: Any, state: State) -> Any:
+        return mask
+
+    def apply_boxes(self, boxes: BoxSet, params: Any, state: State) -> BoxSet:
+        return boxes
+
+    def apply_points(self, pts: PointSet, params: Any, state: State) -> PointSet:
+        return pts
+
+    def output_shape(self, params: Any, shape: tuple[int, int]) -> tuple[int, int]:
+        return shape
+
+    def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
+        out_hw = self.output_shape(params, state.shape)
+        if applied is not None and out_hw != state.shape:
+            raise ValueError(
+                f"{type(self).__name__}: changes the image size, so in a batch it must apply to every "
+                "sample (p=1 and not inside OneOf/SomeOf branches); samples of a batch share one size"
+            )
+        images, masks = state.images, state.masks
+        for key, img in images.items():
+            out = self.apply_image(img, params, state)
+            images[key] = out if applied is None else select(out, img, applied)
+        for key, mask in masks.items():
+            out = self.apply_mask(mask, params, state)
+            masks[key] = out if applied is None else select(out, mask, applied)
+        for key, b in state.boxes.items():
+            state.boxes[key] = _gated_rows(b, applied, lambda rows: self.apply_boxes(rows, params, state))
+        for key, pts in state.points.items():
+            state.points[key] = _gated_rows(pts, applied, lambda rows: self.apply_points(rows, params, state))
+        state.shape = out_hw
+
+
+def _gated_rows(rows: Any, applied: np.ndarray | None, fn: Any) -> Any:
+    """``fn`` on the rows of the applied samples; the other rows unchanged (sample order kept)."""
+    if applied is None:
+        return fn(rows)
+    on = applied[rows.sample]
+    if on.all():
+        return fn(rows)
+    if not on.any():
+        return rows
+    done = fn(rows.take(np.flatnonzero(on)))
+    kept = rows.take(np.flatnonzero(~on))
+    merged = rows.concat([done, kept])
+    order = np.argsort(merged.sample, kind="stable")
+    return merged.take(order)
+
+
+class FormatTransform(BasicTransform):
+    """Changes what the outputs are, not the data (``ToTensorV2``); last in a pipeline."""
+
+    kind = "format"
+    _abstract = True

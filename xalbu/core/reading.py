@@ -1,0 +1,469 @@
+"""Step 1 of a call: check the user's keyword targets and build the internal :class:`State`.
+
+``Reader.read`` sorts the keys by kind (images, masks, boxes, keypoints, label fields, others),
+checks every array (one array library and device, dtype, layout, height and width, batch size)
+and every box/keypoint table, converts targets to their internal form and records in a
+:class:`Restore` how each output is written back (``core/writing.py`` follows it). Errors name the
+argument and what was expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .state import IMAGE_DTYPES, MASK_DTYPES, Out, Restore, State
+from .targets import (
+    BboxParams,
+    BoxSet,
+    KeypointParams,
+    PointSet,
+    as_table,
+    bboxes_to_pixels,
+    keypoints_to_internal,
+)
+from .torch_interop import converter
+
+_NP_IMAGE_DTYPES = frozenset(np.dtype(t) for t in IMAGE_DTYPES)
+_NP_MASK_DTYPES = frozenset(np.dtype(t) for t in MASK_DTYPES)
+
+
+# ----------------------------------------------------------------- array checks
+_NUMPY_CPU = ("numpy", "cpu")
+
+
+def array_kind(value: Any) -> tuple[str, str]:
+    """``(namespace name, device)`` of an array, for same-namespace/same-device checks."""
+    if type(value) is np.ndarray:
+        return _NUMPY_CPU
+    mod = type(value).__module__.split(".")[0]
+    dev = getattr(value, "device", "cpu")
+    return (mod, str(dev))
+
+
+_DTYPE_NAMES: dict[tuple[type, Any], str] = {}
+
+
+def dtype_str(value: Any) -> str:
+    """Short dtype name (``"uint8"``) of any array library's array; cached per dtype object."""
+    dt = value.dtype
+    # keyed with the dtype's type: array_api_strict dtypes hash like NumPy's, and comparing the two
+    # (on a hash collision) warns
+    key = (type(dt), dt)
+    try:
+        return _DTYPE_NAMES[key]
+    except (KeyError, TypeError):
+        name = str(dt).rsplit(".", 1)[-1]
+        try:
+            _DTYPE_NAMES[key] = name
+        except TypeError:
+            pass
+        return name
+
+
+def _is_array(value: Any) -> bool:
+    return isinstance(value, np.ndarray) or hasattr(value, "__array_namespace__")
+
+
+def _check_array(key: str, value: Any, what: str) -> None:
+    if not _is_array(value):
+        raise TypeError(
+            f"{key}: expected {what} as a NumPy/CuPy array (or another array-API array), got {type(value).__name__}"
+        )
+
+
+def _expand(arr: Any) -> Any:
+    """Add the channel axis (HW -> HW1, NHW -> NHW1)."""
+    return arr[..., None]
+
+
+class Reader:
+    """Reads one call's keyword targets into a :class:`State` (see module docstring)."""
+
+    def __init__(
+        self,
+        kinds: Mapping[str, str],
+        bbox_params: BboxParams | None,
+        keypoint_params: KeypointParams | None,
+        strict: bool,
+    ) -> None:
+        self.kinds = kinds
+        self._image_is_image = kinds.get("image") == "image"  # (additional_targets could remap the name)
+        self.bbox_params = bbox_params
+        self.keypoint_params = keypoint_params
+        self.strict = strict
+        self.label_fields = set()
+        if bbox_params is not None:
+            self.label_fields |= set(bbox_params.label_fields)
+        if keypoint_params is not None:
+            self.label_fields |= set(keypoint_params.label_fields)
+
+    # ----------------------------------------------------------------- entry
+    def read(self, data: dict[str, Any], batch: bool) -> tuple[State, Restore]:
+        # runs on every call: one pass to sort the keys, then plain NumPy arrays take a short path
+        if not batch and len(data) == 1 and self._image_is_image:  # the most common call: image=<NumPy image>
+            value = data.get("image")
+            if (
+                type(value) is np.ndarray
+                and (value.ndim == 3 or value.ndim == 2)
+                and value.dtype in _NP_IMAGE_DTYPES
+            ):
+                state = State(value.shape[:2])
+                restore = Restore(data)
+                restore.steps.append(("image", _store_plain(state, "images", "image", value), None))
+                return state, restore
+        restore = Restore(data)
+        steps: list[tuple[str, Out]] = []
+        kinds = self.kinds
+        arrays: list[tuple[str, Any]] = []
+        rows: list[tuple[str, str, Any]] = []
+        tensors: dict[str, Callable[[Any], Any]] = {}
+        others: dict[str, Any] = {}
+        for key, value in data.items():
+            kind = kinds.get(key)
+            if kind is None:
+                others[key] = value
+                if key not in self.label_fields:
+                    if self.strict:
+                        known = sorted(set(kinds) | self.label_fields)
+                        raise ValueError(f"{key}: unknown target (strict=True); known targets are {known}")
+                    steps.append((key, ("value", value)))
+            elif value is None:  # an absent target comes back as None (the output has every input key)
+                steps.append((key, ("value", None)))
+            elif kind == "bboxes" or kind == "keypoints":
+                rows.append((key, kind, value))
+            else:
+                if type(value) is not np.ndarray and (found := converter(key, value)) is not None:
+                    if restore.tensor is None:
+                        restore.tensor = value[0] if isinstance(value, (list, tuple)) else value
+                    value, back = found  # a torch tensor: read the array it is, give a tensor back
+                    tensors[key] = back
+                arrays.append((key, value))
+        first = arrays[0][1] if arrays else None
+        if type(first) is np.ndarray and first.ndim >= 2 and kinds[arrays[0][0]] == "image":
+            shape, n, ref = first.shape[:2], None, arrays[0][0]  # the common case: a NumPy image first
+        else:
+            shape, n, ref = self._reference_shape(arrays, batch)
+        state = State(shape, n)
+        state.reader = self
+        if others:
+            state.extra = others
+        if self.keypoint_params is not None:
+            state.remove_invisible = self.keypoint_params.remove_invisible
+        ref_kind: tuple[str, str] | None = None
+        for key, value in arrays:
+            kind = kinds[key]
+            if type(value) is np.ndarray and (ref_kind is None or ref_kind is _NUMPY_CPU):
+                ref_kind = _NUMPY_CPU
+                store = "images" if kind == "image" else "masks" if kind == "mask" else None
+                if (
+                    store is not None
+                    and not batch
+                    and (value.ndim == 3 or value.ndim == 2)
+                    and value.shape[:2] == state.shape
+                    and value.dtype in (_NP_IMAGE_DTYPES if kind == "image" else _NP_MASK_DTYPES)
+                ):  # the common case, already valid: skip the general checks
+                    steps.append((key, _store_plain(state, store, key, value)))
+                    continue
+            else:
+                ref_kind = self._same_place(key, value, ref, ref_kind)
+            steps.append((key, _READERS[kind](self, state, key, value, batch)))
+        for key, kind, value in rows:
+            if kind == "bboxes":
+                steps.append((key, self._read_bboxes(state, key, value, data)))
+            else:
+                steps.append((key, self._read_keypoints(state, key, value, data)))
+        restore.steps = [(key, spec, tensors.get(key)) for key, spec in steps]
+        return state, restore
+
+    # ----------------------------------------------------------------- shapes
+    def _reference_shape(
+        self, arrays: list[tuple[str, Any]], batch: bool
+    ) -> tuple[tuple[int, int], int | None, str]:
+        for prefer in ("image", "images", "mask", "masks"):
+            for key, value in arrays:
+                if self.kinds[key] != prefer:
+                    continue
+                if isinstance(value, (list, tuple)):
+                    if not value:
+                        continue
+                    value = value[0]
+                    lead = 0
+                else:
+                    lead = 1 if prefer in ("images", "masks") else 0
+                _check_array(key, value, "an image" if "image" in prefer else "a mask")
+                if value.ndim < 2 + lead:
+                    raise ValueError(
+                        f"{key}: expected at least {2 + lead} dimensions, got shape {tuple(value.shape)}"
+                    )
+                h, w = int(value.shape[lead]), int(value.shape[lead + 1])
+                n = int(value.shape[0]) if batch and lead else None
+                return (h, w), n, key
+        raise ValueError("no image or mask given: pass image=..., mask=... (or images=... for a batch)")
+
+    def _same_place(
+        self, key: str, value: Any, ref: str, ref_kind: tuple[str, str] | None
+    ) -> tuple[str, str]:
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for i, item in enumerate(items):
+            name = key if item is value else f"{key}[{i}]"
+            _check_array(name, item, "an array")
+            kind = array_kind(item)
+            if ref_kind is None:
+                ref_kind = kind
+            elif kind != ref_kind:
+                raise ValueError(
+                    f"{name}: is a {kind[0]} array on device {kind[1]}, but {ref} is a {ref_kind[0]} array on "
+                    f"device {ref_kind[1]}; pass all targets of one call from one array library and device"
+                )
+        return ref_kind  # type: ignore[return-value]
+
+    def _check_hw(self, state: State, key: str, arr: Any, lead: int) -> None:
+        hw = (int(arr.shape[lead]), int(arr.shape[lead + 1]))
+        if hw != state.shape:
+            raise ValueError(
+                f"{key}: height and width {hw} differ from the image's {state.shape}; all images and masks of "
+                "one call must have the same size"
+            )
+
+    # ----------------------------------------------------------------- images & masks
+    def _image_array(self, state: State, key: str, arr: Any, lead: int) -> tuple[Any, bool]:
+        dt = dtype_str(arr)
+        if dt not in IMAGE_DTYPES:
+            hint = " (convert with .astype(float32))" if dt == "float64" else ""
+            raise TypeError(f"{key}: expected dtype uint8, uint16 or float32, got {dt}{hint}")
+        if arr.ndim not in (2 + lead, 3 + lead):
+            layout = "(N, H, W) or (N, H, W, C)" if lead else "(H, W) or (H, W, C)"
+            raise ValueError(f"{key}: expected shape {layout}, got {tuple(arr.shape)}")
+        self._check_hw(state, key, arr, lead)
+        if lead and state.batch is not None and int(arr.shape[0]) != state.batch:
+            raise ValueError(
+                f"{key}: expected {state.batch} samples (the batch size), got {int(arr.shape[0])}"
+            )
+        if arr.ndim == 2 + lead:
+            return _expand(arr), True
+        return arr, False
+
+    def _mask_array(self, state: State, key: str, arr: Any, lead: int) -> tuple[Any, bool]:
+        dt = dtype_str(arr)
+        if dt not in MASK_DTYPES:
+            raise TypeError(f"{key}: expected an integer, bool or float32 mask, got dtype {dt}")
+        if arr.ndim not in (2 + lead, 3 + lead):
+            layout = "(N, H, W) or (N, H, W, C)" if lead else "(H, W) or (H, W, C)"
+            raise ValueError(f"{key}: expected shape {layout}, got {tuple(arr.shape)}")
+        self._check_hw(state, key, arr, lead)
+        if arr.ndim == 2 + lead:
+            return _expand(arr), True
+        return arr, False
+
+    def _read_image(self, state: State, key: str, value: Any, batch: bool) -> Out:
+        if batch:
+            raise ValueError(
+                f"{key}: a batch takes images=(N, H, W[, C]); use pipeline(image=...) for one image"
+            )
+        arr, squeeze = self._image_array(state, key, value, 0)
+        state.images[key] = arr
+        return _array_out(state, "images", key, squeeze)
+
+    def _read_mask(self, state: State, key: str, value: Any, batch: bool) -> Out:
+        if batch:
+            raise ValueError(f"{key}: a batch takes masks=(N, H, W[, C])")
+        arr, squeeze = self._mask_array(state, key, value, 0)
+        state.masks[key] = arr
+        return _array_out(state, "masks", key, squeeze)
+
+    def _read_images(self, state: State, key: str, value: Any, batch: bool) -> Out:
+        return self._read_stack(state, key, value, "images", self._image_array)
+
+    def _read_masks(self, state: State, key: str, value: Any, batch: bool) -> Out:
+        return self._read_stack(state, key, value, "masks", self._mask_array)
+
+    def _read_stack(self, state: State, key: str, value: Any, where: str, check: Callable) -> Out:
+        store = getattr(state, where)
+        if isinstance(value, (list, tuple)):
+            if state.batch is not None:
+                raise TypeError(
+                    f"{key}: a batch takes one (N, H, W[, C]) array, got a {type(value).__name__}"
+                )
+            names = []
+            squeeze = []
+            for i, item in enumerate(value):
+                name = f"{key}[{i}]"
+                arr, sq = check(state, name, item, 0)
+                store[name] = arr
+                names.append(name)
+                squeeze.append(sq)
+                if sq:
+                    _flat(state, name)
+            return ("stack", where, names, squeeze, type(value))
+        arr, squeeze = check(state, key, value, 1)
+        store[key] = arr
+        return _array_out(state, where, key, squeeze)
+
+    # ----------------------------------------------------------------- boxes & points
+    def _per_sample(self, state: State, key: str, value: Any) -> list[Any]:
+        if state.batch is None:
+            return [value]
+        if not isinstance(value, (list, tuple)) or len(value) != state.batch:
+            got = len(value) if isinstance(value, (list, tuple)) else type(value).__name__
+            raise ValueError(
+                f"{key}: a batch takes a list of {state.batch} per-sample lists/arrays, got {got}"
+            )
+        return list(value)
+
+    def _labels(
+        self, key: str, fields: tuple[str, ...], data: dict[str, Any], counts: list[int], batch: bool
+    ) -> None:
+        for name in fields:
+            if name not in data:
+                raise ValueError(
+                    f"{name}: label field declared in params but not passed (one label per row of {key})"
+                )
+            per = data[name] if batch else [data[name]]
+            if batch and (not isinstance(per, (list, tuple)) or len(per) != len(counts)):
+                raise ValueError(f"{name}: a batch takes a list of {len(counts)} per-sample label lists")
+            for s, (labels, count) in enumerate(zip(per, counts, strict=True)):
+                got = len(labels)
+                if got != count:
+                    where = f" (sample {s})" if batch else ""
+                    raise ValueError(
+                        f"{name}: expected {count} labels (one per row of {key}){where}, got {got}"
+                    )
+
+    def _read_bboxes(self, state: State, key: str, value: Any, data: dict[str, Any]) -> Out:
+        params = self.bbox_params
+        if params is None:
+            raise ValueError(
+                f"{key}: boxes were passed but Compose has no bbox_params=BboxParams(format=...)"
+            )
+        if state.batch is None:  # one image: the short path
+            samples = [value]
+            table = as_table(key, value, 4)
+            xyxy, kept = bboxes_to_pixels(key, table, params.format, state.shape, params)
+            if key == "bboxes":
+                self._labels(key, params.label_fields, data, [len(table)], False)
+            kept = kept if kept.dtype == np.intp else kept.astype(np.intp)
+            state.boxes[key] = BoxSet(xyxy, kept, np.ones(len(kept)), np.zeros(len(kept), np.intp))
+            return ("boxes", key, samples, params.label_fields if key == "bboxes" else (), params)
+        samples = self._per_sample(state, key, value)
+        parts, rows, sample_idx, counts = [], [], [], []
+        for s, item in enumerate(samples):
+            name = f"{key}[{s}]" if state.batch is not None else key
+            table = as_table(name, item, 4)
+            xyxy, kept = bboxes_to_pixels(name, table, params.format, state.shape, params)
+            counts.append(len(table))
+            parts.append(xyxy)
+            rows.append(kept)
+            sample_idx.append(np.full(len(kept), s, np.intp))
+        if key == "bboxes":
+            self._labels(key, params.label_fields, data, counts, state.batch is not None)
+        state.boxes[key] = BoxSet(
+            np.concatenate(parts) if parts else np.zeros((0, 4)),
+            np.concatenate(rows).astype(np.intp),
+            np.ones(sum(len(r) for r in rows)),
+            np.concatenate(sample_idx),
+        )
+        return ("boxes", key, samples, params.label_fields if key == "bboxes" else (), params)
+
+    def _read_keypoints(self, state: State, key: str, value: Any, data: dict[str, Any]) -> Out:
+        params = self.keypoint_params
+        if params is None:
+            raise ValueError(
+                f"{key}: keypoints were passed but Compose has no keypoint_params=KeypointParams(...)"
+            )
+        samples = self._per_sample(state, key, value)
+        xys, angles, scales, rows, sample_idx, counts = [], [], [], [], [], []
+        for s, item in enumerate(samples):
+            name = f"{key}[{s}]" if state.batch is not None else key
+            table = as_table(name, item, len(params.format))
+            xy, ang, sc = keypoints_to_internal(name, table, params, state.shape)
+            xys.append(xy)
+            angles.append(ang)
+            scales.append(sc)
+            rows.append(np.arange(len(table)))
+            sample_idx.append(np.full(len(table), s, np.intp))
+            counts.append(len(table))
+        if key == "keypoints":
+            self._labels(key, params.label_fields, data, counts, state.batch is not None)
+        state.points[key] = PointSet(
+            np.concatenate(xys) if xys else np.zeros((0, 2)),
+            np.concatenate(angles),
+            np.concatenate(scales),
+            np.concatenate(rows).astype(np.intp),
+            np.concatenate(sample_idx),
+        )
+        return ("points", key, samples, params.label_fields if key == "keypoints" else (), params)
+
+
+def read_partner(reader: Reader, state: State, where: str, partner: Any, origin: int) -> State:
+    """A mix partner of one image (a dict with the call's keys) in internal form, as a state whose
+    boxes and keypoints have ``origin`` set (``where`` names it in errors, e.g. ``mix_data[0]``)."""
+    if not isinstance(partner, Mapping):
+        raise TypeError(
+            f"{where}: expected a dict of targets (image=..., mask=..., bboxes=...), got {type(partner).__name__}"
+        )
+    part = State(state.shape)
+    for key, kind in reader.kinds.items():
+        value = partner.get(key)
+        if value is None or key not in (
+            state.images if kind == "image" else state.masks if kind == "mask" else ()
+        ):
+            continue
+        name = f"{where}[{key!r}]"
+        _check_array(name, value, "an image" if kind == "image" else "a mask")
+        check = reader._image_array if kind == "image" else reader._mask_array
+        arr, _ = check(part, name, value, 0)
+        (part.images if kind == "image" else part.masks)[key] = arr
+    for key in state.boxes:
+        params = reader.bbox_params
+        table = as_table(f"{where}[{key!r}]", partner.get(key, ()), 4)
+        xyxy, kept = bboxes_to_pixels(f"{where}[{key!r}]", table, params.format, state.shape, params)
+        if key == "bboxes":
+            reader._labels(f"{where}['bboxes']", params.label_fields, partner, [len(table)], False)
+        kept = kept.astype(np.intp)
+        zeros = np.zeros(len(kept), np.intp)
+        part.boxes[key] = BoxSet(xyxy, kept, np.ones(len(kept)), zeros, np.full(len(kept), origin, np.intp))
+    for key in state.points:
+        params = reader.keypoint_params
+        table = as_table(f"{where}[{key!r}]", partner.get(key, ()), len(params.format))
+        xy, ang, sc = keypoints_to_internal(f"{where}[{key!r}]", table, params, state.shape)
+        n = len(table)
+        if key == "keypoints":
+            reader._labels(f"{where}['keypoints']", params.label_fields, partner, [n], False)
+        part.points[key] = PointSet(
+            xy, ang, sc, np.arange(n), np.zeros(n, np.intp), np.full(n, origin, np.intp)
+        )
+    return part
+
+
+_READERS: dict[str, Callable] = {
+    "image": Reader._read_image,
+    "images": Reader._read_images,
+    "mask": Reader._read_mask,
+    "masks": Reader._read_masks,
+}
+
+
+# ----------------------------------------------------------------- output records
+def _flat(state: State, key: str) -> None:
+    if state.flat is None:
+        state.flat = {key}
+    else:
+        state.flat.add(key)
+
+
+def _store_plain(state: State, where: str, key: str, value: np.ndarray) -> Out:
+    """Store a valid (H, W[, C]) NumPy image or mask; its output record."""
+    squeeze = value.ndim == 2
+    getattr(state, where)[key] = value[..., None] if squeeze else value
+    if squeeze:
+        _flat(state, key)
+    return ("array", where, key, squeeze)
+
+
+def _array_out(state: State, where: str, key: str, squeeze: bool) -> Out:
+    if squeeze:
+        _flat(state, key)
+    return ("array", where, key, squeeze)

@@ -1,0 +1,185 @@
+"""Step 3 of a call: the state back in the user's formats (see ``core/state.py``).
+
+Every key the user passed comes back: arrays with the input's array type, device and layout (a 2-D
+input gives a 2-D output), lists of masks as lists, boxes and keypoints in the user's format and
+container with their extra columns, and every label field filtered in sync with its rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from .state import Restore, State
+from .targets import (
+    BboxParams,
+    KeypointParams,
+    bboxes_from_pixels,
+    filter_boxes,
+    keypoint_columns,
+    keypoints_from_internal,
+    to_host,
+)
+from .torch_interop import tensor_layout
+
+
+def write_outputs(state: State, restore: Restore) -> dict[str, Any]:
+    """The user's dict: every key passed in, same containers, array types and devices."""
+    out: dict[str, Any] = {}
+    for key, spec, back in restore.steps:
+        kind = spec[0]
+        if kind == "array":  # the common case first
+            arr = getattr(state, spec[1])[spec[2]]
+            value = arr[..., 0] if spec[3] else arr
+        elif kind == "value":
+            value = spec[1]
+        elif kind == "stack":
+            store = getattr(state, spec[1])
+            items = [_squeezed(store.get(name), sq) for name, sq in zip(spec[2], spec[3], strict=True)]
+            value = spec[4](items)
+        else:
+            value = _rows(state, spec, restore.data or {}, out)
+        out[key] = value if back is None else back(value)
+    return out
+
+
+def _squeezed(arr: Any, squeeze: bool) -> Any:
+    return arr[..., 0] if squeeze and arr is not None else arr
+
+
+def _rows(state: State, spec: tuple, data: dict[str, Any], out: dict[str, Any]) -> Any:
+    """Boxes or keypoints of one key: coordinates back, extras and label fields by row."""
+    kind, key, samples, fields, params = spec
+    if kind == "boxes":
+        assert isinstance(params, BboxParams)
+        kept = filter_boxes(state.boxes[key], params)
+        coords = bboxes_from_pixels(kept.xyxy, params.format, state.shape)
+        n_coord = 4
+    else:
+        assert isinstance(params, KeypointParams)
+        kept = state.points[key]
+        coords = keypoints_from_internal(kept, params)
+        n_coord = keypoint_columns(params.format)
+    batch = state.batch
+    results = []
+    for s, original in enumerate(samples):
+        sel = kept.sample == s if batch is not None else slice(None)
+        rows = kept.rows[sel]
+        origin = None if kept.origin is None else kept.origin[sel]
+        own = s if batch is not None else 0
+        if origin is None or bool((origin == own).all()):
+            results.append(_rebuild(original, coords[sel], rows, n_coord))
+            labels = {
+                name: _select(data[name][s] if batch is not None else data[name], rows) for name in fields
+            }
+        else:  # a mix transform brought rows of other samples: each row's extras and labels from its origin
+            source = _sources(state, key, samples, data, batch)
+            groups = [(o, np.flatnonzero(origin == o)) for o in np.unique(origin).tolist()]
+            parts = [_rebuild(source(o, None), coords[sel][idx], rows[idx], n_coord) for o, idx in groups]
+            results.append(_interleave(original, parts, [idx for _, idx in groups], len(rows)))
+            labels = {
+                name: _interleave(
+                    source(own, name),
+                    [_select(source(o, name), rows[idx]) for o, idx in groups],
+                    [idx for _, idx in groups],
+                    len(rows),
+                )
+                for name in fields
+            }
+        for name, value in labels.items():
+            if batch is None:
+                out[name] = value
+            else:
+                out.setdefault(name, []).append(value)
+    return results if batch is not None else results[0]
+
+
+def _sources(state: State, key: str, samples: list[Any], data: dict[str, Any], batch: int | None) -> Any:
+    """``source(origin, name)``: the user's container of ``key`` (name ``None``) or of a label field
+    for the sample a row came from (one image: 0 is the image, ``j`` its ``j``-th mix partner)."""
+
+    def source(o: int, name: str | None) -> Any:
+        if batch is not None:
+            return samples[o] if name is None else data[name][o]
+        if o == 0:
+            return samples[0] if name is None else data[name]
+        partner = (state.partners or [])[o - 1]
+        return partner[key] if name is None else partner[name]
+
+    return source
+
+
+def _interleave(like: Any, parts: list[Any], positions: list[np.ndarray], n: int) -> Any:
+    """Rows of ``parts`` put back at their ``positions``, in a container of ``like``'s type."""
+    if isinstance(like, np.ndarray) or not isinstance(like, (list, tuple)) and hasattr(like, "shape"):
+        arrays = [np.asarray(to_host(p)) for p in parts]
+        out = np.empty((n, *arrays[0].shape[1:]), np.result_type(*arrays))
+        for arr, pos in zip(arrays, positions, strict=True):
+            out[pos] = arr
+        return out if isinstance(like, np.ndarray) else _like(like, out)
+    items: list[Any] = [None] * n
+    for part, pos in zip(parts, positions, strict=True):
+        for item, i in zip(part, pos.tolist(), strict=True):
+            items[i] = item
+    return tuple(items) if isinstance(like, tuple) else items
+
+
+def _select(values: Any, rows: np.ndarray) -> Any:
+    """Pick ``rows`` of a user container, keeping its type (list, tuple or array)."""
+    if isinstance(values, list):
+        return [values[i] for i in rows.tolist()]
+    if isinstance(values, tuple):
+        return tuple(values[i] for i in rows.tolist())
+    if isinstance(values, np.ndarray):
+        return values[rows]
+    mod = type(values).__module__
+    if mod.startswith("cupy"):
+        import cupy
+
+        return values[cupy.asarray(rows)]
+    return [values[int(i)] for i in rows]
+
+
+def _rebuild(original: Any, coords: np.ndarray, rows: np.ndarray, n_coord: int) -> Any:
+    """User container with new coordinates and the original extra columns of ``rows``."""
+    if isinstance(original, (list, tuple)):
+        rl = rows.tolist()
+        if all(len(original[r]) == n_coord for r in rl):  # no extra columns: coordinates only
+            out = list(map(tuple, coords.tolist()))
+        else:
+            out = [(*c, *original[r][n_coord:]) for c, r in zip(coords.tolist(), rl, strict=True)]
+        return out if isinstance(original, list) else tuple(out)
+    host = original if isinstance(original, np.ndarray) else to_host(original)
+    dtype = host.dtype if np.issubdtype(host.dtype, np.floating) else np.float64
+    res = np.empty((len(rows), host.shape[1] if host.ndim == 2 else n_coord), dtype)
+    res[:, :n_coord] = coords
+    if host.ndim == 2 and host.shape[1] > n_coord:
+        res[:, n_coord:] = host[rows, n_coord:]
+    return res if isinstance(original, np.ndarray) else _like(original, res)
+
+
+def _like(original: Any, host: np.ndarray) -> Any:
+    mod = type(original).__module__
+    if mod.startswith("cupy"):
+        import cupy
+
+        return cupy.asarray(host)
+    from array_api_compat import array_namespace, device
+
+    xp = array_namespace(original)
+    return xp.asarray(host, device=device(original))
+
+
+def finish_outputs(state: State, restore: Restore, kinds: Mapping[str, str] | None) -> dict[str, Any]:
+    """:func:`write_outputs`, then channels-first tensors where ``ToTensorV2`` ran (``kinds``: the
+    pipeline's target kinds by key)."""
+    out = write_outputs(state, restore)
+    if state.layout is not None:  # ToTensorV2 ran: channels-first tensors
+        kinds = kinds or {}
+        for key, value in out.items():
+            kind = kinds.get(key)
+            if kind in ("image", "images", "mask", "masks") and value is not None:
+                out[key] = tensor_layout(value, kind, state.layout)
+    return out

@@ -1,0 +1,169 @@
+"""Helpers shared by the kernels of several families (array-API only): interpolation and border
+codes, the axes of HWC / NHWC arrays, casts back to integer dtypes, fill values, border index
+folding, cubic weights, and the per-sample ``select`` kernel every batch uses to keep unapplied
+samples.
+
+Interpolation and border codes are OpenCV's integers:
+
+- interpolation: 0 nearest, 1 linear, 2 cubic (a = -0.75), 3 area, 4 lanczos4;
+- border mode: 0 constant, 1 replicate, 2 reflect (``dcb|abcd|cba``), 3 wrap,
+  4 reflect_101 (``dc|abcd|cb``).
+
+Backend overrides import these helpers too (fill values, codes); nothing here is a family's kernel.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from array_api_compat import device
+
+from xalbu.core.dispatch import kernel
+from xalbu.functional._utils import dtype_name, is_float, namespace, round_cast
+
+Param = Any  # a Python scalar or a host NumPy array (per sample / per channel)
+
+NEAREST, LINEAR, CUBIC, AREA, LANCZOS4 = 0, 1, 2, 3, 4
+CONSTANT, REPLICATE, REFLECT, WRAP, REFLECT_101 = 0, 1, 2, 3, 4
+CUBIC_A = -0.75
+
+
+def _hw_axes(img: Any) -> tuple[int, int]:
+    """Non-negative indices of the H and W axes of an HWC / NHWC array."""
+    return img.ndim - 3, img.ndim - 2
+
+
+def _cast(xp: Any, x: Any, dtype: Any) -> Any:
+    """Cast a float result to ``dtype``: rounded and saturated to the dtype's range for integers.
+
+    uint8/uint16/floats go through ``round_cast``; other integer dtypes (masks) are clipped to their
+    own range, and bool is thresholded at 0.5. Example: ``_cast(np, np.array([1.6]), np.int32)``
+    gives ``[2]``.
+    """
+    name = dtype_name(xp, dtype)
+    if name in ("uint8", "uint16") or is_float(xp, dtype):
+        return round_cast(xp, x, dtype)
+    if name == "bool":
+        return x >= 0.5
+    info = np.iinfo(name)
+    lo, hi = float(info.min), float(info.max)
+    if float(np.float32(hi)) > hi:  # int32/int64 max is not a float32: stay below it
+        hi = float(np.nextafter(np.float32(hi), np.float32(0)))
+    return xp.astype(xp.clip(xp.round(x), lo, hi), dtype)
+
+
+def _cast_host(values: np.ndarray, name: str) -> np.ndarray:
+    """Cast host ``values`` to the NumPy dtype ``name`` as images are (round + saturate for ints)."""
+    if name == "bool":
+        return values != 0
+    dt = np.dtype(name)
+    if np.issubdtype(dt, np.integer):
+        info = np.iinfo(dt)
+        return np.clip(np.round(values), info.min, info.max).astype(dt)
+    return values.astype(dt)
+
+
+def host_fill(fill: Any, name: str, channels: int, n: int | None = None) -> np.ndarray:
+    """Fill value(s) as a host array of dtype ``name`` shaped ``(C,)`` or ``(N, 1, 1, C)``.
+
+    ``fill`` is a scalar, a per-channel sequence, or (in a batch of ``n``) a per-sample NumPy array
+    ``(N,)`` or ``(N, C)``: a NumPy array whose first axis is N is per sample, a list/tuple never is.
+    Extra channel values are ignored (as OpenCV does); integer dtypes are rounded and saturated.
+    The result may be shared between calls (read-only). Example: ``host_fill((1, 300), "uint8", 2)``
+    is ``array([1, 255], dtype=uint8)``.
+    """
+    if not isinstance(fill, np.ndarray):  # a scalar or a sequence: the same for every call, cached
+        try:
+            return _shared_fill(tuple(fill) if isinstance(fill, list) else fill, name, channels)
+        except TypeError:  # unhashable
+            pass
+    return _make_fill(fill, name, channels, n)
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_fill(fill: Any, name: str, channels: int) -> np.ndarray:
+    out = _make_fill(fill, name, channels, None)
+    out.flags.writeable = False
+    return out
+
+
+def _make_fill(fill: Any, name: str, channels: int, n: int | None) -> np.ndarray:
+    arr = np.asarray(0 if fill is None else fill, dtype=np.float64)
+    if arr.ndim >= 1 and n is not None and isinstance(fill, np.ndarray) and arr.shape[0] == n:
+        per = arr.reshape(n, -1)
+        per = per[:, :channels] if per.shape[1] >= channels else per
+        arr = np.broadcast_to(per, (n, channels)).reshape(n, 1, 1, channels)
+    else:
+        flat = arr.reshape(-1)
+        arr = np.broadcast_to(flat[:channels] if flat.size >= channels else flat, (channels,))
+    return _cast_host(np.ascontiguousarray(arr), name)
+
+
+def fold_index(xp: Any, i: Any, n: int, border_mode: int) -> Any:
+    """Map integer indices ``i`` into ``[0, n)`` with a border rule (constant clips; mask it).
+
+    Works on any array namespace (NumPy on the host, or a device array). Example:
+    ``fold_index(np, np.arange(-2, 5), 3, 4)`` (reflect_101) gives ``[2, 1, 0, 1, 2, 1, 0]``.
+    """
+    if border_mode == WRAP:
+        return xp.remainder(i, n)
+    if border_mode == REFLECT:
+        r = xp.remainder(i, 2 * n)
+        return xp.where(r >= n, 2 * n - 1 - r, r)
+    if border_mode == REFLECT_101:
+        if n == 1:
+            return xp.zeros_like(i)
+        r = xp.remainder(i, 2 * n - 2)
+        return xp.where(r >= n, 2 * n - 2 - r, r)
+    return xp.clip(i, 0, n - 1)
+
+
+def cubic_weights(f: Any) -> list[Any]:
+    """OpenCV's cubic convolution weights (a = -0.75) for taps at -1, 0, 1, 2 given fraction ``f``.
+
+    Pure arithmetic, so it runs on NumPy or device arrays. Example: ``cubic_weights(0.0)`` is
+    ``[0.0, 1.0, 0.0, 0.0]``.
+    """
+    a = CUBIC_A
+    w0 = ((a * (f + 1) - 5 * a) * (f + 1) + 8 * a) * (f + 1) - 4 * a
+    w1 = ((a + 2) * f - (a + 3)) * f * f + 1
+    g = 1 - f
+    w2 = ((a + 2) * g - (a + 3)) * g * g + 1
+    return [w0, w1, w2, 1 - w0 - w1 - w2]
+
+
+@kernel
+def select(a: Any, /, b: Any, flags: Any) -> Any:
+    """Per-sample choice in a batch: ``out[n] = a[n] if flags[n] else b[n]``.
+
+    ``flags`` is a host bool array of length N (a scalar picks for the whole input). ``a`` and ``b``
+    have the same shape. Example: ``select(flipped, batch, np.array([True, False]))`` flips sample 0.
+    """
+    xp = namespace(a, b)
+    f = np.asarray(flags, dtype=bool)
+    if f.ndim == 0:
+        return a if bool(f) else b
+    cond = xp.reshape(xp.asarray(f, device=device(a)), (f.shape[0],) + (1,) * (a.ndim - 1))
+    return xp.where(cond, a, b)
+
+
+__all__: Sequence[str] = (
+    "AREA",
+    "CONSTANT",
+    "CUBIC",
+    "CUBIC_A",
+    "LANCZOS4",
+    "LINEAR",
+    "NEAREST",
+    "REFLECT",
+    "REFLECT_101",
+    "REPLICATE",
+    "WRAP",
+    "cubic_weights",
+    "fold_index",
+    "host_fill",
+    "select",
+)
