@@ -195,8 +195,8 @@ def test_every_transform_builds_with_the_argument_table(name):
             ]
         except Exception as exc:
             pytest.fail(
-                f"{name} ({dtype}): {exc!r}; give it arguments in xalbu/benchmark/data.py transform_args "
-                "(the asv suite uses the same table)"
+                f"{name} ({dtype}): {exc!r}; xalbu.benchmark.transform_args({name!r}, ...) must give "
+                "arguments it runs with (the side-by-side tool and the asv suite both use them)"
             )
         assert all("image" in out for out in outs)
 

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -15,43 +16,22 @@ import pytest
 
 import xalbu as A
 
-RECORDS = json.loads((Path(__file__).parent / "data" / "records" / "v0_1_0.json").read_text())
+HERE = Path(__file__).parent / "data" / "records"
+RECORDS = json.loads((HERE / "v0_1_0.json").read_text())
+_spec = importlib.util.spec_from_file_location("make_records", HERE / "make_records.py")
+make_records = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_records)  # the pipeline and data the records were made with
 
 
-def _pipeline() -> A.Compose:  # the pipeline of make_records.py
-    return A.Compose(
-        [
-            A.RandomResizedCrop(size=(40, 40), scale=(0.5, 1.0)),
-            A.HorizontalFlip(),
-            A.Affine(rotate=(-20, 20), scale=(0.9, 1.1), p=0.8),
-            A.OneOf([A.RandomGamma(p=1), A.RandomBrightnessContrast(p=1), A.Posterize(p=1)], p=0.9),
-            A.SomeOf([A.Solarize(p=1), A.ChannelShuffle(p=1), A.ToGray(p=1), A.InvertImg(p=1)], n=2),
-            A.RandomRotate90(p=0.7),
-            A.Normalize(),
-        ],
-        bbox_params=A.BboxParams(format="pascal_voc", label_fields=["labels"]),
-        keypoint_params=A.KeypointParams(format="xy"),
-        seed=7,
-        save_applied_params=True,
-    )
+def _pipeline() -> A.Compose:
+    return make_records.pipeline(A)
 
 
-def _data() -> dict:
-    rng = np.random.default_rng(0)
-    img = rng.integers(0, 256, (60, 64, 3), dtype=np.uint8)
-    mask = (img[..., 0] > 128).astype(np.uint8)
-    return dict(
-        image=img,
-        mask=mask,
-        bboxes=[(5, 6, 40, 50), (20, 10, 60, 30)],
-        labels=[1, 2],
-        keypoints=[(10, 12), (30, 40)],
-    ), rng
+def _data() -> tuple[dict, dict]:
+    return make_records.inputs()
 
 
 def test_the_records_name_modules_that_moved():
-    import importlib.util
-
     names = {s["types"]["__class__"] for r in RECORDS["singles"] for s in r["record"] if s["types"]}
     assert any(n.startswith("xalbu.transforms.pixel:") for n in names)
     assert importlib.util.find_spec("xalbu.transforms.pixel") is None  # split into tone, color, dtype
@@ -77,15 +57,8 @@ def test_old_single_records_replay_exactly(i):
 
 def test_old_batch_record_replays_exactly():
     want = RECORDS["batch"]
-    _, rng = _data()
-    imgs = rng.integers(0, 256, (3, 60, 64, 3), dtype=np.uint8)
-    out = _pipeline().replay_batch(
-        want["record"],
-        images=imgs,
-        bboxes=[[(5, 6, 40, 50)]] * 3,
-        labels=[[1]] * 3,
-        keypoints=[[(10, 12)]] * 3,
-    )
+    _, batch = _data()
+    out = _pipeline().replay_batch(want["record"], **batch)
     sums = [float(np.float64(x).sum()) for x in out["images"]]
     assert sums == pytest.approx(want["per_sample_sums"], rel=1e-12)
 

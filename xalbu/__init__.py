@@ -6,6 +6,7 @@
 (4, 4, 3)
 """
 
+from ._version import __version__ as __version__
 from .core.affine import AffineTransform
 from .core.composition import BaseCompose, Compose, OneOf, OneOrOther, RandomOrder, Sequential, SomeOf
 from .core.kinds import FormatTransform, PixelTransform, SpatialTransform
@@ -23,8 +24,6 @@ from .core.transform import (
 )
 from .transforms import *  # noqa: F403
 from .transforms import __all__ as _transforms
-
-__version__ = "0.1.0"
 
 __all__ = [
     "REGISTRY",

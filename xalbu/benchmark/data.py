@@ -6,14 +6,10 @@ import os
 import warnings
 from typing import Any
 
-from .options import ALBUMENTATIONS_PIN, DTYPES, MEAN, N_BOXES, STD, BenchmarkError
+from .options import ALBUMENTATIONS_PIN, DTYPES, N_BOXES, BenchmarkError
 
 
 # ----------------------------------------------------------------------------- the argument table
-def _identity(x: Any, **params: Any) -> Any:
-    return x
-
-
 def max_value(dtype: str) -> float:
     """The value of white for ``dtype`` (uint8 255, uint16 65535, float32 1)."""
     return {"uint8": 255.0, "uint16": 65535.0, "float32": 1.0}[dtype]
@@ -22,55 +18,28 @@ def max_value(dtype: str) -> float:
 def transform_args(name: str, height: int, width: int, dtype: str = "uint8") -> dict[str, Any]:
     """Arguments for ``name`` on a ``height`` x ``width`` ``dtype`` image, the same for both libraries.
 
-    ``p=1`` always; sizes of shape-changing transforms are relative to the image; where the two
-    libraries' defaults differ (``RandomRotate90``'s ``p``, ``LongestMaxSize``'s ``max_size``...) the
-    value is set explicitly. Transforms not listed here get ``{"p": 1.0}`` only.
+    The canonical example the class declares (``examples(height, width, dtype)[0]``: arguments
+    albumentations' class of the same name takes too, sizes relative to the image, explicit where
+    the two libraries' defaults differ), with ``p=1``; ``{"p": 1.0}`` for a name xalbu lacks.
+
+    >>> transform_args("RandomCrop", 256, 128)
+    {'height': 128, 'width': 64, 'p': 1.0}
     """
-    h, w = height, width
-    table: dict[str, dict[str, Any]] = {
-        "Affine": {
-            "scale": (0.9, 1.1),
-            "translate_percent": (-0.1, 0.1),
-            "rotate": (-15.0, 15.0),
-            "shear": (-10.0, 10.0),
-            "interpolation": 1,
-            "border_mode": 0,
-        },
-        "CenterCrop": {"height": h // 2, "width": w // 2},
-        "Crop": {"x_min": w // 4, "y_min": h // 4, "x_max": w // 4 + w // 2, "y_max": h // 4 + h // 2},
-        "FromFloat": {"dtype": "uint8", "max_value": None},
-        "Lambda": {"image": _identity, "name": "identity"},
-        "LongestMaxSize": {"max_size": max(h, w) // 2, "interpolation": 1},
-        "Normalize": {"mean": MEAN, "std": STD, "max_pixel_value": max_value(dtype)},
-        "Pad": {"padding": max(h, w) // 8, "border_mode": 0, "fill": 0},
-        "PadIfNeeded": {"min_height": h + h // 4, "min_width": w + w // 4, "border_mode": 0, "fill": 0},
-        "Perspective": {"scale": (0.05, 0.1), "keep_size": True, "interpolation": 1, "border_mode": 0},
-        "Posterize": {"num_bits": 4},
-        "RandomBrightnessContrast": {"brightness_limit": (-0.2, 0.2), "contrast_limit": (-0.2, 0.2)},
-        "RandomCrop": {"height": h // 2, "width": w // 2},
-        "RandomGamma": {"gamma_limit": (80, 120)},
-        "RandomResizedCrop": {"size": (h // 2, w // 2), "scale": (0.08, 1.0), "ratio": (0.75, 4 / 3)},
-        "RandomSizedCrop": {"min_max_height": (h // 4, h // 2), "size": (h // 2, w // 2)},
-        "Resize": {"height": h // 2, "width": w // 2, "interpolation": 1},
-        "Rotate": {"limit": (-45.0, 45.0), "interpolation": 1, "border_mode": 0},
-        "ShiftScaleRotate": {
-            "shift_limit": (-0.0625, 0.0625),
-            "scale_limit": (-0.1, 0.1),
-            "rotate_limit": (-45.0, 45.0),
-            "interpolation": 1,
-            "border_mode": 0,
-        },
-        "SmallestMaxSize": {"max_size": min(h, w) // 2, "interpolation": 1},
-        "Solarize": {"threshold_range": (0.5, 0.5)},
-        "ToFloat": {"max_value": None},
-        "ToGray": {"num_output_channels": 3, "method": "weighted_average"},
-    }
-    return {**table.get(name, {}), "p": 1.0}
+    from ..core.transform import TRANSFORMS
+
+    cls = TRANSFORMS.get(name)
+    return {**(cls.examples(height, width, dtype)[0] if cls is not None else {}), "p": 1.0}
 
 
 def input_dtype(name: str, dtype: str) -> str:
-    """The dtype of the images a transform is timed on (``FromFloat`` needs float input)."""
-    return "float32" if name == "FromFloat" else dtype
+    """The dtype of the images a transform is timed on: ``dtype`` where the class takes it, else the
+    first dtype it declares (``FromFloat`` takes float32 only)."""
+    from ..core.transform import TRANSFORMS
+
+    cls = TRANSFORMS.get(name)
+    if cls is None or dtype in cls.input_dtypes:
+        return dtype
+    return cls.input_dtypes[0]
 
 
 # ----------------------------------------------------------------------------- data

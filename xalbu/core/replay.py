@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from .state import State
+from .targets import to_host
 
 _PLAIN = (bool, int, float, str, type(None))
 _KINDS = "biuf"  # bool, signed/unsigned integers, floats: exact through JSON
@@ -49,8 +50,6 @@ def _dtype_ok(dt: np.dtype, what: str) -> np.dtype:
 def _host(value: Any) -> np.ndarray | None:
     """A non-NumPy array (CuPy, array-API) copied to the host; ``None`` for anything else."""
     if hasattr(value, "__array_namespace__") or type(value).__module__.startswith("cupy"):
-        from .targets import to_host
-
         return to_host(value)
     return None
 

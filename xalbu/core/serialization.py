@@ -35,6 +35,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from .._version import __version__
 from .compat import ALBUMENTATIONS_COMMON, Rule
 from .composition import BaseCompose
 from .targets import BboxParams, KeypointParams
@@ -89,8 +90,6 @@ def to_dict(pipeline: BasicTransform | BaseCompose) -> dict[str, Any]:
     >>> d["__format__"], d["transform"]["transforms"]
     (1, [{'__class_fullname__': 'HorizontalFlip', 'p': 0.3}])
     """
-    from .. import __version__
-
     if not isinstance(pipeline, (BasicTransform, BaseCompose)):
         raise TypeError(f"to_dict: expected a transform or a composition, got {type(pipeline).__name__}")
     return {

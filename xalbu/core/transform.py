@@ -32,6 +32,7 @@ from .reading import Reader
 from .replay import record_step
 from .rng import RngHolder
 from .state import IMAGE_DTYPES, TARGET_KINDS, State
+from .torch_interop import cuda_stream
 from .validation import check_p
 from .writing import finish_outputs
 
@@ -166,28 +167,27 @@ class BasicTransform:
         if len(data) == 1 and self.kind != "format":  # the common call, image=<NumPy image>: no bookkeeping
             img = data.get("image")
             if type(img) is np.ndarray and (img.ndim == 3 or img.ndim == 2) and img.dtype in _NP_IMAGE_DTYPES:
-                return self._direct_image(img, force_apply)
+                # _run for one image outside a pipeline (no fusion, no record): gate, draw, apply
+                rng = self._direct_rng()
+                p = self.p
+                if not force_apply and p < 1.0 and not (p > 0.0 and rng.random() < p):
+                    return {"image": img}
+                state = State(img.shape[:2])
+                if img.ndim == 3:
+                    state.images["image"] = img
+                    self._apply(state, self.sample_data(rng, state), None)
+                    return {"image": state.images["image"]}
+                state.images["image"] = img[..., None]
+                state.flat = {"image"}
+                self._apply(state, self.sample_data(rng, state), None)
+                return {"image": state.images["image"][..., 0]}
         state, restore = _DIRECT_READER.read(data, False)
         if restore.tensor is not None or self.kind == "format":
-            from .torch_interop import cuda_stream
-
             with cuda_stream(restore.tensor):
                 self._run(state, self._direct_rng(), force_apply)
                 return finish_outputs(state, restore, _DIRECT_READER.kinds)
         self._run(state, self._direct_rng(), force_apply)
         return finish_outputs(state, restore, None)
-
-    def _direct_image(self, img: np.ndarray, force: bool) -> dict[str, Any]:
-        squeeze = img.ndim == 2
-        state = State(img.shape[:2])
-        if squeeze:
-            state.images["image"] = img[..., None]
-            state.flat = {"image"}
-            self._run(state, self._direct_rng(), force)
-            return {"image": state.images["image"][..., 0]}
-        state.images["image"] = img
-        self._run(state, self._direct_rng(), force)
-        return {"image": state.images["image"]}
 
     def _direct_rng(self) -> np.random.Generator:
         holder = self.__dict__.get("_rng")

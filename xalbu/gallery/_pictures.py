@@ -13,7 +13,7 @@ import numpy as np
 
 from ..core.transform import TRANSFORMS
 from ..demo import SAMPLE_NAMES, draw_annotations, load_samples
-from ._reference import FLOAT_INPUT, Row, as_dtype, call_inputs, pipeline
+from ._reference import Row, as_dtype, call_inputs, input_dtype, pipeline
 
 _KEYPOINT_COLORS = {"centre": (255, 40, 40), "corner": (255, 255, 255)}  # RGB
 
@@ -124,8 +124,8 @@ def _notes(row: Row, spans: list[tuple[float, float]], channels_first: bool) -> 
         }
         listed = ", ".join(f"{k}={getattr(v, '__name__', '?')}" for k, v in given.items()) or "none"
         notes.append(f"Lambda applies the functions it is given; the example gives {listed}.")
-    if row.name in FLOAT_INPUT:
-        notes.append("Input: the photos as float32 in [0, 1] (this transform converts from float).")
+    if input_dtype(row.name) != "uint8":
+        notes.append(f"Input: the photos as {input_dtype(row.name)} (the dtype this transform takes).")
     if spans:
         lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
         how = "scaled by 255" if lo >= 0 and hi <= 1 else "rescaled min–max to 0..255 per picture"
@@ -146,9 +146,9 @@ def render_pictures(
     channels_first = row.kind == "format"
     pictures, spans = [], []
     inputs = [dict(s) for s in samples]
-    if row.name in FLOAT_INPUT:
+    if input_dtype(row.name) != "uint8":
         for data in inputs:
-            data["image"] = as_dtype(data["image"], "float32")
+            data["image"] = as_dtype(data["image"], input_dtype(row.name))
     for i, (photo, data) in enumerate(zip(SAMPLE_NAMES, inputs, strict=False)):
         others = inputs[:i] + inputs[i + 1 :]  # mix partners
         for seed in seeds:

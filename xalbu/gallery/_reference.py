@@ -26,24 +26,29 @@ _TARGETS = {
     "format": "layout (channels-first tensors)",
     "mix": "image, mask, bboxes, keypoints (mixed with partner samples)",
 }
-# special handling (until the classes declare it): extra packages, float input
+# special handling: extra packages
 REQUIRES = {"ToTensorV2": "torch"}
-FLOAT_INPUT = {"FromFloat"}
 
 
 # ----------------------------------------------------------------------------- what is shown
 def example_args(name: str, height: int, width: int) -> dict[str, Any]:
-    """The constructor arguments the gallery (and its reference table) uses for ``name``.
-
-    The one place these come from; for now the benchmark's table (``p=1``, sizes relative to the
-    image).
+    """The constructor arguments the gallery (and its reference table) uses for ``name``: the
+    canonical example its class declares (``examples(height, width)[0]``), with ``p=1``.
 
     >>> example_args("RandomCrop", 100, 60)
     {'height': 50, 'width': 30, 'p': 1.0}
     """
-    from ..benchmark import transform_args
+    return {**TRANSFORMS[name].examples(height, width)[0], "p": 1.0}
 
-    return transform_args(name, height, width)
+
+def input_dtype(name: str) -> str:
+    """The dtype the gallery feeds ``name``: uint8 photos, unless the class takes other dtypes only.
+
+    >>> input_dtype("FromFloat"), input_dtype("HorizontalFlip")
+    ('float32', 'uint8')
+    """
+    dtypes = TRANSFORMS[name].input_dtypes
+    return "uint8" if "uint8" in dtypes else dtypes[0]
 
 
 def library_transforms() -> list[str]:

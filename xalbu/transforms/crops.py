@@ -152,7 +152,9 @@ class Crop(_PadCrop):
         return (self.y_max - self.y_min, self.x_max - self.x_min)
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropParams:
-        if not self.pad_if_needed and (self.x_max > shape[1] or self.y_max > shape[0]):
+        if self.x_max <= shape[1] and self.y_max <= shape[0]:  # inside the image: the common case
+            return CropParams(self.x_min, self.y_min)
+        if not self.pad_if_needed:
             for name, value, side, size in (
                 ("x_max", self.x_max, "width", shape[1]),
                 ("y_max", self.y_max, "height", shape[0]),

@@ -121,6 +121,8 @@ class Lambda(SpatialTransform):
         if fn is None:
             return arr
         out = fn(arr, shape=state.shape)
+        if out is arr:  # returned as it came: nothing to check
+            return out
         lead = arr.shape[:-1]
         shape = getattr(out, "shape", None)
         if shape is None or len(shape) != len(arr.shape) or tuple(shape[:-1]) != tuple(lead):
