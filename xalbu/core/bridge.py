@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from .state import State
-from .targets import BoxSet, PointSet, clip_boxes, filter_keypoints, to_host
+from .targets import BoxSet, PointSet, clip_boxes, filter_keypoints, from_host, to_host
 
 _PER_SAMPLE = {"images": "image", "masks": "mask"}  # a batch's keys as one sample of it is called
 
@@ -120,7 +120,7 @@ def apply(t: Any, state: State, params: Any, applied: np.ndarray | None) -> None
     functions = t.targets
     if state.batch is None:
         out = _call(t, functions, state, *_sample_view(state, None), params)
-        _write_back(state, out, None)
+        _write_back(state, out)
         return
     outs = {}
     for s in range(state.batch):
@@ -169,7 +169,7 @@ def _hwc(value: Any) -> np.ndarray:
     return a[..., None] if a.ndim == 2 else a
 
 
-def _write_back(state: State, out: dict[str, Any], s: int | None) -> None:
+def _write_back(state: State, out: dict[str, Any]) -> None:
     new_shape = _shape_of(out, state)
     for key, value in out.items():
         kind = _target_kind(state, key)
@@ -236,36 +236,25 @@ def _write_batch(state: State, outs: dict[int, dict[str, Any]], hw: tuple[int, i
                 if s in outs and key in outs[s]:
                     parts.append(_hwc(outs[s][key]))
                 else:
-                    parts.append(np.asarray(arr[s]))
-            stacked = np.stack(parts)
-            store[key] = stacked if isinstance(arr, np.ndarray) else _like(arr, stacked)
+                    parts.append(to_host(arr[s]))
+            store[key] = from_host(np.stack(parts), arr)
+    n = state.batch or 0
     for key in list(state.boxes):
-        state.boxes[key] = _merge_rows(state.boxes[key], outs, key, hw, _boxes_back)
+        state.boxes[key] = _merge_rows(state.boxes[key], outs, key, n, lambda b, r: _boxes_back(b, r, hw))
     for key in list(state.points):
         state.points[key] = _merge_rows(
-            state.points[key], outs, key, hw, lambda p, r, h: _points_back(state, p, r, h)
+            state.points[key], outs, key, n, lambda p, r: _points_back(state, p, r, hw)
         )
     state.shape = hw
 
 
-def _merge_rows(rows: Any, outs: dict[int, dict[str, Any]], key: str, hw: tuple[int, int], back: Any) -> Any:
-    """Rows of the applied samples replaced by their results, in sample order."""
+def _merge_rows(rows: Any, outs: dict[int, dict[str, Any]], key: str, n: int, back: Any) -> Any:
+    """In sample order: the results of the applied samples (their tracking column indexes the whole
+    set), the other samples' rows as they were."""
     parts = []
-    for s in np.unique(rows.sample).tolist() if len(rows.sample) else []:
-        sel = np.flatnonzero(rows.sample == s)
-        part = rows.take(sel)
+    for s in range(n):
         if s in outs and key in outs[s]:
-            result = np.asarray(outs[s][key], np.float64)
-            if len(result):  # the tracking column indexes the whole set: make it local to the part
-                local = {int(g): i for i, g in enumerate(sel.tolist())}
-                result = result.copy()
-                result[:, -1] = [local[int(g)] for g in result[:, -1]]
-            part = back(part, result, hw)
-        parts.append(part)
+            parts.append(back(rows, outs[s][key]))
+        else:
+            parts.append(rows.take(np.flatnonzero(rows.sample == s)))
     return rows.concat(parts) if parts else rows
-
-
-def _like(ref: Any, host: np.ndarray) -> Any:
-    from array_api_compat import array_namespace
-
-    return array_namespace(ref).asarray(host)

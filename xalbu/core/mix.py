@@ -95,10 +95,12 @@ class MixTransform(BasicTransform):
         state.partners = [*(state.partners or []), *(meta[i] for i in np.asarray(draw.partners).tolist())]
         for key, img in state.images.items():
             state.images[key] = self.mix_image(
-                img, [_like(p.images[key], img, where, key) for p in parts], draw.params
+                img, [_partner(p.images.get(key), img, where, key) for p in parts], draw.params
             )
         for key, mask in state.masks.items():
-            partner_masks = [_like(p.masks[key], mask, where, key) if key in p.masks else mask for p in parts]
+            partner_masks = [
+                _partner(p.masks[key], mask, where, key) if key in p.masks else mask for p in parts
+            ]
             state.masks[key] = self.mix_mask(mask, partner_masks, draw.params)
         for key, rows in state.boxes.items():
             state.boxes[key] = self.mix_rows(rows, [p.boxes[key] for p in parts], draw.params, "bboxes")
@@ -151,7 +153,7 @@ def _by_sample(rows: Any) -> Any:
     return rows.take(np.argsort(rows.sample, kind="stable"))
 
 
-def _like(arr: Any, ref: Any, where: str, key: str) -> Any:
+def _partner(arr: Any, ref: Any, where: str, key: str) -> Any:
     if arr is None:
         raise ValueError(f"{where}: a mix partner needs {key}=... like the sample it mixes into")
     if tuple(arr.shape) != tuple(ref.shape):

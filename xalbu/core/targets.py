@@ -198,6 +198,19 @@ def to_host(value: Any) -> np.ndarray:
     return np.asarray(value)
 
 
+def from_host(host: np.ndarray, like: Any) -> Any:
+    """``host`` as an array of ``like``'s library on ``like``'s device (NumPy input: itself)."""
+    if isinstance(like, np.ndarray):
+        return host
+    if type(like).__module__.startswith("cupy"):
+        import cupy
+
+        return cupy.asarray(host)
+    from array_api_compat import array_namespace, device
+
+    return array_namespace(like).asarray(host, device=device(like))
+
+
 def bboxes_to_pixels(
     name: str, table: np.ndarray, fmt: str, hw: tuple[int, int], params: BboxParams
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -18,6 +18,7 @@ from .targets import (
     KeypointParams,
     bboxes_from_pixels,
     filter_boxes,
+    from_host,
     keypoint_columns,
     keypoints_from_internal,
     to_host,
@@ -118,7 +119,7 @@ def _interleave(like: Any, parts: list[Any], positions: list[np.ndarray], n: int
         out = np.empty((n, *arrays[0].shape[1:]), np.result_type(*arrays))
         for arr, pos in zip(arrays, positions, strict=True):
             out[pos] = arr
-        return out if isinstance(like, np.ndarray) else _like(like, out)
+        return from_host(out, like)
     items: list[Any] = [None] * n
     for part, pos in zip(parts, positions, strict=True):
         for item, i in zip(part, pos.tolist(), strict=True):
@@ -157,19 +158,7 @@ def _rebuild(original: Any, coords: np.ndarray, rows: np.ndarray, n_coord: int) 
     res[:, :n_coord] = coords
     if host.ndim == 2 and host.shape[1] > n_coord:
         res[:, n_coord:] = host[rows, n_coord:]
-    return res if isinstance(original, np.ndarray) else _like(original, res)
-
-
-def _like(original: Any, host: np.ndarray) -> Any:
-    mod = type(original).__module__
-    if mod.startswith("cupy"):
-        import cupy
-
-        return cupy.asarray(host)
-    from array_api_compat import array_namespace, device
-
-    xp = array_namespace(original)
-    return xp.asarray(host, device=device(original))
+    return from_host(res, original)
 
 
 def finish_outputs(state: State, restore: Restore, kinds: Mapping[str, str] | None) -> dict[str, Any]:
