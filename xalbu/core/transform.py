@@ -91,6 +91,8 @@ class BasicTransform:
     """Image dtypes the transform takes (others are refused with a message naming the dtype)."""
     albumentations_args: ClassVar[Mapping[str, Rule]] = {}
     """albumentations' saved argument names this class does not take, and how to read them."""
+    requires: ClassVar[tuple[str, ...]] = ()
+    """Optional packages the transform needs at run time (e.g. ``("torch",)``)."""
 
     @classmethod
     def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:

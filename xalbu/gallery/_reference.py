@@ -26,8 +26,6 @@ _TARGETS = {
     "format": "layout (channels-first tensors)",
     "mix": "image, mask, bboxes, keypoints (mixed with partner samples)",
 }
-# special handling: extra packages
-REQUIRES = {"ToTensorV2": "torch"}
 
 
 # ----------------------------------------------------------------------------- what is shown
@@ -220,9 +218,9 @@ def reference_row(name: str, gpu_kernels: set[str] | None = None, size: int = 16
     cls = TRANSFORMS[name]
     args = example_args(name, size, size)
     row = Row(name, family(cls), str(getattr(cls, "kind", "?")), targets_changed(cls), args)
-    need = REQUIRES.get(name)
-    if need and importlib.util.find_spec(need) is None:
-        row.missing = need
+    missing = [need for need in cls.requires if importlib.util.find_spec(need) is None]
+    if missing:
+        row.missing = ", ".join(missing)
         return row
     gpu = static_overrides() if gpu_kernels is None else gpu_kernels
     rng = np.random.default_rng(0)

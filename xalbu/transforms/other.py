@@ -205,6 +205,8 @@ class ToTensorV2(FormatTransform):
     ((3, 4, 6), 'torch.float32', (4, 6))
     """
 
+    requires = ("torch",)
+
     def __init__(self, transpose_mask: bool = False, p: float = 1.0) -> None:
         super().__init__(p)
         if self.p != 1.0:
