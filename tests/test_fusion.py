@@ -179,3 +179,40 @@ def test_replay_compose_takes_fuse_affine_too():
     out = rc(**data)
     np.testing.assert_array_equal(out["image"], A.Compose(chain, seed=4, fuse_affine=True)(**data)["image"])
     np.testing.assert_array_equal(A.ReplayCompose.replay(out["replay"], **data)["image"], out["image"])
+
+
+def test_replay_flushes_the_fused_warps_inside_the_stream_context(monkeypatch):
+    """Issue 10, 1d: with fuse_affine=True the last (deferred) warp of a replay runs where every other
+    step runs: inside the call's stream context (torch's current stream for CUDA tensors)."""
+    import contextlib
+
+    from xalbu.core import composition, fusion
+
+    inside = []
+    flushed_inside = []
+
+    @contextlib.contextmanager
+    def stream(tensor):
+        inside.append(True)
+        try:
+            yield
+        finally:
+            inside.pop()
+
+    real_flush = fusion.flush_affine
+
+    def flush(state):
+        flushed_inside.append(bool(inside))
+        real_flush(state)
+
+    monkeypatch.setattr(composition, "cuda_stream", stream)
+    monkeypatch.setattr(composition, "flush_affine", flush)
+    pipe = A.Compose(
+        [A.HorizontalFlip(p=1), A.Affine(rotate=(10, 10), p=1)], fuse_affine=True, save_applied_params=True
+    )
+    img = np.random.default_rng(0).integers(0, 256, (16, 20, 3), dtype=np.uint8)
+    out = pipe(image=img)
+    flushed_inside.clear()
+    again = pipe.replay(out["applied_transforms"], image=img)
+    assert flushed_inside == [True]
+    np.testing.assert_array_equal(again["image"], out["image"])

@@ -44,8 +44,10 @@ def test_required_dependencies_and_extras():
     assert names == {"numpy", "opencv-python-headless", "array-api-compat", "stringzilla"}
     extras = project["optional-dependencies"]
     assert {"cuda12", "cuda13", "test", "bench"} <= set(extras)
-    assert any(d.startswith("cupy-cuda12x") for d in extras["cuda12"])
-    assert any(d.startswith("cupy-cuda13x") for d in extras["cuda13"])
+    # CuPy's [ctk] extra brings NVRTC and the CUDA headers: without it a machine with only the driver
+    # installs a CuPy that cannot compile xalbu's kernels (issue 10, 1e)
+    assert any(d.startswith("cupy-cuda12x[ctk]") for d in extras["cuda12"])
+    assert any(d.startswith("cupy-cuda13x[ctk]") for d in extras["cuda13"])
 
 
 @pytest.mark.slow

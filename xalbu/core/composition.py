@@ -488,9 +488,9 @@ class Compose(BaseCompose):
             )
         state, restore = self._reader.read(data, batch=batch)
         state.fuse = self.fuse_affine
-        with cuda_stream(restore.tensor):
+        with cuda_stream(restore.tensor):  # the final fused warp too: on torch's current stream
             self._apply_plan(plan, state, batch)
-        return self._outputs(state, restore)
+            return self._outputs(state, restore)
 
     @staticmethod
     def _apply_plan(plan: list[tuple[str, Any, Any, Any]], state: State, batch: bool) -> None:
