@@ -220,16 +220,6 @@ def test_warp_integer_shifts_are_exact(cp, dtype, interp, border, matrix_kind):
     _check_warp(cp, img, m, interp, border, fill, 0)
 
 
-def _known_fill_defect(dtype, interp, fill):
-    """Issue 10 item 1b: the batched warp uploads the constant fill as a raw float32."""
-    if dtype == "float32":
-        return False
-    in_range = np.iinfo(dtype).min <= fill <= np.iinfo(dtype).max
-    if interp == 0:
-        return abs(fill) > 2**24 and float(np.float32(fill)) != fill  # lost through float32
-    return not in_range  # rounded-in-range fractional fills stay within the 1-level tolerance
-
-
 FILL_CASES = [
     ("uint8", 300),
     ("uint8", -7),
@@ -247,18 +237,14 @@ FILL_CASES = [
 @pytest.mark.parity.with_args("cupy", G.warp)
 @pytest.mark.parametrize("interp", [0, 1, 2])
 @pytest.mark.parametrize("dtype, fill", FILL_CASES)
-def test_warp_adversarial_fills(cp, request, dtype, fill, interp):
-    if _known_fill_defect(dtype, interp, fill):
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True, reason="issue 10 1b: the CuPy warp uses the fill unrounded/unsaturated"
-            )
-        )
+def test_warp_adversarial_fills(cp, dtype, fill, interp):
+    """Issue 10 1b: fills outside the dtype's range, fractional, and past float32's integers are
+    rounded and saturated to the image dtype as the generic kernel does (they were uploaded raw)."""
     rng = _seed(dtype, fill, interp)
     img = _image(rng, dtype, (2, 9, 11, 2))
     img = img if dtype == "float32" else img // 3
     m = np.array([[np.cos(0.3), np.sin(0.3), 1.5], [-np.sin(0.3), np.cos(0.3), -2.2], [0, 0, 1]])
-    _check_warp(cp, img, m, interp, 0, fill, _tolerance(dtype, interp, "rotate"))
+    _check_warp(cp, img, m, interp, 0, fill, 0)  # bit-exact: the same float32 arithmetic, in order
 
 
 @pytest.mark.parity.with_args("cupy", G.warp)
@@ -343,3 +329,40 @@ def test_the_lut_parity_check_catches_a_broken_kernel(cp, monkeypatch):
     monkeypatch.setattr(_lut, "lut_kernel", lambda: broken)
     with pytest.raises(AssertionError):  # normalize: the case whose tables differ per channel
         test_lut_overrides_match_generic(cp, *LUT_CASES[-1])
+
+
+# ----------------------------------------------------------------------------- issue 10, 1e
+def test_warp_codes_the_kernels_do_not_know_are_refused_by_every_implementation(cp):
+    """A code outside OpenCV's five interpolations / five border modes is a ValueError naming the
+    argument, in the generic kernel, the OpenCV override and the CUDA override alike (the CUDA
+    kernel used to compute something else for it)."""
+    img = np.zeros((1, 4, 5, 3), np.uint8)
+    for interp, border, name in ((7, 0, "interpolation"), (1, 9, "border_mode"), (True, 0, "interpolation")):
+        with pytest.raises(ValueError, match=f"warp: {name}: expected one of"):
+            G.warp.generic(img, np.eye(3), (4, 5), interp, border, 0)
+        with pytest.raises(ValueError, match=f"warp: {name}: expected one of"):
+            G.warp(img, np.eye(3), (4, 5), interp, border, 0)  # NumPy: the OpenCV override
+        with pytest.raises(ValueError, match=f"warp: {name}: expected one of"):
+            G.warp(cp.asarray(img), np.eye(3), (4, 5), interp, border, 0)  # the CUDA override
+
+
+def test_warp_module_is_compiled_without_fused_multiply_add(cp, monkeypatch):
+    """NVRTC contracts a * b + c into one FMA by default; the generic kernel rounds each step."""
+    from xalbu.backends.cupy import kernels
+
+    seen = []
+    real = cp.RawModule
+
+    def spy(*args, **kwargs):
+        seen.append(tuple(kwargs.get("options", ())))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cp, "RawModule", spy)
+    kernels.warp_module.cache_clear()
+    kernels.warp_kernel.cache_clear()
+    try:
+        kernels.warp_kernel("uint8")
+    finally:
+        kernels.warp_module.cache_clear()
+        kernels.warp_kernel.cache_clear()
+    assert seen and "--fmad=false" in seen[0]

@@ -9,7 +9,7 @@ import numpy as np
 
 from xalbu.core.dispatch import register
 from xalbu.functional import affine as F
-from xalbu.functional._common import AREA, CUBIC, LANCZOS4, LINEAR, NEAREST, host_fill
+from xalbu.functional._common import NEAREST, host_fill, warp_codes
 
 from .kernels import WARP_TYPES, warp_kernel
 
@@ -36,13 +36,16 @@ def warp(img: Any, /, matrix: Any, out_hw: Any, interpolation: int, border_mode:
     x4 = cupy.ascontiguousarray(img if img.ndim == 4 else img[None])
     n, h, w, c = (int(s) for s in x4.shape)
     ho, wo = int(out_hw[0]), int(out_hw[1])
-    interp = {AREA: LINEAR, LANCZOS4: CUBIC}.get(int(interpolation), int(interpolation))
+    interp, border_mode = warp_codes(interpolation, border_mode)
     if name == "bool" and interp != NEAREST:
         return NotImplemented
     inv = F.index_inverse(matrix).astype(np.float32)
     inv_dev = cupy.asarray(np.ascontiguousarray(inv.reshape(-1, 9)))
-    fills = host_fill(fill, "float32", c, n if img.ndim == 4 else None).reshape(-1, c)
+    # the fill rounded and saturated to the image dtype first, as the generic kernel and OpenCV do;
+    # nearest taps read it in the image dtype (exact for int32/int64), interpolated taps as float32
+    fills = host_fill(fill, name, c, n if img.ndim == 4 else None).reshape(-1, c)
     fill_dev = cupy.asarray(np.ascontiguousarray(fills, np.float32))
+    fill_t_dev = cupy.asarray(np.ascontiguousarray(fills, x4.dtype))
     out = cupy.empty((n, ho, wo, c), dtype=x4.dtype)
     total = n * ho * wo
     if total:
@@ -64,6 +67,7 @@ def warp(img: Any, /, matrix: Any, out_hw: Any, interpolation: int, border_mode:
                 np.int32(interp),
                 np.int32(border_mode),
                 fill_dev,
+                fill_t_dev,
                 np.int32(c if fills.shape[0] > 1 else 0),
                 np.int32(is_int),
                 np.float32(lo),

@@ -18,7 +18,7 @@ import numpy as np
 
 from xalbu.core.dispatch import register
 from xalbu.functional import affine as F
-from xalbu.functional._common import AREA, CUBIC, LANCZOS4, LINEAR, NEAREST, REFLECT_101, host_fill
+from xalbu.functional._common import LINEAR, NEAREST, REFLECT_101, host_fill, warp_codes
 
 from ._cv import _SCRATCH_MAX_BYTES, _border_value, _chunked, _per_sample, _scratch, _simple_border, _usable
 
@@ -107,9 +107,6 @@ def _warp_one(
     return out if out.ndim == 3 else out[..., None]
 
 
-_WARP_INTERP = {AREA: LINEAR, LANCZOS4: CUBIC}
-
-
 @register(F.warp, "numpy_cv2")
 def warp(
     img: np.ndarray,
@@ -122,9 +119,9 @@ def warp(
 ) -> np.ndarray:
     """``cv2.warpAffine``/``cv2.warpPerspective`` with the inverse index-space matrix, per sample."""
     ho, wo = int(out_hw[0]), int(out_hw[1])
-    interp = _WARP_INTERP.get(int(interpolation), int(interpolation))
+    interp, border_mode = warp_codes(interpolation, border_mode)
     sides = (*img.shape[-3:-1], ho, wo)
-    if not _usable(img, blend=interp != NEAREST) or interp not in range(3) or border_mode not in range(5):
+    if not _usable(img, blend=interp != NEAREST):
         return NotImplemented
     if min(sides) < 1 or max(sides) >= _MAX_SIDE:
         return NotImplemented

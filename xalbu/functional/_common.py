@@ -29,6 +29,35 @@ Param = Any  # a Python scalar or a host NumPy array (per sample / per channel)
 NEAREST, LINEAR, CUBIC, AREA, LANCZOS4 = 0, 1, 2, 3, 4
 CONSTANT, REPLICATE, REFLECT, WRAP, REFLECT_101 = 0, 1, 2, 3, 4
 CUBIC_A = -0.75
+_INTERPOLATIONS = {NEAREST: "nearest", LINEAR: "linear", CUBIC: "cubic", AREA: "area", LANCZOS4: "lanczos4"}
+_BORDERS = {
+    CONSTANT: "constant",
+    REPLICATE: "replicate",
+    REFLECT: "reflect",
+    WRAP: "wrap",
+    REFLECT_101: "reflect_101",
+}
+
+
+def warp_codes(interpolation: Any, border_mode: Any) -> tuple[int, int]:
+    """A warp's ``(interpolation, border_mode)``: area warps as linear and lanczos4 as cubic (as
+    OpenCV's warps do); any other code than those above is a ``ValueError`` naming the argument.
+
+    Every warp implementation (generic, OpenCV, CUDA) reads its codes through this, so none can
+    compute something else for a code the others do not know.
+
+    >>> warp_codes(3, 4)
+    (1, 4)
+    """
+    for name, value, known in (
+        ("interpolation", interpolation, _INTERPOLATIONS),
+        ("border_mode", border_mode, _BORDERS),
+    ):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or int(value) not in known:
+            listed = ", ".join(f"{k} ({v})" for k, v in known.items())
+            raise ValueError(f"warp: {name}: expected one of {listed}, got {value!r}")
+    i = int(interpolation)
+    return {AREA: LINEAR, LANCZOS4: CUBIC}.get(i, i), int(border_mode)
 
 
 def _hw_axes(img: Any) -> tuple[int, int]:

@@ -21,16 +21,14 @@ from array_api_compat import device
 
 from xalbu.core.dispatch import kernel
 from xalbu.functional._common import (
-    AREA,
     CONSTANT,
     CUBIC,
-    LANCZOS4,
-    LINEAR,
     NEAREST,
     _cast,
     cubic_weights,
     fold_index,
     host_fill,
+    warp_codes,
 )
 from xalbu.functional._utils import dtype_name, namespace
 
@@ -128,7 +126,7 @@ def warp(
     x4 = img if img.ndim == 4 else xp.expand_dims(img, axis=0)
     n, h, w, c = x4.shape
     ho, wo = int(out_hw[0]), int(out_hw[1])
-    interp = {AREA: LINEAR, LANCZOS4: CUBIC}.get(int(interpolation), int(interpolation))
+    interp, border_mode = warp_codes(interpolation, border_mode)
     u, v = _source_coords(xp, index_inverse(matrix), (ho, wo), is_affine(matrix), dev)
     flat = xp.reshape(x4, (n * h * w, c))
     base = xp.reshape(xp.arange(n, dtype=xp.int64, device=dev) * (h * w), (n, 1, 1))

@@ -38,7 +38,7 @@ __global__ void warp(const T* __restrict__ src, T* __restrict__ dst,
                      const float* __restrict__ inv, int inv_stride,
                      int N, int H, int W, int C, int Ho, int Wo,
                      int interp, int border,
-                     const float* __restrict__ fill, int fill_stride,
+                     const float* __restrict__ fill, const T* __restrict__ fill_t, int fill_stride,
                      int is_int, float lo, float hi) {
     long long total = (long long)N * Ho * Wo;
     for (long long p = (long long)blockIdx.x * blockDim.x + threadIdx.x; p < total;
@@ -56,13 +56,14 @@ __global__ void warp(const T* __restrict__ src, T* __restrict__ dst,
         v = isnan(v) ? -16777216.f : fminf(fmaxf(v, -16777216.f), 16777216.f);
         const T* s = src + (long long)n * H * W * C;
         T* o = dst + p * C;
-        const float* f = fill + (long long)n * fill_stride;
+        const float* f = fill + (long long)n * fill_stride;  // interpolated taps (float32, as the generic)
+        const T* ft = fill_t + (long long)n * fill_stride;     // nearest: the fill in T, exact
         if (interp == 0) {
             bool out = false;
             int ix = xalbu_fold((int)floorf(u + 0.5f), W, border, &out);
             int iy = xalbu_fold((int)floorf(v + 0.5f), H, border, &out);
             const T* q = s + ((long long)iy * W + ix) * C;
-            for (int c = 0; c < C; ++c) o[c] = out ? xalbu_cast<T>(f[c], is_int, lo, hi) : q[c];
+            for (int c = 0; c < C; ++c) o[c] = out ? ft[c] : q[c];
             continue;
         }
         int taps = interp == 1 ? 2 : 4;
