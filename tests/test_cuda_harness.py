@@ -366,3 +366,62 @@ def test_warp_module_is_compiled_without_fused_multiply_add(cp, monkeypatch):
         kernels.warp_module.cache_clear()
         kernels.warp_kernel.cache_clear()
     assert seen and "--fmad=false" in seen[0]
+
+
+# ----------------------------------------------------------------------------- issue 10, 1a and 1c
+class _StubTorch:
+    """The few torch calls xalbu's CUDA interop makes, with torch's documented rules: ``from_dlpack``
+    refuses arrays with negative strides (DLPack has none); ``cuda.current_stream(device)``."""
+
+    class Tensor:
+        def __init__(self, arr: object, device: object = None) -> None:
+            self.arr, self.device = arr, device
+
+    class _Device:
+        def __init__(self, index: int) -> None:
+            self.type, self.index = "cuda", index
+
+    class cuda:  # noqa: N801 - torch's name
+        class _Stream:
+            cuda_stream = 1234
+
+        @staticmethod
+        def current_stream(device: object = None) -> object:
+            return _StubTorch.cuda._Stream()
+
+    @staticmethod
+    def from_dlpack(arr: object) -> object:
+        if arr.ndim and min(arr.strides) < 0:
+            raise BufferError("DLPack only supports non-negative strides")  # torch's refusal
+        return _StubTorch.Tensor(arr)
+
+
+@pytest.fixture
+def stub_torch(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", _StubTorch)
+    return _StubTorch
+
+
+def test_cupy_outputs_with_negative_strides_become_tensors(cp, stub_torch):
+    """1a: a CuPy flip/rot90 result is a negative-stride view; it is copied before DLPack (the NumPy
+    branch already copied), so torch gets it instead of refusing it."""
+    from xalbu.core.torch_interop import to_tensor
+
+    img = cp.asarray(np.arange(24, dtype=np.uint8).reshape(2, 4, 3))
+    flipped = img[:, ::-1]
+    assert min(flipped.strides) < 0
+    out = to_tensor(flipped)
+    np.testing.assert_array_equal(out.arr.get(), np.arange(24, dtype=np.uint8).reshape(2, 4, 3)[:, ::-1])
+    assert to_tensor(img).arr is img  # positive strides: shared, not copied
+
+
+def test_the_stream_context_switches_to_the_tensors_device_first(cp, stub_torch):
+    """1c: CuPy makes an external stream current only on its own device; a tensor on GPU 1 while GPU 0
+    is current used to raise. Inside the context the tensor's device is current; after it, the old one."""
+    from xalbu.core.torch_interop import cuda_stream
+
+    tensor = stub_torch.Tensor(None, stub_torch._Device(1))
+    assert cp.cuda.Device().id == 0
+    with cuda_stream(tensor):
+        assert cp.cuda.Device().id == 1
+    assert cp.cuda.Device().id == 0

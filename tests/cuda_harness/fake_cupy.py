@@ -251,10 +251,15 @@ class _Runtime:
 
 
 class _Device:
+    """Device ids are modelled only as CuPy's "current device" bookkeeping (all memory is the host's):
+    ``with Device(i)`` makes ``i`` current, and an external stream of another device refuses to be
+    entered, as CuPy does."""
+
+    current = 0
+
     def __init__(self, device: int | None = None):
-        self.id = 0 if device is None else int(device)
-        if self.id != 0:
-            raise HarnessError("the harness models one device (id 0)")
+        self.id = _Device.current if device is None else int(device)
+        self._previous: list[int] = []
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Device) and other.id == self.id
@@ -265,20 +270,31 @@ class _Device:
         pass
 
     def use(self) -> None:
-        pass
+        _Device.current = self.id
 
     def __enter__(self) -> _Device:
+        self._previous.append(_Device.current)
+        _Device.current = self.id
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        pass
+        _Device.current = self._previous.pop()
 
 
 class _Stream(contextlib.AbstractContextManager):
     """Streams are not modelled: every launch runs to completion, in call order."""
 
-    def __init__(self, ptr: int = 0, device_id: int = 0, **kw: Any):
-        self.ptr, self.device_id = ptr, device_id
+    def __init__(self, ptr: int = 0, device_id: int | None = None, **kw: Any):
+        self.ptr = ptr
+        self.device_id = _Device.current if device_id is None else int(device_id)
+
+    def __enter__(self) -> _Stream:
+        if self.device_id != _Device.current:  # CuPy's rule for making a stream current
+            raise RuntimeError(
+                f"The device where the stream is created ({self.device_id}) is different from the current "
+                f"device ({_Device.current})"
+            )
+        return self
 
     def synchronize(self) -> None:
         pass

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -67,6 +67,8 @@ def to_tensor(arr: Any) -> Any:
         return torch.from_numpy(arr)
     if isinstance(arr, torch.Tensor):
         return arr
+    if arr.ndim and min(arr.strides) < 0:
+        arr = arr.copy()  # DLPack has no negative strides: torch refuses such arrays (older torch aborts)
     return torch.from_dlpack(arr)
 
 
@@ -92,8 +94,15 @@ def cuda_stream(value: Any) -> Any:
     import cupy
     import torch
 
-    stream = torch.cuda.current_stream(value.device)
-    return cupy.cuda.ExternalStream(stream.cuda_stream, value.device.index or 0)
+    index = value.device.index or 0
+    return _device_stream(cupy, index, torch.cuda.current_stream(value.device).cuda_stream)
+
+
+@contextlib.contextmanager
+def _device_stream(cupy: Any, index: int, pointer: int) -> Iterator[None]:
+    """CuPy makes a stream current only on its own device: the tensor's device first, then its stream."""
+    with cupy.cuda.Device(index), cupy.cuda.ExternalStream(pointer, index):
+        yield
 
 
 def tensor_layout(value: Any, kind: str, transpose_mask: bool) -> Any:
