@@ -19,11 +19,18 @@ from xalbu.core.dispatch import register
 from .kernels import lut_kernel
 
 
-def _ramp(img: Any) -> np.ndarray:
-    """A host uint8 'image' holding 0..255 along W, shaped like ``img`` for parameter broadcasting."""
+def _shared(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """True when no parameter is per sample: Python scalars, 0-d values and per-channel lists or
+    tuples (the kernels' convention: only NumPy arrays carry per-sample values)."""
+    return all(isinstance(a, (list, tuple)) or np.ndim(a) == 0 for a in (*args, *kwargs.values()))
+
+
+def _ramp(img: Any, shared: bool = False) -> np.ndarray:
+    """A host uint8 'image' holding 0..255 along W, shaped like ``img`` for parameter broadcasting;
+    one sample's worth when every parameter is ``shared`` (one table for the whole batch)."""
     c = int(img.shape[-1])
     ramp = np.repeat(np.arange(256, dtype=np.uint8)[None, :, None], c, axis=2)  # (1, 256, C)
-    if img.ndim == 4:
+    if img.ndim == 4 and not shared:
         ramp = np.broadcast_to(ramp[None], (int(img.shape[0]), 1, 256, c))
     return np.ascontiguousarray(ramp)
 
@@ -44,4 +51,5 @@ def _lut_override(generic: Callable[..., Any], accepts: Callable[..., bool] = la
     def override(img: Any, /, *args: Any, **kwargs: Any) -> Any:
         if img.dtype != cupy.uint8 or not accepts(*args, **kwargs):
             return NotImplemented
-        return apply_table(img, generic.generic(_ramp(img), *args, **kwargs))
+        ramp = _ramp(img, shared=img.ndim == 4 and _shared(args, kwargs))
+        return apply_table(img, generic.generic(ramp, *args, **kwargs))
