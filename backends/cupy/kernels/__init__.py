@@ -35,14 +35,20 @@ def source(name: str) -> str:
     return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
 
 
+# no fused multiply-add contraction: the generic kernel (and the tests' exact nearest sampling) rounds
+# every product and sum on its own
+WARP_OPTIONS = ("--std=c++14", "--fmad=false")
+WARP_NAMES = tuple(f"warp<{t}>" for t in WARP_TYPES.values())
+
+# lut: ElementwiseKernel(LUT_IN, LUT_OUT, LUT_BODY, "xalbu_lut")
+LUT_IN = "T src, raw U lut, int64 plane, int32 C, int64 stride"
+LUT_OUT = "U dst"
+LUT_BODY = "long long n = i / plane; int c = (int)(i % C); dst = lut[n * stride + (long long)src * C + c];"
+
+
 @functools.cache
 def warp_module() -> cupy.RawModule:
-    names = [f"warp<{t}>" for t in WARP_TYPES.values()]
-    # no fused multiply-add contraction: the generic kernel (and the tests' exact nearest sampling)
-    # rounds every product and sum on its own
-    return cupy.RawModule(
-        code=source("warp.cu"), options=("--std=c++14", "--fmad=false"), name_expressions=names
-    )
+    return cupy.RawModule(code=source("warp.cu"), options=WARP_OPTIONS, name_expressions=list(WARP_NAMES))
 
 
 @functools.cache
@@ -54,9 +60,4 @@ def warp_kernel(dtype_name: str) -> cupy.RawKernel:
 @functools.cache
 def lut_kernel() -> cupy.ElementwiseKernel:
     """``dst[i] = lut[n * stride + src[i] * C + c]`` with n the sample and c the channel of ``i``."""
-    return cupy.ElementwiseKernel(
-        "T src, raw U lut, int64 plane, int32 C, int64 stride",
-        "U dst",
-        "long long n = i / plane; int c = (int)(i % C); dst = lut[n * stride + (long long)src * C + c];",
-        "xalbu_lut",
-    )
+    return cupy.ElementwiseKernel(LUT_IN, LUT_OUT, LUT_BODY, "xalbu_lut")
