@@ -450,3 +450,23 @@ def test_lut_overrides_build_one_table_for_parameters_a_batch_shares(
         ramps.clear()
         kernel(cp.asarray(batch[:3]), *per_sample)
         assert ramps == [(3, 1, 256, 3)]
+
+
+PER_CHANNEL_CASES = [
+    (P.gamma, lambda r: (r.uniform(0.5, 2.0, (2, 3)),)),
+    (P.solarize, lambda r: (r.uniform(0.1, 0.9, (2, 3)),)),
+    (P.posterize, lambda r: (np.array([[1, 4, 8], [2, 3, 7]]),)),
+    (P.multiply_add, lambda r: (r.uniform(0.5, 1.5, (2, 3)), r.uniform(-30, 30, (2, 3)))),
+    (P.brightness_contrast, lambda r: (r.uniform(0.5, 1.5, (2, 3)), r.uniform(-0.2, 0.2, (2, 3)), True)),
+]
+
+
+@pytest.mark.parity.with_args("cupy", *[kernel for kernel, _ in PER_CHANNEL_CASES])
+@pytest.mark.parametrize("kernel, make", PER_CHANNEL_CASES, ids=lambda v: getattr(v, "__name__", ""))
+def test_lut_overrides_per_sample_and_channel_parameters(cp, kernel, make):
+    """(N, C) parameters: a table per sample and per channel (a kernel reading channel 0's table for
+    every channel passes the per-sample cases above but not these)."""
+    rng = _seed("lut-channels", kernel.__name__)
+    img = _image(rng, "uint8", (2, 5, 6, 3))
+    args = make(rng)
+    np.testing.assert_array_equal(cp.asnumpy(kernel(cp.asarray(img), *args)), kernel.generic(img, *args))
