@@ -226,3 +226,52 @@ def test_shape_changing_transform_with_p_below_one_in_a_batch_raises():
     # square images keep their size under a transpose: p < 1 is fine
     out = A.Compose([A.Transpose(p=0.5)], seed=0).batch(images=np.zeros((4, 8, 8, 3), np.uint8))["images"]
     assert out.shape == (4, 8, 8, 3)
+
+
+class _CountingRng:
+    """A Generator stand-in that counts the draws a method makes (one per call, any size)."""
+
+    def __init__(self, seed: int) -> None:
+        self._g = np.random.default_rng(seed)
+        self.calls = 0
+
+    def __getattr__(self, name):
+        method = getattr(self._g, name)
+
+        def counted(*args, **kwargs):
+            self.calls += 1
+            return method(*args, **kwargs)
+
+        return counted
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_batch_picks_draw_every_sample_at_once(replace):
+    """Issue 10, 1f: SomeOf/RandomOrder draw a batch's picks in one call, not one per sample."""
+    node = A.RandomOrder(
+        [_Affine(1, 1, p=0.2), _Affine(1, 2, p=0.3), _Affine(1, 3, p=0.5)], n=2, replace=replace
+    )
+    rng = _CountingRng(0)
+    picks = node._picks(rng, 512)
+    assert rng.calls == 1 and picks.shape == (512, 2)
+    if not replace:
+        assert np.all(picks[:, 0] != picks[:, 1])
+
+
+def test_batch_picks_without_replacement_follow_successive_weighted_draws():
+    """The keys method gives the distribution of Generator.choice(replace=False, p=w): the first pick
+    with probability w_i, the second w_j / (1 - w_i) of what is left (checked within 4.5 sigma)."""
+    w = np.array([0.2, 0.3, 0.5])
+    node = A.RandomOrder([_Affine(1, k, p=float(p)) for k, p in enumerate(w)], n=2)
+    n = 200_000
+    picks = node._picks(np.random.default_rng(5), n)
+    for i in range(3):
+        for j in range(3):
+            if i == j:
+                continue
+            expected = w[i] * w[j] / (1 - w[i])
+            got = np.count_nonzero((picks[:, 0] == i) & (picks[:, 1] == j)) / n
+            assert abs(got - expected) < 4.5 * np.sqrt(expected * (1 - expected) / n), (i, j, got, expected)
+    zero = A.SomeOf([_Affine(1, 1, p=0.0), _Affine(1, 2, p=1.0)], n=2)
+    with pytest.raises(ValueError, match="non-zero"):
+        zero._picks(np.random.default_rng(0), 8)  # as Generator.choice refuses it for one image

@@ -167,9 +167,25 @@ class SomeOf(BaseCompose):
             )
 
     def _picks(self, rng: np.random.Generator, count: int) -> np.ndarray:
+        """``(count, n)`` child indices, each row drawn with the children's ``p`` as weights.
+
+        One image draws as ``Generator.choice``; a batch draws every row at once: with replacement
+        in one ``choice`` call, without by Efraimidis and Spirakis' keys (the ``n`` largest of
+        ``log(U) / w``), which gives exactly the distribution of successive weighted draws, as
+        ``choice`` does, with no Python loop over the samples.
+        """
         w = self._weights()
-        rows = [rng.choice(len(w), size=self.n, replace=self.replace, p=w) for _ in range(count)]
-        picks = np.array(rows, np.intp).reshape(count, self.n)
+        if count == 1:
+            picks = rng.choice(len(w), size=self.n, replace=self.replace, p=w).reshape(1, self.n)
+        elif self.replace:
+            picks = rng.choice(len(w), size=(count, self.n), p=w)
+        else:
+            if np.count_nonzero(w) < self.n:
+                raise ValueError("Fewer non-zero entries in p than size")  # Generator.choice's refusal
+            with np.errstate(divide="ignore"):
+                keys = np.log(rng.random((count, len(w)))) / w  # zero weights: -inf, never picked
+            picks = np.argsort(-keys, axis=1, kind="stable")[:, : self.n]
+        picks = picks.astype(np.intp, copy=False)
         return picks if self._shuffle else np.sort(picks, axis=1)
 
     def _run(self, state: State, rng: np.random.Generator, force: bool = False) -> None:
