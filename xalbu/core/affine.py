@@ -18,7 +18,7 @@ from ..functional._common import select
 from ..functional.affine import warp
 from .fusion import defer, fusable, move_points
 from .state import State
-from .transform import DualTransform
+from .transform import DualTransform, check_one_size
 
 
 class Geometry:
@@ -112,11 +112,7 @@ class AffineTransform(DualTransform):
         # runs for every call: the matrix is built only when a warp, boxes or keypoints need it
         shape = state.shape
         out_hw = self.output_shape(params, shape)
-        if applied is not None and out_hw != shape:
-            raise ValueError(
-                f"{type(self).__name__}: changes the image size, so in a batch it must apply to every "
-                "sample (p=1 and not inside OneOf/SomeOf branches); samples of a batch share one size"
-            )
+        check_one_size(self, applied, out_hw, shape)
         geo = Geometry(self, params, shape, out_hw, applied, state.batch)
         if state.fuse and defer(state, self, params, geo):
             return

@@ -21,7 +21,7 @@ import numpy as np
 from ..functional._common import select
 from .state import State
 from .targets import BoxSet, PointSet
-from .transform import BasicTransform, DualTransform, ImageOnlyTransform
+from .transform import BasicTransform, DualTransform, ImageOnlyTransform, check_one_size
 
 
 def gate_params(params: Any, applied: np.ndarray, identity: dict[str, Any]) -> Any:
@@ -90,11 +90,7 @@ class SpatialTransform(DualTransform):
 
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
         out_hw = self.output_shape(params, state.shape)
-        if applied is not None and out_hw != state.shape:
-            raise ValueError(
-                f"{type(self).__name__}: changes the image size, so in a batch it must apply to every "
-                "sample (p=1 and not inside OneOf/SomeOf branches); samples of a batch share one size"
-            )
+        check_one_size(self, applied, out_hw, state.shape)
         images, masks = state.images, state.masks
         for key, img in images.items():
             out = self.apply_image(img, params, state)

@@ -10,6 +10,7 @@ argument and what was expected.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -398,43 +399,26 @@ class Reader:
 
 
 def read_partner(reader: Reader, state: State, where: str, partner: Any, origin: int) -> State:
-    """A mix partner of one image (a dict with the call's keys) in internal form, as a state whose
-    boxes and keypoints have ``origin`` set (``where`` names it in errors, e.g. ``mix_data[0]``)."""
+    """A mix partner of one image (a dict with the call's keys) in internal form: read like the call
+    itself, with the same checks, its boxes and keypoints marked with ``origin`` (``where`` names it
+    in errors, e.g. ``mix_data[0]``)."""
     if not isinstance(partner, Mapping):
         raise TypeError(
             f"{where}: expected a dict of targets (image=..., mask=..., bboxes=...), got {type(partner).__name__}"
         )
-    part = State(state.shape)
-    for key, kind in reader.kinds.items():
-        value = partner.get(key)
-        if value is None or key not in (
-            state.images if kind == "image" else state.masks if kind == "mask" else ()
-        ):
-            continue
-        name = f"{where}[{key!r}]"
-        _check_array(name, value, "an image" if kind == "image" else "a mask")
-        check = reader._image_array if kind == "image" else reader._mask_array
-        arr, _ = check(part, name, value, 0)
-        (part.images if kind == "image" else part.masks)[key] = arr
-    for key in state.boxes:
-        params = reader.bbox_params
-        table = as_table(f"{where}[{key!r}]", partner.get(key, ()), 4)
-        xyxy, kept = bboxes_to_pixels(f"{where}[{key!r}]", table, params.format, state.shape, params)
-        if key == "bboxes":
-            reader._labels(f"{where}['bboxes']", params.label_fields, partner, [len(table)], False)
-        kept = kept.astype(np.intp)
-        zeros = np.zeros(len(kept), np.intp)
-        part.boxes[key] = BoxSet(xyxy, kept, np.ones(len(kept)), zeros, np.full(len(kept), origin, np.intp))
-    for key in state.points:
-        params = reader.keypoint_params
-        table = as_table(f"{where}[{key!r}]", partner.get(key, ()), len(params.format))
-        xy, ang, sc = keypoints_to_internal(f"{where}[{key!r}]", table, params, state.shape)
-        n = len(table)
-        if key == "keypoints":
-            reader._labels(f"{where}['keypoints']", params.label_fields, partner, [n], False)
-        part.points[key] = PointSet(
-            xy, ang, sc, np.arange(n), np.zeros(n, np.intp), np.full(n, origin, np.intp)
+    try:
+        part, _ = reader.read(dict(partner), False)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{where}: {e}") from e
+    if part.shape != state.shape:
+        ref = next(iter(partner), "image")
+        raise ValueError(
+            f"{where}[{ref!r}]: height and width {part.shape} differ from the image's {state.shape}; all images "
+            "and masks of one call must have the same size"
         )
+    for store in (part.boxes, part.points):
+        for key, rows in store.items():
+            store[key] = replace(rows, origin=np.full(len(rows.rows), origin, np.intp))
     return part
 
 

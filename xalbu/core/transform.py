@@ -73,6 +73,17 @@ def register_transform(cls: T | None = None, *, name: str | None = None) -> Any:
     return deco if cls is None else deco(cls)
 
 
+def check_one_size(
+    t: Any, applied: np.ndarray | None, out_hw: tuple[int, int], shape: tuple[int, int]
+) -> None:
+    """A transform that changes the size must apply to every sample of a batch (they share one size)."""
+    if applied is not None and out_hw != shape:
+        raise ValueError(
+            f"{type(t).__name__}: changes the image size, so in a batch it must apply to every "
+            "sample (p=1 and not inside OneOf/SomeOf branches); samples of a batch share one size"
+        )
+
+
 class BasicTransform:
     """Root of every transform: ``p``, per-call (per-sample) gating, host sampling, direct calls.
 
