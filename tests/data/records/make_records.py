@@ -57,6 +57,14 @@ def inputs() -> tuple[dict[str, Any], dict[str, Any]]:
     return one, batch
 
 
+MEAN, STD = np.array((0.485, 0.456, 0.406)), np.array((0.229, 0.224, 0.225))  # Normalize's defaults
+
+
+def levels(image: Any) -> np.ndarray:
+    """The uint8 levels behind an output of the recorded pipeline (it ends with a default Normalize)."""
+    return np.rint((np.float64(image) * STD + MEAN) * 255.0).astype(np.int64)
+
+
 def main() -> None:
     sys.path.insert(0, "/tmp/oldx")
     import xalbu as A
@@ -65,13 +73,13 @@ def main() -> None:
     one, batch = inputs()
     pipe = pipeline(A)
     singles = []
-    for i in range(4):
+    for _ in range(4):
         out = pipe(**one)
         singles.append(
             {
                 "record": out["applied_transforms"],
                 "image_sum": float(np.float64(out["image"]).sum()),
-                "image": np.round(out["image"].astype(np.float64), 6).tolist() if i == 0 else None,
+                "levels": levels(out["image"]).tolist(),
                 "mask": out["mask"].tolist(),
                 "bboxes": [list(map(float, b)) for b in out["bboxes"]],
                 "labels": list(out["labels"]),
@@ -83,9 +91,14 @@ def main() -> None:
         "record": bout["applied_transforms"],
         "images_sum": float(np.float64(bout["images"]).sum()),
         "per_sample_sums": [float(np.float64(x).sum()) for x in bout["images"]],
+        "levels": [levels(x).tolist() for x in bout["images"]],
     }
-    made_by = "xalbu 0.1.0 (commit 67edbb1), tests/data/records/make_records.py"
-    OUT.write_text(json.dumps({"made_by": made_by, "singles": singles, "batch": record}))
+    import cv2
+
+    made_by = f"xalbu 0.1.0 (commit 67edbb1), OpenCV {cv2.__version__}, tests/data/records/make_records.py"
+    OUT.write_text(
+        json.dumps({"made_by": made_by, "singles": singles, "batch": record}, separators=(",", ":"))
+    )
 
 
 if __name__ == "__main__":
