@@ -1,6 +1,7 @@
 """CuPy backend: every override agrees with the generic kernel; arrays stay on the device.
 
-Skipped cleanly where CuPy or a CUDA device is missing (``-m gpu`` selects these tests).
+On a CUDA device where there is one, else on the CPU execution harness (the ``cupy`` fixture of
+conftest.py); ``-m gpu`` selects these tests.
 Tolerances: exact for nearest and lookup-table kernels; +-1 for interpolated uint8 (float32
 accumulation order), 1e-4 for float32.
 """
@@ -9,17 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import HAS_CUDA
+from test_contract import DTYPES, NAMES, batch_inputs, require_support, run_batch
 
 import xalbu as A
 from xalbu.functional import affine as G
 from xalbu.functional import dtype as D
 from xalbu.functional import tone as P
 
-pytestmark = [pytest.mark.gpu, pytest.mark.skipif(not HAS_CUDA, reason="no CUDA device")]
-
-if HAS_CUDA:
-    import cupy
+pytestmark = pytest.mark.gpu
 
 
 def _image(rng, dtype, shape):
@@ -44,7 +42,7 @@ def _close(a, b, dtype, interp):
 @pytest.mark.parametrize("dtype", ["uint8", "uint16", "float32"])
 @pytest.mark.parametrize("interp", [0, 1, 2])
 @pytest.mark.parametrize("border", [0, 1, 2, 3, 4])
-def test_warp_matches_generic(rng, dtype, interp, border):
+def test_warp_matches_generic(cupy, rng, dtype, interp, border):
     img = _image(rng, dtype, (3, 17, 23, 3))
     angle = np.deg2rad(rng.uniform(-40, 40, 3))
     m = np.tile(np.eye(3), (3, 1, 1))
@@ -58,7 +56,7 @@ def test_warp_matches_generic(rng, dtype, interp, border):
     _close(cupy.asnumpy(got), expected, dtype, interp)
 
 
-def test_warp_perspective_and_masks(rng):
+def test_warp_perspective_and_masks(cupy, rng):
     mask = rng.integers(0, 5, (20, 20, 1)).astype(np.int32)
     m = np.array([[1.0, 0.1, 2.0], [0.05, 0.9, 1.0], [0.001, 0.002, 1.0]])
     expected = G.warp.generic(mask, m, (20, 20), 0, 0, 0)
@@ -79,7 +77,7 @@ LUT_CASES = [
 
 @pytest.mark.parity.with_args("cupy", *[kernel for kernel, _ in LUT_CASES])
 @pytest.mark.parametrize("kernel, args", LUT_CASES)
-def test_lut_overrides_match_generic(rng, kernel, args):
+def test_lut_overrides_match_generic(cupy, rng, kernel, args):
     img = _image(rng, "uint8", (3, 9, 11, 3))
     expected = kernel.generic(img, *args)
     got = kernel(cupy.asarray(img), *args)
@@ -87,7 +85,7 @@ def test_lut_overrides_match_generic(rng, kernel, args):
     np.testing.assert_allclose(cupy.asnumpy(got), expected, atol=1e-6)
 
 
-def test_pipeline_stays_on_device_and_matches_cpu(rng):
+def test_pipeline_stays_on_device_and_matches_cpu(cupy, rng):
     img = _image(rng, "uint8", (4, 32, 32, 3))
     mask = rng.integers(0, 3, (4, 32, 32), dtype=np.uint8)
     boxes = [[(2, 3, 20, 25)] for _ in range(4)]
@@ -110,8 +108,41 @@ def test_pipeline_stays_on_device_and_matches_cpu(rng):
         np.testing.assert_allclose(g, c)
 
 
-def test_mixed_devices_raise():
+def test_mixed_devices_raise(cupy):
     with pytest.raises(ValueError, match="mask"):
         A.Compose([A.HorizontalFlip()])(
             image=cupy.zeros((4, 4, 3), cupy.uint8), mask=np.zeros((4, 4), np.uint8)
         )
+
+
+TOLERANCE = {"uint8": 1, "uint16": 8, "float32": 1e-4}  # interpolation on float32 vs OpenCV's fixed point
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", NAMES)
+def test_every_transform_batches_on_cupy_like_numpy(cupy, name, dtype):
+    """The same draws on CuPy and NumPy batches: images within the kernels' tolerance, masks the same
+    (but for nearest lookups on rounding edges), boxes and keypoints the same host computation."""
+    require_support(name, dtype, 3)
+    data = batch_inputs(dtype, 3)
+    cpu = run_batch(name, 1.0, data)
+    if cpu is None:
+        pytest.skip(f"{name} cannot batch these samples (documented)")
+    gpu = run_batch(
+        name, 1.0, {**data, "images": cupy.asarray(data["images"]), "masks": cupy.asarray(data["masks"])}
+    )
+    for key in ("images", "masks"):
+        assert isinstance(gpu[key], cupy.ndarray), key
+        got, want = cupy.asnumpy(gpu[key]), cpu[key]
+        assert got.shape == want.shape and got.dtype == want.dtype, key
+        diff = np.abs(got.astype(np.float64) - want.astype(np.float64))
+        if key == "images":
+            scale = (
+                max(1.0, float(np.abs(want).max())) if want.dtype.kind == "f" else 1.0
+            )  # float32: relative
+            assert diff.max() <= TOLERANCE.get(want.dtype.name, 1e-4) * scale, diff.max()
+        else:
+            assert np.mean(diff == 0) >= 0.99
+    for key in ("bboxes", "keypoints"):
+        for g, c in zip(gpu[key], cpu[key], strict=True):
+            np.testing.assert_allclose(np.asarray(g, np.float64), np.asarray(c, np.float64), atol=1e-6)

@@ -470,3 +470,30 @@ def test_lut_overrides_per_sample_and_channel_parameters(cp, kernel, make):
     img = _image(rng, "uint8", (2, 5, 6, 3))
     args = make(rng)
     np.testing.assert_array_equal(cp.asnumpy(kernel(cp.asarray(img), *args)), kernel.generic(img, *args))
+
+
+# ----------------------------------------------------------------------------- CuPy's namespace on the harness
+def test_the_stand_in_refuses_what_cupy_refuses(cp):
+    x = cp.asarray(np.arange(4.0))
+    with pytest.raises(TypeError, match="Implicit conversion"):
+        np.asarray(x)
+    with pytest.raises(TypeError, match="host array"):
+        x + np.ones(4)
+    with pytest.raises(TypeError, match="host array"):
+        cp.where(x > 1, x, np.zeros(4))
+    with pytest.raises(TypeError, match="host array"):
+        np.ones(4) * x  # NumPy defers to the device array, which refuses
+    assert isinstance(x + 1.5, cp.ndarray) and isinstance(x.sum(), cp.ndarray)  # reductions stay 0-d arrays
+
+
+def test_the_generic_kernels_run_through_array_api_compat(cp):
+    from array_api_compat import array_namespace
+
+    img = cp.asarray(np.arange(24, dtype=np.uint8).reshape(2, 3, 4, 1))
+    assert array_namespace(img).__name__ == "array_api_compat.cupy"
+    expected = G.warp.generic(img.get(), np.eye(3), (3, 4), 1, 0, 0)
+    cp.reset_stats()
+    got = P.invert.generic(P.invert.generic(img))  # the generic kernels, on device arrays
+    assert isinstance(got, cp.ndarray) and cp.STATS["to_host"] == 0
+    np.testing.assert_array_equal(got.get(), expected)
+    assert (cp.empty_like(img).get() == 0xA5).all()  # unwritten memory shows

@@ -145,8 +145,7 @@ def test_demo_batch_path_logic_with_a_stand_in_for_cupy(tmp_path, monkeypatch):
 
 
 @pytest.mark.gpu
-@pytest.mark.skipif(not _cuda(), reason="no CUDA device")
-def test_run_demo_on_cupy(tmp_path):
+def test_run_demo_on_cupy(tmp_path, cupy):
     r = demo.run_demo(tmp_path / "g.png", backend="cupy", repeats=1, per_sample=4, columns=2, verbose=False)
     assert r.backend == "cupy" and r.images_per_second > 0
     assert cv2.imread(str(r.out)).shape[:2] == demo.sheet_shape(len(demo.SAMPLE_NAMES), 3, 256)
@@ -178,11 +177,18 @@ def test_readme_has_python_blocks():
     assert len(_python_blocks()) >= 6
 
 
-@pytest.mark.parametrize("index", range(len(_python_blocks())))
-def test_readme_python_block_runs(index, tmp_path, monkeypatch):
+def _uses_cupy(code: str) -> bool:
+    return re.search(r"^\s*(import cupy|from cupy)", code, re.M) is not None
+
+
+@pytest.mark.parametrize(
+    "index",
+    [pytest.param(i, marks=pytest.mark.gpu) if _uses_cupy(b) else i for i, b in enumerate(_python_blocks())],
+)
+def test_readme_python_block_runs(index, tmp_path, monkeypatch, request):
     code = _python_blocks()[index]
-    if re.search(r"^\s*(import cupy|from cupy)", code, re.M):
-        pytest.skip("CuPy example (needs a CUDA device)")
+    if _uses_cupy(code):
+        request.getfixturevalue("cupy")  # a CUDA device, else the CPU harness installed as cupy
     if re.search(r"^\s*import torch", code, re.M):
         pytest.importorskip("torch")
     monkeypatch.chdir(tmp_path)

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import HAS_CUDA
 from test_contract import (
     BBOX_PARAMS,
     KP_PARAMS,
@@ -456,14 +455,11 @@ def test_codec_refuses_what_json_cannot_carry(value: Any) -> None:
 
 # ----------------------------------------------------------------------------- CuPy
 @pytest.mark.gpu
-@pytest.mark.skipif(not HAS_CUDA, reason="no CUDA device")
 @each
-def test_cpu_record_replays_on_cupy_within_tolerance(name: str) -> None:
+def test_cpu_record_replays_on_cupy_within_tolerance(name: str, cupy) -> None:
     """A record made on NumPy replays on CuPy arrays within the kernels' tolerance (tests/test_backend_cupy):
     exact for nearest/lookup kernels, +-1 for interpolated uint8 (a few pixels on rounding edges), 1e-4
     for float32; the geometry of boxes and keypoints is the same host computation."""
-    import cupy
-
     pipe = recording(build(name), seed=0)
     data = full_inputs("uint8", 3)
     out = pipe(**data)

@@ -25,7 +25,9 @@ def available() -> bool:
 
 
 def _ours(name: str) -> bool:
-    return name == "cupy" or name.startswith(("cupy.", "xalbu.backends.cupy"))
+    return name in ("cupy", "array_api_compat.cupy") or name.startswith(
+        ("cupy.", "xalbu.backends.cupy", "array_api_compat.cupy.")
+    )
 
 
 @contextmanager
@@ -51,6 +53,7 @@ def installed() -> Iterator[ModuleType]:
     dispatch.register = recording_register
     dispatch._LOADED.discard("cupy")
     sys.modules["cupy"] = fake_cupy
+    sys.modules.update(fake_cupy.SUBMODULES)
     dispatch._clear_caches()
     try:
         yield fake_cupy

@@ -1,13 +1,13 @@
 """A stand-in ``cupy`` for the CPU harness: host memory plays device memory.
 
-It provides what ``backends/cupy`` and ``xalbu``'s CuPy branches call (``ndarray``, ``asarray``,
-``asnumpy``, ``ascontiguousarray``, ``empty``/``zeros``, ``RawModule``/``RawKernel``,
-``ElementwiseKernel``, ``cuda.runtime.getDeviceCount``, ``cuda.Device``, ``cuda.ExternalStream``,
-``cuda.get_current_stream``), and nothing of CuPy's array API: the generic kernels do not run on
-these arrays (array-api-compat would need the whole CuPy namespace). Install it as ``cupy`` with
-:func:`cuda_harness.installed`. ``ndarray`` refuses implicit conversion to NumPy (as CuPy does);
-``empty`` fills with a poison byte so that unwritten outputs show. ``STATS`` counts launches and
-device-to-host copies (``asnumpy``/``get``).
+It provides what ``backends/cupy`` and xalbu's CuPy branches call (``RawModule``/``RawKernel``,
+``ElementwiseKernel``, ``cuda.runtime``, ``cuda.Device``, ``cuda.ExternalStream``,
+``cuda.get_current_stream``) and CuPy's NumPy-like namespace over :mod:`.device_array`'s arrays,
+enough for array-api-compat's CuPy namespace, so that xalbu's generic kernels and whole pipelines
+run on these arrays. Install it as ``cupy`` with :func:`cuda_harness.installed`. ``ndarray``
+refuses implicit conversion to NumPy and host operands (as CuPy does); ``empty`` fills with a
+poison byte so that unwritten outputs show. ``STATS`` counts launches, host-to-device copies and
+device-to-host synchronisations (``SYNC_SITES`` says where each sync was asked for).
 """
 
 from __future__ import annotations
@@ -15,172 +15,68 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
+import types
 from typing import Any
 
 import numpy as np
 
+from . import device_array as _da
 from .compiler import HarnessError, build, launch, module_unit, parse_kernels, resolve
-from .elementwise import ElementwiseKernel
+from .device_array import (  # noqa: F401 - CuPy's names, re-exported (see _OURS)
+    POISON,
+    STATS,
+    SYNC_SITES,
+    array,
+    asarray,
+    ascontiguousarray,
+    asnumpy,
+    empty,
+    empty_like,
+    from_dlpack,
+    ndarray,
+    reset_stats,
+)
+from .elementwise import ElementwiseKernel  # noqa: F401
 
-__all__ = [
+linalg = _da.submodule("linalg", np.linalg)
+fft = _da.submodule("fft", np.fft)
+SUBMODULES = {"cupy.linalg": linalg, "cupy.fft": fft}
+
+_OURS = [
     "ElementwiseKernel",
     "HarnessError",
+    "POISON",
     "RawKernel",
     "RawModule",
     "STATS",
+    "SYNC_SITES",
+    "array",
     "asarray",
     "ascontiguousarray",
     "asnumpy",
     "cuda",
     "empty",
+    "empty_like",
+    "fft",
+    "from_dlpack",
+    "get_array_module",
+    "is_available",
+    "linalg",
     "ndarray",
-    "zeros",
+    "reset_stats",
 ]
-
-POISON = 0xA5
-STATS = {"launches": 0, "to_host": 0, "to_device": 0}
-
-for _name in (
-    "bool_",
-    "int8",
-    "uint8",
-    "int16",
-    "uint16",
-    "int32",
-    "uint32",
-    "int64",
-    "uint64",
-    "float16",
-    "float32",
-    "float64",
-):
-    setattr(sys.modules[__name__], _name, getattr(np, _name))
-dtype = np.dtype
+__all__ = sorted(set(_OURS) | set(_da.numpy_names(np)))  # ``from cupy import *`` (array-api-compat)
 
 
-def _host(x: Any) -> Any:
-    """Unwrap device arrays (also inside tuples, for indexing)."""
-    if isinstance(x, ndarray):
-        return x._a
-    if isinstance(x, tuple):
-        return tuple(_host(v) for v in x)
-    return x
+def __getattr__(name: str) -> Any:
+    """NumPy's namespace on device arrays: types and constants as they are, functions wrapped."""
+    value = _da.lookup(np, name, "cupy")
+    globals()[name] = value
+    return value
 
 
-class ndarray:  # noqa: N801 - CuPy's name
-    """A device array: wraps a host NumPy array (views share memory, like device views)."""
-
-    __module__ = "cupy"  # xalbu's dispatch recognises CuPy arrays by their type's module
-
-    def __init__(self, a: np.ndarray):
-        if not isinstance(a, np.ndarray):
-            raise TypeError(f"ndarray wraps a NumPy array, got {type(a).__name__}")
-        self._a = a
-
-    def __harness_pointer__(self) -> int:
-        return int(self._a.ctypes.data)
-
-    shape = property(lambda self: self._a.shape)
-    dtype = property(lambda self: self._a.dtype)
-    ndim = property(lambda self: self._a.ndim)
-    size = property(lambda self: self._a.size)
-    strides = property(lambda self: self._a.strides)
-    itemsize = property(lambda self: self._a.itemsize)
-    nbytes = property(lambda self: self._a.nbytes)
-    flags = property(lambda self: self._a.flags)
-    device = property(lambda self: cuda.Device(0))
-    T = property(lambda self: ndarray(self._a.T))
-
-    def __len__(self) -> int:
-        return len(self._a)
-
-    def __repr__(self) -> str:
-        return f"harness.ndarray({self._a!r})"
-
-    def __array__(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError(
-            "Implicit conversion to a NumPy array is not allowed. Please use `.get()` to construct a "
-            "NumPy array explicitly."
-        )
-
-    def __bool__(self) -> bool:  # a host sync on CuPy
-        STATS["to_host"] += 1
-        return bool(self._a)
-
-    def __getitem__(self, key: Any) -> ndarray:
-        out = self._a[_host(key)]
-        return ndarray(out if isinstance(out, np.ndarray) else np.asarray(out))
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        self._a[_host(key)] = _host(value)
-
-    def get(self) -> np.ndarray:
-        STATS["to_host"] += 1
-        return np.array(self._a)
-
-    def copy(self) -> ndarray:
-        return ndarray(self._a.copy())
-
-    def astype(self, dtype: Any, copy: bool = True) -> ndarray:
-        return ndarray(self._a.astype(dtype, copy=copy))
-
-    def reshape(self, *shape: Any) -> ndarray:
-        return ndarray(self._a.reshape(*shape))
-
-    def ravel(self) -> ndarray:
-        return ndarray(self._a.ravel())
-
-
-def _binary(name: str) -> Any:
-    def op(self: ndarray, other: Any) -> ndarray:
-        return ndarray(np.asarray(getattr(self._a, name)(_host(other))))
-
-    op.__name__ = name
-    return op
-
-
-for _op in ("add", "sub", "mul", "truediv", "floordiv", "mod", "and", "or", "xor"):
-    for _side in ("", "r"):
-        setattr(ndarray, f"__{_side}{_op}__", _binary(f"__{_side}{_op}__"))
-for _op in ("eq", "ne", "lt", "le", "gt", "ge"):
-    setattr(ndarray, f"__{_op}__", _binary(f"__{_op}__"))
-ndarray.__hash__ = None  # type: ignore[assignment]
-
-
-# ----------------------------------------------------------------------------- creation / copies
-def asarray(a: Any, dtype: Any = None, order: str = "C") -> ndarray:
-    if isinstance(a, ndarray):
-        return a if dtype is None or np.dtype(dtype) == a.dtype else a.astype(dtype)
-    STATS["to_device"] += 1
-    return ndarray(np.array(a, dtype=dtype, order=order, copy=True))
-
-
-array = asarray
-
-
-def ascontiguousarray(a: Any, dtype: Any = None) -> ndarray:
-    a = asarray(a, dtype)
-    return a if a.flags.c_contiguous else ndarray(np.ascontiguousarray(a._a))
-
-
-def asnumpy(a: Any, *args: Any, **kwargs: Any) -> np.ndarray:
-    if isinstance(a, ndarray):
-        return a.get()
-    return np.asarray(a)
-
-
-def empty(shape: Any, dtype: Any = float, order: str = "C") -> ndarray:
-    out = np.empty(shape, dtype=dtype, order=order)
-    out.view(np.uint8).reshape(-1)[...] = POISON if out.size else 0
-    return ndarray(out)
-
-
-def zeros(shape: Any, dtype: Any = float, order: str = "C") -> ndarray:
-    return ndarray(np.zeros(shape, dtype=dtype, order=order))
-
-
-def from_dlpack(value: Any) -> ndarray:
-    raise HarnessError("DLPack is not modelled by the CPU harness (see tests/cuda_harness/README.md)")
+def get_array_module(*args: Any) -> Any:
+    return sys.modules[__name__] if any(isinstance(a, ndarray) for a in args) else np
 
 
 # ----------------------------------------------------------------------------- kernels
@@ -264,6 +160,12 @@ class _Device:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Device) and other.id == self.id
 
+    def __int__(self) -> int:
+        return self.id
+
+    def __repr__(self) -> str:
+        return f"<CUDA Device {self.id}>"
+
     __hash__ = object.__hash__
 
     def synchronize(self) -> None:
@@ -303,18 +205,19 @@ class _Stream(contextlib.AbstractContextManager):
         return None
 
 
-class _Cuda:
-    runtime = _Runtime()
-    Device = _Device
-    Stream = _Stream
-    ExternalStream = _Stream
-
-    @staticmethod
-    def get_current_stream() -> _Stream:
-        return _Stream()
+def _get_current_stream() -> _Stream:
+    return _Stream()
 
 
-cuda = _Cuda()
+cuda = types.ModuleType("cupy.cuda")  # a module, as array-api-compat imports cupy.cuda.device
+cuda.runtime = _Runtime()
+cuda.Device = _Device
+cuda.Stream = cuda.ExternalStream = _Stream
+cuda.get_current_stream = _get_current_stream
+_device_module = types.ModuleType("cupy.cuda.device")
+_device_module.Device = _Device
+cuda.device = _device_module
+SUBMODULES["cupy.cuda"], SUBMODULES["cupy.cuda.device"] = cuda, _device_module
 
 
 @functools.cache

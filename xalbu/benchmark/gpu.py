@@ -22,6 +22,26 @@ def cuda_device_name() -> str | None:
         return None
 
 
+def realistic_pipeline() -> Any:
+    """The section's xalbu pipeline: RandomResizedCrop 224 -> HorizontalFlip(0.5) ->
+    brightness/contrast 0.2 (p=0.5) -> Normalize (ImageNet statistics).
+
+    >>> [type(t).__name__ for t in realistic_pipeline().transforms]
+    ['RandomResizedCrop', 'HorizontalFlip', 'RandomBrightnessContrast', 'Normalize']
+    """
+    import xalbu
+
+    return xalbu.Compose(
+        [
+            xalbu.RandomResizedCrop(size=(CROP, CROP), scale=(0.08, 1.0), ratio=(0.75, 4 / 3), p=1.0),
+            xalbu.HorizontalFlip(p=0.5),
+            xalbu.RandomBrightnessContrast(brightness_limit=0.2, contrast_limit=0.2, p=0.5),
+            xalbu.Normalize(mean=MEAN, std=STD, max_pixel_value=255.0, p=1.0),
+        ],
+        seed=0,
+    )
+
+
 def gpu_section(opts: Options) -> dict[str, Any]:
     """``pipeline.batch`` on CuPy against kornia and torchvision on the same CUDA batch.
 
@@ -45,15 +65,7 @@ def gpu_section(opts: Options) -> dict[str, Any]:
 
     libs: dict[str, Callable[[Any], Callable[[], Any]]] = {}
     missing: list[str] = []
-    pipe = xalbu.Compose(
-        [
-            xalbu.RandomResizedCrop(size=(CROP, CROP), scale=(0.08, 1.0), ratio=(0.75, 4 / 3), p=1.0),
-            xalbu.HorizontalFlip(p=0.5),
-            xalbu.RandomBrightnessContrast(brightness_limit=0.2, contrast_limit=0.2, p=0.5),
-            xalbu.Normalize(mean=MEAN, std=STD, max_pixel_value=255.0, p=1.0),
-        ],
-        seed=0,
-    )
+    pipe = realistic_pipeline()
     libs["xalbu"] = lambda batch: lambda: pipe.batch(images=batch)
     versions_: dict[str, str] = {"xalbu": version_of(xalbu), "cupy": version_of(cupy)}
     try:

@@ -26,6 +26,7 @@ from .targets import (
     keypoints_to_internal,
 )
 from .torch_interop import converter
+from .transfer import host_copies
 
 _NP_IMAGE_DTYPES = frozenset(np.dtype(t) for t in IMAGE_DTYPES)
 _NP_MASK_DTYPES = frozenset(np.dtype(t) for t in MASK_DTYPES)
@@ -341,32 +342,37 @@ class Reader:
             )
         if state.batch is None:  # one image: the short path
             samples = [value]
-            table = as_table(key, value, 4)
+            hosts = host_copies(samples)
+            table = as_table(key, value if hosts[0] is None else hosts[0], 4)
             xyxy, kept = bboxes_to_pixels(key, table, params.format, state.shape, params)
             if key == "bboxes":
                 self._labels(key, params.label_fields, data, [len(table)], False)
             kept = kept if kept.dtype == np.intp else kept.astype(np.intp)
             state.boxes[key] = BoxSet(xyxy, kept, np.ones(len(kept)), np.zeros(len(kept), np.intp))
-            return ("boxes", key, samples, params.label_fields if key == "bboxes" else (), params)
-        samples = self._per_sample(state, key, value)
-        parts, rows, sample_idx, counts = [], [], [], []
-        for s, item in enumerate(samples):
-            name = f"{key}[{s}]" if state.batch is not None else key
-            table = as_table(name, item, 4)
-            xyxy, kept = bboxes_to_pixels(name, table, params.format, state.shape, params)
-            counts.append(len(table))
-            parts.append(xyxy)
-            rows.append(kept)
-            sample_idx.append(np.full(len(kept), s, np.intp))
+            return ("boxes", key, samples, params.label_fields if key == "bboxes" else (), params, hosts)
+        samples, hosts, tables = self._tables(state, key, value, 4)
+        table, owner, starts = _stacked(tables, 4)
+
+        def convert(name: str, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return bboxes_to_pixels(name, t, params.format, state.shape, params)
+
+        xyxy, kept = _per_row(key, convert, table, tables)
         if key == "bboxes":
-            self._labels(key, params.label_fields, data, counts, state.batch is not None)
-        state.boxes[key] = BoxSet(
-            np.concatenate(parts) if parts else np.zeros((0, 4)),
-            np.concatenate(rows).astype(np.intp),
-            np.ones(sum(len(r) for r in rows)),
-            np.concatenate(sample_idx),
-        )
-        return ("boxes", key, samples, params.label_fields if key == "bboxes" else (), params)
+            self._labels(key, params.label_fields, data, [len(t) for t in tables], True)
+        sample = owner[kept]
+        state.boxes[key] = BoxSet(xyxy, kept - starts[sample], np.ones(len(kept)), sample)
+        return ("boxes", key, samples, params.label_fields if key == "bboxes" else (), params, hosts)
+
+    def _tables(self, state: State, key: str, value: Any, cols: int) -> tuple[list, list, list[np.ndarray]]:
+        """A batch's per-sample containers, the host copies of the device ones (one transfer) and
+        each one's numeric table."""
+        samples = self._per_sample(state, key, value)
+        hosts = host_copies(samples)
+        tables = [
+            as_table(f"{key}[{s}]", item if host is None else host, cols)
+            for s, (item, host) in enumerate(zip(samples, hosts, strict=True))
+        ]
+        return samples, hosts, tables
 
     def _read_keypoints(self, state: State, key: str, value: Any, data: dict[str, Any]) -> Out:
         params = self.keypoint_params
@@ -374,28 +380,43 @@ class Reader:
             raise ValueError(
                 f"{key}: keypoints were passed but Compose has no keypoint_params=KeypointParams(...)"
             )
-        samples = self._per_sample(state, key, value)
-        xys, angles, scales, rows, sample_idx, counts = [], [], [], [], [], []
-        for s, item in enumerate(samples):
-            name = f"{key}[{s}]" if state.batch is not None else key
-            table = as_table(name, item, len(params.format))
-            xy, ang, sc = keypoints_to_internal(name, table, params, state.shape)
-            xys.append(xy)
-            angles.append(ang)
-            scales.append(sc)
-            rows.append(np.arange(len(table)))
-            sample_idx.append(np.full(len(table), s, np.intp))
-            counts.append(len(table))
+        if state.batch is None:
+            samples = [value]
+            hosts = host_copies(samples)
+            tables = [as_table(key, value if hosts[0] is None else hosts[0], len(params.format))]
+        else:
+            samples, hosts, tables = self._tables(state, key, value, len(params.format))
+        table, owner, starts = _stacked(tables, len(params.format))
+        batch = state.batch is not None
+
+        def convert(name: str, t: np.ndarray) -> tuple:
+            return keypoints_to_internal(name, t, params, state.shape)
+
+        xy, angle, scale = _per_row(key, convert, table, tables) if batch else convert(key, table)
         if key == "keypoints":
-            self._labels(key, params.label_fields, data, counts, state.batch is not None)
-        state.points[key] = PointSet(
-            np.concatenate(xys) if xys else np.zeros((0, 2)),
-            np.concatenate(angles),
-            np.concatenate(scales),
-            np.concatenate(rows).astype(np.intp),
-            np.concatenate(sample_idx),
-        )
-        return ("points", key, samples, params.label_fields if key == "keypoints" else (), params)
+            self._labels(key, params.label_fields, data, [len(t) for t in tables], batch)
+        state.points[key] = PointSet(xy, angle, scale, np.arange(len(table)) - starts[owner], owner)
+        return ("points", key, samples, params.label_fields if key == "keypoints" else (), params, hosts)
+
+
+def _stacked(tables: list[np.ndarray], cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The per-sample tables as one, each row's sample, and each sample's first row."""
+    counts = [len(t) for t in tables]
+    table = np.concatenate(tables) if len(tables) > 1 else tables[0] if tables else np.zeros((0, cols))
+    starts = np.zeros(len(tables), np.intp)
+    np.cumsum(counts[:-1], out=starts[1:])
+    return table, np.repeat(np.arange(len(tables), dtype=np.intp), counts), starts
+
+
+def _per_row(key: str, convert: Callable, table: np.ndarray, tables: list[np.ndarray]) -> Any:
+    """``convert`` once over a batch's stacked rows; when it refuses a row, again sample by sample,
+    so that the error names the sample (``bboxes[3][1] = ...``)."""
+    try:
+        return convert(key, table)
+    except ValueError:
+        for s, t in enumerate(tables):
+            convert(f"{key}[{s}]", t)
+        raise
 
 
 def read_partner(reader: Reader, state: State, where: str, partner: Any, origin: int) -> State:

@@ -64,8 +64,9 @@ class State:
 # How each output key is written back, one record per key (read by core/writing.py):
 #   ("array", store, key, squeeze)                 an image/mask array of the state
 #   ("stack", store, names, squeezes, container)   a list/tuple of arrays given item by item
-#   ("boxes", key, samples, fields, params)        boxes: coordinates back, extras and labels by row
-#   ("points", key, samples, fields, params)       keypoints, likewise
+#   ("boxes", key, samples, fields, params, hosts) boxes: coordinates back, extras and labels by row
+#                                                  (hosts: host copies of device containers, or None)
+#   ("points", key, samples, fields, params, hosts) keypoints, likewise
 #   ("value", value)                               passed through unchanged
 # ``store`` is "images" or "masks".
 Out = tuple

@@ -24,6 +24,7 @@ from .targets import (
     to_host,
 )
 from .torch_interop import tensor_layout
+from .transfer import Take, Upload, resolve
 
 
 def write_outputs(state: State, restore: Restore) -> dict[str, Any]:
@@ -52,7 +53,7 @@ def _squeezed(arr: Any, squeeze: bool) -> Any:
 
 def _rows(state: State, spec: tuple, data: dict[str, Any], out: dict[str, Any]) -> Any:
     """Boxes or keypoints of one key: coordinates back, extras and label fields by row."""
-    kind, key, samples, fields, params = spec
+    kind, key, samples, fields, params, hosts = spec
     if kind == "boxes":
         assert isinstance(params, BboxParams)
         kept = filter_boxes(state.boxes[key], params)
@@ -65,36 +66,41 @@ def _rows(state: State, spec: tuple, data: dict[str, Any], out: dict[str, Any]) 
         n_coord = keypoint_columns(params.format)
     batch = state.batch
     results = []
-    for s, original in enumerate(samples):
-        sel = kept.sample == s if batch is not None else slice(None)
+    labels: dict[str, list[Any]] = {name: [] for name in fields}
+    for s, sel in enumerate(_by_sample(kept.sample, len(samples)) if batch is not None else [slice(None)]):
+        original = samples[s]
         rows = kept.rows[sel]
         origin = None if kept.origin is None else kept.origin[sel]
         own = s if batch is not None else 0
         if origin is None or bool((origin == own).all()):
-            results.append(_rebuild(original, coords[sel], rows, n_coord))
-            labels = {
-                name: _select(data[name][s] if batch is not None else data[name], rows) for name in fields
-            }
+            results.append(_rebuild(original, coords[sel], rows, n_coord, hosts[s]))
+            for name in fields:
+                labels[name].append(_select(data[name][s] if batch is not None else data[name], rows))
         else:  # a mix transform brought rows of other samples: each row's extras and labels from its origin
             source = _sources(state, key, samples, data, batch)
             groups = [(o, np.flatnonzero(origin == o)) for o in np.unique(origin).tolist()]
             parts = [_rebuild(source(o, None), coords[sel][idx], rows[idx], n_coord) for o, idx in groups]
-            results.append(_interleave(original, parts, [idx for _, idx in groups], len(rows)))
-            labels = {
-                name: _interleave(
-                    source(own, name),
-                    [_select(source(o, name), rows[idx]) for o, idx in groups],
-                    [idx for _, idx in groups],
-                    len(rows),
+            results.append(_interleave(original, resolve(parts), [idx for _, idx in groups], len(rows)))
+            for name in fields:
+                picked = resolve([_select(source(o, name), rows[idx]) for o, idx in groups])
+                labels[name].append(
+                    _interleave(source(own, name), picked, [idx for _, idx in groups], len(rows))
                 )
-                for name in fields
-            }
-        for name, value in labels.items():
-            if batch is None:
-                out[name] = value
-            else:
-                out.setdefault(name, []).append(value)
+    results = resolve(results)  # device containers: one upload and one gather for the whole batch
+    for name, values in labels.items():
+        values = resolve(values)
+        out[name] = values if batch is not None else values[0]
     return results if batch is not None else results[0]
+
+
+def _by_sample(sample: np.ndarray, n: int) -> list[Any]:
+    """Each sample's rows as a slice (rows grouped by sample, the usual order) or an index array."""
+    if len(sample) < 2 or bool(np.all(sample[1:] >= sample[:-1])):
+        bounds = np.searchsorted(sample, np.arange(n + 1)).tolist()
+        return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    order = np.argsort(sample, kind="stable")
+    bounds = np.searchsorted(sample[order], np.arange(n + 1)).tolist()
+    return [order[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _sources(state: State, key: str, samples: list[Any], data: dict[str, Any], batch: int | None) -> Any:
@@ -128,23 +134,24 @@ def _interleave(like: Any, parts: list[Any], positions: list[np.ndarray], n: int
 
 
 def _select(values: Any, rows: np.ndarray) -> Any:
-    """Pick ``rows`` of a user container, keeping its type (list, tuple or array)."""
+    """Pick ``rows`` of a user container, keeping its type (list, tuple or array); device arrays
+    give a :class:`Take` for :func:`resolve`."""
     if isinstance(values, list):
         return [values[i] for i in rows.tolist()]
     if isinstance(values, tuple):
         return tuple(values[i] for i in rows.tolist())
     if isinstance(values, np.ndarray):
         return values[rows]
-    mod = type(values).__module__
-    if mod.startswith("cupy"):
-        import cupy
-
-        return values[cupy.asarray(rows)]
+    if hasattr(values, "shape"):
+        return Take(values, rows)
     return [values[int(i)] for i in rows]
 
 
-def _rebuild(original: Any, coords: np.ndarray, rows: np.ndarray, n_coord: int) -> Any:
-    """User container with new coordinates and the original extra columns of ``rows``."""
+def _rebuild(
+    original: Any, coords: np.ndarray, rows: np.ndarray, n_coord: int, host: np.ndarray | None = None
+) -> Any:
+    """User container with new coordinates and the original extra columns of ``rows`` (``host``: a
+    host copy of a device ``original``); device arrays give an :class:`Upload` for :func:`resolve`."""
     if isinstance(original, (list, tuple)):
         rl = rows.tolist()
         if all(len(original[r]) == n_coord for r in rl):  # no extra columns: coordinates only
@@ -152,13 +159,14 @@ def _rebuild(original: Any, coords: np.ndarray, rows: np.ndarray, n_coord: int) 
         else:
             out = [(*c, *original[r][n_coord:]) for c, r in zip(coords.tolist(), rl, strict=True)]
         return out if isinstance(original, list) else tuple(out)
-    host = original if isinstance(original, np.ndarray) else to_host(original)
+    if host is None:
+        host = original if isinstance(original, np.ndarray) else to_host(original)
     dtype = host.dtype if np.issubdtype(host.dtype, np.floating) else np.float64
     res = np.empty((len(rows), host.shape[1] if host.ndim == 2 else n_coord), dtype)
     res[:, :n_coord] = coords
     if host.ndim == 2 and host.shape[1] > n_coord:
         res[:, n_coord:] = host[rows, n_coord:]
-    return from_host(res, original)
+    return res if isinstance(original, np.ndarray) else Upload(res, original)
 
 
 def finish_outputs(state: State, restore: Restore, kinds: Mapping[str, str] | None) -> dict[str, Any]:

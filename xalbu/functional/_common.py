@@ -22,7 +22,7 @@ import numpy as np
 from array_api_compat import device
 
 from xalbu.core.dispatch import kernel
-from xalbu.functional._utils import dtype_name, is_float, namespace, round_cast
+from xalbu.functional._utils import clip, dtype_name, is_float, namespace, round_cast
 
 Param = Any  # a Python scalar or a host NumPy array (per sample / per channel)
 
@@ -81,7 +81,7 @@ def _cast(xp: Any, x: Any, dtype: Any) -> Any:
     lo, hi = float(info.min), float(info.max)
     if float(np.float32(hi)) > hi:  # int32/int64 max is not a float32: stay below it
         hi = float(np.nextafter(np.float32(hi), np.float32(0)))
-    return xp.astype(xp.clip(xp.round(x), lo, hi), dtype)
+    return xp.astype(clip(xp, xp.round(x), lo, hi), dtype)
 
 
 def _cast_host(values: np.ndarray, name: str) -> np.ndarray:
@@ -147,7 +147,7 @@ def fold_index(xp: Any, i: Any, n: int, border_mode: int) -> Any:
             return xp.zeros_like(i)
         r = xp.remainder(i, 2 * n - 2)
         return xp.where(r >= n, 2 * n - 2 - r, r)
-    return xp.clip(i, 0, n - 1)
+    return clip(xp, i, 0, n - 1)
 
 
 def cubic_weights(f: Any) -> list[Any]:

@@ -57,12 +57,28 @@ def param(xp: Any, value: Any, img: Any, dtype: Any = None) -> Any:
     return out
 
 
+def clip(xp: Any, x: Any, lo: float | None, hi: float | None) -> Any:
+    """``xp.clip(x, lo, hi)`` for scalar bounds, without a host sync on any backend.
+
+    array-api-compat's ``clip`` for CuPy masks with boolean indexing, which reads counts back to the
+    host four times a call; ``maximum``/``minimum`` with Python scalars are one elementwise kernel
+    each and keep ``x``'s dtype. NaN stays NaN, as in ``clip``. Example:
+    ``clip(np, np.array([-1.0, 0.5, 2.0]), 0.0, 1.0)`` gives ``[0.0, 0.5, 1.0]``.
+    """
+    kind = float if is_float(xp, x.dtype) else int
+    if lo is not None:
+        x = xp.maximum(x, kind(lo))
+    if hi is not None:
+        x = xp.minimum(x, kind(hi))
+    return x
+
+
 def round_cast(xp: Any, x: Any, dtype: Any) -> Any:
     """Cast float ``x`` to ``dtype``: integers are rounded and saturated, floats are cast."""
     if is_float(xp, dtype):
         return xp.astype(x, dtype)
     hi = max_value(xp, dtype)
-    return xp.astype(xp.clip(xp.round(x), 0.0, hi), dtype)
+    return xp.astype(clip(xp, xp.round(x), 0.0, hi), dtype)
 
 
 def namespace(*arrays: Any) -> Any:

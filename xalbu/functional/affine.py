@@ -30,7 +30,7 @@ from xalbu.functional._common import (
     host_fill,
     warp_codes,
 )
-from xalbu.functional._utils import dtype_name, namespace
+from xalbu.functional._utils import clip, dtype_name, namespace
 
 _BIG = float(2**24)  # source coordinates are clamped to +-_BIG before turning them into indices
 
@@ -85,7 +85,7 @@ def _source_coords(
         u, v = u / d, v / d
 
     def clamp(t: Any) -> Any:
-        return xp.clip(xp.where(xp.isnan(t), -_BIG, t), -_BIG, _BIG)
+        return clip(xp, xp.where(xp.isnan(t), -_BIG, t), -_BIG, _BIG)
 
     return clamp(u), clamp(v)
 

@@ -20,7 +20,7 @@ from array_api_compat import device
 
 from xalbu.core.dispatch import kernel
 from xalbu.functional._common import Param
-from xalbu.functional._utils import is_float, namespace, round_cast
+from xalbu.functional._utils import clip, is_float, namespace, round_cast
 
 GRAY_WEIGHTS = {
     "weighted_average": (0.299, 0.587, 0.114),
@@ -96,7 +96,7 @@ def sepia(img: Any) -> Any:
     rows = [planes[0] * w[0] + planes[1] * w[1] + planes[2] * w[2] for w in SEPIA]
     out = xp.concat(rows, axis=-1)
     if is_float(xp, img.dtype):
-        return xp.astype(xp.clip(out, 0.0, 1.0), img.dtype)
+        return xp.astype(clip(xp, out, 0.0, 1.0), img.dtype)
     return round_cast(xp, out, img.dtype)
 
 

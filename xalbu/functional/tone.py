@@ -20,13 +20,13 @@ import numpy as np
 
 from xalbu.core.dispatch import kernel
 from xalbu.functional._common import Param
-from xalbu.functional._utils import dtype_name, is_float, max_value, namespace, param, round_cast
+from xalbu.functional._utils import clip, dtype_name, is_float, max_value, namespace, param, round_cast
 
 
 def _saturate(xp: Any, x: Any, dtype: Any) -> Any:
     """Float ``x`` back to ``dtype``: integers rounded and saturated, floats clipped to [0, 1]."""
     if is_float(xp, dtype):
-        return xp.astype(xp.clip(x, 0.0, 1.0), dtype, copy=False)
+        return xp.astype(clip(xp, x, 0.0, 1.0), dtype, copy=False)
     return round_cast(xp, x, dtype)
 
 
@@ -67,7 +67,7 @@ def gamma(img: Any, gamma: Param) -> Any:
     x = xp.astype(img, xp.float32)
     g = param(xp, gamma, img)
     if is_float(xp, img.dtype):
-        return xp.clip(xp.clip(x, 0.0, None) ** g, 0.0, 1.0)
+        return clip(xp, clip(xp, x, 0.0, None) ** g, 0.0, 1.0)
     mx = max_value(xp, img.dtype)
     return round_cast(xp, (x / mx) ** g * mx, img.dtype)
 
@@ -121,7 +121,7 @@ def posterize(img: Any, bits: Param) -> Any:
     if is_float(xp, img.dtype):
         s = np.exp2(b.astype(np.float64))
         sp = param(xp, float(s) if s.ndim == 0 else s, img)
-        return xp.clip(xp.floor(img * sp) / sp, 0.0, 1.0)
+        return clip(xp, xp.floor(img * sp) / sp, 0.0, 1.0)
     width = 16 if dtype_name(xp, img.dtype) == "uint16" else 8
     full = (1 << width) - 1
     mask = (full << (width - b)) & full

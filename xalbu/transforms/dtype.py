@@ -16,7 +16,7 @@ from array_api_compat import array_namespace
 
 from ..core.validation import check_choice, check_number
 from ..functional import dtype as F
-from ..functional._utils import dtype_name, max_value
+from ..functional._utils import clip, dtype_name, max_value
 from ._common import _PixelTransform
 
 __all__ = ["FromFloat", "Normalize", "ToFloat"]
@@ -207,9 +207,9 @@ def normalize_per_image(img: Any, normalization: str) -> Any:
     if normalization in ("image", "image_per_channel"):
         mean = xp.mean(x, axis=axes, keepdims=True)
         std = xp.std(x, axis=axes, keepdims=True)
-        return xp.clip((x - mean) / (std + NORMALIZE_EPS), -20.0, 20.0)
+        return clip(xp, (x - mean) / (std + NORMALIZE_EPS), -20.0, 20.0)
     if normalization in ("min_max", "min_max_per_channel"):
         lo = xp.min(x, axis=axes, keepdims=True)
         hi = xp.max(x, axis=axes, keepdims=True)
-        return xp.clip((x - lo) / (hi - lo + NORMALIZE_EPS), 0.0, 1.0)
+        return clip(xp, (x - lo) / (hi - lo + NORMALIZE_EPS), 0.0, 1.0)
     raise ValueError(f"normalization: expected one of {list(NORMALIZATIONS[1:])}, got {normalization!r}")
