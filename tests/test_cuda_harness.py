@@ -17,6 +17,8 @@ import cuda_harness
 import numpy as np
 import pytest
 from cuda_harness import HarnessError
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from xalbu.core import dispatch
 from xalbu.functional import affine as G
@@ -260,6 +262,51 @@ def test_warp_degenerate_inputs(cp, interp, border):
     _check_warp(cp, img, huge, interp, border, np.array([[1, 2, 3, 4], [5, 6, 7, 8]]), tol)
     near_singular = np.array([[1.0, 1.0, 0.0], [1.0, 1.0 + 1e-7, 0.0], [0.0, 0.0, 1.0]])
     _check_warp(cp, img[:1], near_singular, interp, border, 9, tol)
+
+
+@st.composite
+def _adversarial_warps(draw):
+    """A warp case drawn to break things: 1-pixel to small images and outputs, a batch or one HWC
+    image, per-sample or shared matrices (affine with extreme or near-singular scales, projective),
+    per-sample fills that are fractional, negative or past the dtype's range."""
+    dtype = draw(st.sampled_from(WARP_DTYPES))
+    interp = 0 if dtype == "bool" else draw(st.sampled_from([0, 1, 2]))
+    border = draw(st.sampled_from([0, 1, 2, 3, 4]))
+    n = draw(st.sampled_from([None, 1, 3]))  # None: one HWC image
+    h, w, ho, wo = (draw(st.integers(1, 7)) for _ in range(4))
+    c = draw(st.integers(1, 4))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    img = _image(rng, dtype, (n or 1, h, w, c))
+    img = img[0] if n is None else img
+    k = 1 if n is None or draw(st.booleans()) else n
+    scale = 10.0 ** draw(st.floats(-6, 6))
+    m = np.tile(np.eye(3), (k, 1, 1))
+    m[:, :2, :2] = rng.normal(size=(k, 2, 2)) * scale
+    if draw(st.booleans()):  # near-singular: the second row almost a multiple of the first
+        m[:, 1, :2] = m[:, 0, :2] * rng.normal() + 1e-7 * scale
+    m[:, :2, 2] = rng.normal(size=(k, 2)) * draw(st.sampled_from([1.0, 10.0, 1e4]))
+    if draw(st.booleans()):
+        m[:, 2, :2] = rng.normal(size=(k, 2)) * 10.0 ** draw(st.floats(-4, 0))
+    fills = rng.normal(size=(n or 1, c)) * draw(st.sampled_from([0.5, 300.0, 1e5, 1e10]))
+    fill = fills if n is not None else tuple(fills[0].tolist())
+    return img, m[0] if k == 1 else m, interp, border, fill, (ho, wo), dtype
+
+
+@pytest.mark.parity.with_args("cupy", G.warp)
+@pytest.mark.filterwarnings("ignore:invalid value encountered")
+@pytest.mark.filterwarnings("ignore:overflow encountered")
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(case=_adversarial_warps())
+def test_warp_property_adversarial_inputs(cp, case):
+    """Property (hypothesis, derandomized): the CUDA warp agrees with the generic kernel within the
+    stated tolerance on any drawn case, exactly where the tests promise exact."""
+    img, m, interp, border, fill, out_hw, dtype = case
+    try:
+        np.linalg.inv(m)
+    except np.linalg.LinAlgError:
+        assume(False)
+    tol = _tolerance(dtype, interp, "rotate")
+    _check_warp(cp, img, m, interp, border, fill, tol, out_hw=out_hw)
 
 
 MUTATIONS = [
