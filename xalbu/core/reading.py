@@ -380,22 +380,25 @@ class Reader:
             raise ValueError(
                 f"{key}: keypoints were passed but Compose has no keypoint_params=KeypointParams(...)"
             )
-        if state.batch is None:
+        if state.batch is None:  # one image: the short path
             samples = [value]
             hosts = host_copies(samples)
-            tables = [as_table(key, value if hosts[0] is None else hosts[0], len(params.format))]
+            table = as_table(key, value if hosts[0] is None else hosts[0], len(params.format))
+            xy, angle, scale = keypoints_to_internal(key, table, params, state.shape)
+            rows, owner = np.arange(len(table)), np.zeros(len(table), np.intp)
+            counts = [len(table)]
         else:
             samples, hosts, tables = self._tables(state, key, value, len(params.format))
-        table, owner, starts = _stacked(tables, len(params.format))
-        batch = state.batch is not None
+            table, owner, starts = _stacked(tables, len(params.format))
 
-        def convert(name: str, t: np.ndarray) -> tuple:
-            return keypoints_to_internal(name, t, params, state.shape)
+            def convert(name: str, t: np.ndarray) -> tuple:
+                return keypoints_to_internal(name, t, params, state.shape)
 
-        xy, angle, scale = _per_row(key, convert, table, tables) if batch else convert(key, table)
+            xy, angle, scale = _per_row(key, convert, table, tables)
+            rows, counts = np.arange(len(table)) - starts[owner], [len(t) for t in tables]
         if key == "keypoints":
-            self._labels(key, params.label_fields, data, [len(t) for t in tables], batch)
-        state.points[key] = PointSet(xy, angle, scale, np.arange(len(table)) - starts[owner], owner)
+            self._labels(key, params.label_fields, data, counts, state.batch is not None)
+        state.points[key] = PointSet(xy, angle, scale, rows, owner)
         return ("points", key, samples, params.label_fields if key == "keypoints" else (), params, hosts)
 
 

@@ -59,6 +59,8 @@ def host_copies(samples: list[Any]) -> list[np.ndarray | None]:
     [None, None]
     """
     out: list[np.ndarray | None] = [None] * len(samples)
+    if not any(_on_device(value) for value in samples):
+        return out
     groups: dict[tuple, list[int]] = defaultdict(list)
     for i, value in enumerate(samples):
         if _on_device(value) and getattr(value, "ndim", 0) >= 1:
@@ -89,6 +91,9 @@ class Take:
     rows: np.ndarray
 
 
+_DEFERRED = (Upload, Take)
+
+
 def resolve(items: list[Any]) -> list[Any]:
     """``items`` with every :class:`Upload` and :class:`Take` carried out, each kind in one go per
     (library, dtype, row shape, device); the results are slices of one device array.
@@ -96,6 +101,8 @@ def resolve(items: list[Any]) -> list[Any]:
     >>> resolve([1, Upload(np.zeros(2), np.zeros(3))])[1].shape
     (2,)
     """
+    if not any(type(item) in _DEFERRED for item in items):
+        return items
     out = list(items)
     uploads: dict[tuple, list[int]] = defaultdict(list)
     takes: dict[tuple, list[int]] = defaultdict(list)
