@@ -54,3 +54,7 @@ __all__ = [
     "to_dict",
     *_transforms,
 ]
+
+from .core import module_paths as _module_paths  # noqa: E402 - needs __all__ above
+
+_module_paths.install()  # albumentations' module paths (xalbu.pytorch, xalbu.augmentations...)
