@@ -311,7 +311,8 @@ def test_replay_compose_albumentations_style() -> None:
     data = full_inputs("uint8", 3)
     out = pipe(**data)
     saved = through_json(out.pop("replay"))
-    assert set(saved) == {"applied_transforms", "batch", "pipeline"} and saved["batch"] is False
+    assert {"__class_fullname__", "transforms", "applied", "params", "applied_transforms"} <= set(saved)
+    assert saved["batch"] is False
     assert_same(A.ReplayCompose.replay(saved, **data), out)  # the pipeline comes from the record
     assert_same(pipe.replay(saved, **data), out)
     other = other_inputs("uint8", 3)
@@ -324,11 +325,51 @@ def test_replay_compose_albumentations_style() -> None:
     assert_same(pipe.replay_batch(bsaved, **bdata), bout)
 
 
+def _skeleton(node: dict) -> tuple:
+    return (
+        node["__class_fullname__"].rsplit(".", 1)[-1],
+        node["applied"],
+        node["params"] is None,
+        [_skeleton(t) for t in node.get("transforms", [])],
+    )
+
+
+def test_replay_compose_record_has_albumentations_layout() -> None:
+    """Where albumentations users look (``["transforms"][i]["applied"]``, ``["params"]``,
+    ``["__class_fullname__"]``), the record is laid out as albumentations 2.0.8 lays it out."""
+    alb = pytest.importorskip("albumentations")
+
+    def build(M):
+        return M.ReplayCompose(
+            [M.HorizontalFlip(p=1), M.OneOf([M.RandomGamma(p=1)], p=1), M.Affine(rotate=(-10, 10), p=0.0)]
+        )
+
+    img = make_image("uint8", 3)
+    theirs, ours = build(alb)(image=img)["replay"], build(A)(image=img)["replay"]
+    assert _skeleton(through_json(ours)) == _skeleton(theirs)
+    gamma = ours["transforms"][1]["transforms"][0]["params"]["gamma"]
+    assert 0.8 <= gamma <= 1.2  # the drawn value, where albumentations keeps it
+
+
+def test_replay_compose_records_of_xalbu_0_1_still_replay() -> None:
+    pipe = A.ReplayCompose([A.HorizontalFlip(p=1), A.RandomGamma(p=1)], seed=1)
+    img = make_image("uint8", 3)
+    out = pipe(image=img)
+    old = {
+        "applied_transforms": out["replay"]["applied_transforms"],
+        "batch": False,
+        "pipeline": A.to_dict(pipe),
+    }
+    np.testing.assert_array_equal(A.ReplayCompose.replay(old, image=img)["image"], out["image"])
+
+
 def test_replay_compose_save_key_and_unsaveable_pipelines() -> None:
     pipe = A.ReplayCompose([A.Lambda(image=lambda img, **kw: img), A.RandomGamma(p=1)], save_key="r")
     img = make_image("uint8", 3)
     out = pipe(image=img)
-    assert "replay" not in out and "pipeline" not in out["r"]  # a Lambda without a name: no description
+    assert (
+        "replay" not in out and "__class_fullname__" not in out["r"]
+    )  # a Lambda without a name: no description
     np.testing.assert_array_equal(pipe.replay(out["r"], image=img)["image"], out["image"])
     with pytest.raises(ValueError, match="pipeline.replay"):
         A.ReplayCompose.replay(out["r"], image=img)

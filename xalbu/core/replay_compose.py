@@ -29,23 +29,60 @@ class _ReplayMethod:
         return replay
 
 
+_REPLAY_KEYS = ("applied", "params", "applied_transforms", "batch", "__version__", "__format__")
+
+
 def _pipeline_of(saved: Any) -> Compose:
-    if not isinstance(saved, Mapping) or "pipeline" not in saved:
+    if isinstance(saved, Mapping) and "pipeline" in saved:  # records of xalbu <= 0.1
+        return from_dict(saved["pipeline"])
+    if not isinstance(saved, Mapping) or "__class_fullname__" not in saved:
         raise ValueError(
-            "saved: no 'pipeline' in this record (a Lambda without a name cannot be described, and plain "
-            "Compose records hold only the steps); call replay on the pipeline itself: pipeline.replay(saved, ...)"
+            "saved: this record does not describe its pipeline (a Lambda without a name cannot be described, "
+            "and plain Compose records hold only the steps); call replay on the pipeline itself: "
+            "pipeline.replay(saved, ...)"
         )
-    return from_dict(saved["pipeline"])
+    version = {k: saved[k] for k in ("__version__", "__format__") if k in saved}
+    return from_dict({**version, "transform": _description(saved)})
+
+
+def _description(node: Mapping[str, Any]) -> dict[str, Any]:
+    """A record's node without what the run added (``applied``, ``params``...): its ``to_dict`` form."""
+    out = {k: v for k, v in node.items() if k not in _REPLAY_KEYS}
+    if "transforms" in out:
+        out["transforms"] = [_description(t) for t in out["transforms"]]
+    return out
+
+
+def _annotated(tree: dict[str, Any], steps: list[dict[str, Any]]) -> dict[str, Any]:
+    """albumentations' layout: every node of the pipeline's description gets ``applied`` (whether it
+    ran: for a batch, whether it ran for any sample) and ``params`` (what it drew, as recorded in the
+    step; ``None`` where it did not run)."""
+
+    def reset(node: dict[str, Any]) -> None:
+        node["applied"], node["params"] = False, None
+        for child in node.get("transforms", ()):
+            reset(child)
+
+    reset(tree)
+    tree["applied"] = bool(steps)
+    for step in steps:
+        node = tree
+        for part in step["path"].split("."):  # "transforms[3].transforms[1]"
+            node = node["transforms"][int(part[len("transforms[") : -1])]
+            node["applied"] = True
+        node["params"] = {"shape": step["shape"], **(step["params"] or {})}
+    return tree
 
 
 class ReplayCompose(Compose):
-    """albumentations-style replay: every result holds ``result[save_key]``, a plain dict
-    ``{"applied_transforms": [...], "batch": bool, "pipeline": to_dict(pipeline)}`` (JSON-serializable),
-    and ``ReplayCompose.replay(saved, **data)`` applies it again (on the class: the pipeline is rebuilt
-    from ``saved["pipeline"]``; on an instance: that pipeline is used).
-
-    The steps are those of ``Compose(save_applied_params=True)`` (see :meth:`Compose.replay`); the
-    layout of ``saved`` is xalbu's, not albumentations' nested one.
+    """albumentations-style replay: every result holds ``result[save_key]``, a plain JSON-serializable
+    dict in albumentations' layout: the pipeline's description (``to_dict``: ``__class_fullname__``,
+    arguments, ``transforms``) where every node also has ``applied`` (whether it ran; in a batch,
+    whether it ran for any sample) and ``params`` (what it drew, with ``shape``; ``None`` where it
+    did not run), plus xalbu's exact record of the run: ``applied_transforms`` (the steps of
+    ``Compose(save_applied_params=True)``, per sample in a batch, see :meth:`Compose.replay`) and
+    ``batch``. ``ReplayCompose.replay(saved, **data)`` applies it again (on the class: the pipeline
+    is rebuilt from the record; on an instance: that pipeline is used).
 
     >>> import numpy as np, xalbu as A
     >>> pipe = A.ReplayCompose([A.HorizontalFlip(), A.RandomGamma()], seed=0)
@@ -54,6 +91,8 @@ class ReplayCompose(Compose):
     >>> again = A.ReplayCompose.replay(out["replay"], image=img)
     >>> bool((again["image"] == out["image"]).all())
     True
+    >>> [(t["__class_fullname__"], t["applied"]) for t in out["replay"]["transforms"]]
+    [('HorizontalFlip', False), ('RandomGamma', True)]
     """
 
     _replay_doc = "Apply a saved record again (see ReplayCompose); batch records replay as batches."
@@ -91,9 +130,12 @@ class ReplayCompose(Compose):
         return self.save_key
 
     def _finish_record(self, steps: list[tuple[Any, dict[str, Any]]], batch: bool) -> Any:
-        saved: dict[str, Any] = {"applied_transforms": super()._finish_record(steps, batch), "batch": batch}
+        applied = super()._finish_record(steps, batch)
         try:
-            saved["pipeline"] = to_dict(self)
+            described = to_dict(self)
+            saved = {k: v for k, v in described.items() if k != "transform"}
+            saved.update(_annotated(described["transform"], applied))
         except SerializationError:  # e.g. a Lambda without a name: replay on the instance still works
-            pass
+            saved = {}
+        saved.update({"applied_transforms": applied, "batch": batch})
         return saved
