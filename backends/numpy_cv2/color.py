@@ -5,7 +5,11 @@ Same signatures and contract as :mod:`xalbu.functional.color`; an override retur
 not recognise) and the generic kernel runs (and raises the proper error where there is one).
 
 - to_gray: ``cv2.cvtColor`` RGB2GRAY for weighted_average (OpenCV fixed point: +-1), a 3 -> 3
-  ``cv2.transform`` for luminance / average, channel-plane ufunc chains for max / desaturation;
+  ``cv2.transform`` for luminance / average, channel-plane ufunc chains for max / desaturation,
+  ``cv2.cvtColor`` RGB2LAB for from_lab (uint8: OpenCV's 8-bit path, albumentations' own kernel,
+  within 1 level of the exact formula but for one colour in 16.7 million at 2; float32: OpenCV's
+  float path, within 0.002), ``cv2.PCACompute2`` / ``cv2.PCAProject`` / ``cv2.normalize`` per image
+  for pca (albumentations' own calls);
 - sepia: one ``cv2.transform`` with the 3x3 matrix (OpenCV rounds integers half to even and
   saturates, as the generic kernel does), float32 clipped to [0, 1] in place;
 - channel_shuffle: ``cv2.cvtColor`` RGB2BGR for the reversal of 3 channels, a 0/1
@@ -69,6 +73,32 @@ def _gray_rgb(img: np.ndarray, method: str, n: int) -> np.ndarray:
     return rgb if n == 3 else rgb[..., 0]
 
 
+def _gray_from_lab(img: np.ndarray) -> np.ndarray | None:
+    """L of Lab (RGB2LAB) as the gray plane in ``img``'s dtype; ``None`` for uint16 (no OpenCV path)."""
+    if img.dtype == np.uint8:
+        return cv2.cvtColor(_hwc(img), cv2.COLOR_RGB2LAB)[..., 0].reshape(img.shape[:-1])
+    if img.dtype != np.float32:
+        return None
+    lab = cv2.cvtColor(_hwc(np.clip(img, 0.0, 1.0)), cv2.COLOR_RGB2LAB)
+    out = lab[..., 0].reshape(img.shape[:-1]) * np.float32(0.01)
+    return np.clip(out, 0.0, 1.0, out=out)
+
+
+def _gray_pca(img: np.ndarray) -> np.ndarray:
+    """Each image's first principal component, min-max scaled, as the gray plane in ``img``'s dtype."""
+    out = np.empty(img.shape[:-1], img.dtype)
+    top = {np.dtype(np.uint8): 255, np.dtype(np.uint16): 65535}.get(img.dtype)
+    for i, one in enumerate(img.reshape(-1, *img.shape[-3:])):
+        pixels = one.reshape(-1, one.shape[-1]).astype(np.float64)
+        mean, axes, _ = cv2.PCACompute2(pixels, mean=None, maxComponents=1)
+        proj = cv2.PCAProject(pixels, mean, axes).astype(np.float32).reshape(one.shape[:-1])
+        gray = cv2.normalize(proj, None, 0.0, 1.0, cv2.NORM_MINMAX, dtype=cv2.CV_32F)
+        if top is not None:
+            gray = np.clip(np.rint(gray * np.float32(top)), 0, top)
+        out.reshape(-1, *img.shape[-3:-1])[i] = gray
+    return out
+
+
 @register(F.to_gray, "numpy_cv2")
 def to_gray(img: np.ndarray, method: str, num_output_channels: int) -> Any:
     F._check_gray_args(method, num_output_channels)
@@ -79,7 +109,14 @@ def to_gray(img: np.ndarray, method: str, num_output_channels: int) -> Any:
         return cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
     n, c = int(num_output_channels), img.shape[-1]
     img = np.ascontiguousarray(img)
-    if c == 3 and method in ("weighted_average", "luminance", "average"):
+    if method == "from_lab" or method == "pca":
+        if method == "from_lab" and c != 3:
+            return NotImplemented  # needs RGB: the generic kernel raises
+        found = _gray_from_lab(img) if method == "from_lab" else _gray_pca(img)
+        if found is None:
+            return NotImplemented
+        gray = found
+    elif c == 3 and method in ("weighted_average", "luminance", "average"):
         gray = _gray_rgb(img, method, n)
         if gray.ndim == img.ndim:
             return gray  # already n == 3 channels

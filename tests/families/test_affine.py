@@ -55,6 +55,39 @@ def test_warp_integer_translation(xp, interp, dtype):
     np.testing.assert_array_equal(out, hwc([[3, 4, 4, 4], [13, 14, 14, 14], [23, 24, 24, 24]], dtype))
 
 
+@pytest.mark.golden.with_args(G.warp)
+@pytest.mark.parametrize("interp", [0, 1])
+def test_warp_fill_with_fewer_values_than_channels(xp, interp):
+    """albumentations 2.0.8's rule (OpenCV's Scalar, chunks of 4 channels): (1, 2, 3) on 5 channels
+    fills 1, 2, 3, 0, 1; (7,) on 3 channels 7, 0, 0; per-sample rows of a batch alike."""
+    img = np.full((1, 2, 5), 50, np.uint8)
+    out = run(xp, G.warp, img, shift(1, 0), (1, 2), interp, 0, (1, 2, 3))
+    assert out[0, 0].tolist() == [1, 2, 3, 0, 1] and out[0, 1].tolist() == [50] * 5
+    out = run(xp, G.warp, img[..., :3], shift(1, 0), (1, 2), interp, 0, (7,))
+    assert out[0, 0].tolist() == [7, 0, 0]
+    batch = np.full((2, 1, 2, 5), 50, np.uint8)
+    out = run(xp, G.warp, batch, shift(1, 0), (1, 2), interp, 0, np.array([[1, 2, 3], [4, 5, 6]]))
+    assert out[:, 0, 0].tolist() == [[1, 2, 3, 0, 1], [4, 5, 6, 0, 4]]
+
+
+@pytest.mark.parametrize("channels", [1, 2, 3, 5, 8])
+@pytest.mark.parametrize("fill", [(1, 2, 3), (7,), [1, 2], 7])
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_affine_and_rotate_fills_match_albumentations(dtype, fill, channels):
+    alb = pytest.importorskip("albumentations")
+    scale = 1 if dtype == np.uint8 else 0.01
+    f = [v * scale for v in fill] if isinstance(fill, (tuple, list)) else fill * scale
+    img = (np.random.default_rng(channels).random((6, 8, channels)) * 200).astype(dtype)
+    for name, args in (
+        ("Affine", {"translate_px": {"x": 3, "y": -2}, "interpolation": 0}),
+        ("Rotate", {"limit": (90, 90), "interpolation": 0}),
+    ):
+        ours = getattr(A, name)(**args, fill=f, fill_mask=f, p=1)(image=img, mask=img)
+        theirs = getattr(alb, name)(**args, fill=f, fill_mask=f, p=1)(image=img, mask=img)
+        for key in ("image", "mask"):
+            np.testing.assert_allclose(ours[key], theirs[key], atol=1e-6, err_msg=f"{name} {key}")
+
+
 @pytest.mark.parametrize(("mode", "row"), [(2, [3, 4, 4, 3]), (3, [3, 4, 1, 2]), (4, [3, 4, 3, 2])])
 def test_warp_border_modes(xp, mode, row):
     out = run(xp, G.warp, hwc(GRID), shift(-2, 0), (3, 4), 1, mode, 0)

@@ -65,6 +65,130 @@ def test_to_gray_uint8(xp, method, expected):
     assert (out3 == out).all()
 
 
+# from_lab: L = 116 * Y^(1/3) - 16 (903.3 * Y below Y = 0.008856), Y = 0.212671 R + 0.715160 G +
+# 0.072169 B of the linearised sRGB values, as L * 255 / 100 in uint8:
+#   red Y = 0.212671 -> L 53.2406 -> 135.76;  green Y = 0.71516 -> 87.7351 -> 223.73
+#   blue Y = 0.072169 -> 32.2957 -> 82.35;    white 100 -> 255, black 0
+#   (128, 128, 128): lin 0.215861 -> L 53.5850 -> 136.64;  (5, 5, 5): lin 0.0015175 (linear part)
+#   -> L 903.3 * 0.0015175 = 1.3708 -> 3.50 (3);  (10, 200, 30): Y 0.414436 -> L 70.5001 -> 179.78
+LAB_IMG = [
+    [
+        [255, 0, 0],
+        [0, 255, 0],
+        [0, 0, 255],
+        [255, 255, 255],
+        [0, 0, 0],
+        [128, 128, 128],
+        [5, 5, 5],
+        [10, 200, 30],
+    ]
+]
+LAB_L = [53.2406, 87.7351, 32.2957, 100.0, 0.0, 53.5850, 1.3708, 70.5001]
+
+
+@pytest.mark.golden.with_args(P.to_gray)
+def test_to_gray_from_lab_golden(xp):
+    out = run(xp, P.to_gray, LAB_IMG, "uint8", "from_lab", 1)
+    assert out.ravel().tolist() == [136, 224, 82, 255, 0, 137, 3, 180]
+    out16 = run(xp, P.to_gray, np.asarray(LAB_IMG) * 257, "uint16", "from_lab", 2)
+    assert out16.shape == (1, 8, 2)
+    # L / 100 * 65535, the generic kernel's float32 formula (OpenCV has no uint16 Lab)
+    np.testing.assert_allclose(out16[..., 0].ravel(), np.array(LAB_L) / 100 * 65535, atol=3)
+    outf = run(xp, P.to_gray, np.asarray(LAB_IMG) / 255.0, "float32", "from_lab", 1)
+    # OpenCV's float path (NumPy) is within 0.002 of the formula
+    np.testing.assert_allclose(outf.ravel(), np.array(LAB_L) / 100, atol=2e-3)
+    with pytest.raises(ValueError, match="3-channel"):
+        run(xp, P.to_gray, np.zeros((2, 2, 4)), "uint8", "from_lab", 1)
+
+
+# pca: each image's pixels projected on their first principal axis, min-max scaled. A ramp of red
+# alone (axis (1, 0, 0)) gives the red values back; pixels along (1, 1, 0) or (-1, 1, 0) give the
+# ramp 0, 1/3, 2/3, 1, and the second one fixes the sign OpenCV's solver gives the axis:
+# (-0.7071, 0.7071, 0), so the gray grows with green (the opposite sign, equally valid, would invert
+# the image). Four pixel values a row keep every mean and variance exact (equal variances equal).
+G4 = np.array([0, 64, 128, 192])
+PCA_IMAGES = {
+    "red ramp": np.stack([[0, 85, 170, 255], [0] * 4, [0] * 4], -1),
+    "diagonal": np.stack([G4, G4, [0] * 4], -1),
+    "anti-diagonal": np.stack([255 - G4, G4, [0] * 4], -1),
+    "constant": np.full((4, 3), 9),
+}
+PCA_RAMP = [0, 85, 170, 255]
+
+
+@pytest.mark.golden.with_args(P.to_gray)
+@pytest.mark.parametrize("name", sorted(PCA_IMAGES))
+def test_to_gray_pca_golden(xp, name):
+    img = np.repeat(PCA_IMAGES[name][None], 2, axis=0)  # 2 x 4 x 3
+    expected = [0] * 4 if name == "constant" else PCA_RAMP
+    out = run(xp, P.to_gray, img, "uint8", "pca", 1)
+    assert out.shape == (2, 4, 1) and out[0, :, 0].tolist() == expected and out[1, :, 0].tolist() == expected
+    outf = run(xp, P.to_gray, img / 256.0, "float32", "pca", 3)  # exact binary fractions
+    np.testing.assert_allclose(outf[0, :, 1], np.array(expected) / 255.0, atol=1e-6)
+    out16 = run(xp, P.to_gray, img * 257, "uint16", "pca", 1)
+    assert out16[0, :, 0].tolist() == [v * 257 for v in expected]
+
+
+@pytest.mark.golden.with_args(P.to_gray)
+def test_to_gray_pca_batch_is_per_sample(xp):
+    anti = np.repeat(PCA_IMAGES["anti-diagonal"][None], 2, 0)
+    batch = np.stack([anti, np.full((2, 4, 3), 9), anti // 2])
+    out = run(xp, P.to_gray, batch, "uint8", "pca", 1)
+    assert out.shape == (3, 2, 4, 1)
+    # the halved image: G - R = (-96, -32, 32, 96), rescaled to its own range
+    assert out[0, 0, :, 0].tolist() == PCA_RAMP and out[1].max() == 0 and out[2, 1, :, 0].tolist() == PCA_RAMP
+
+
+def test_first_principal_axis_takes_opencvs_sign():
+    """Hand-worked: [[1, -1], [-1, 1]] needs one Jacobi rotation (pivot -1, y = 0: c = s = 1/sqrt 2 up
+    to the sign), which leaves (-0.7071, 0.7071) in the row of the eigenvalue 2; [[2, 1, 0], [1, 2, 0],
+    [0, 0, 1]] gives (0.7071, 0.7071, 0)."""
+    r = 0.5**0.5
+    np.testing.assert_allclose(P.first_principal_axis(np.array([[[1.0, -1.0], [-1.0, 1.0]]])), [[-r, r]])
+    cov = np.array([[[2.0, 1.0, 0.0], [1.0, 2.0, 0.0], [0.0, 0.0, 1.0]]])
+    np.testing.assert_allclose(P.first_principal_axis(cov), [[r, r, 0.0]], atol=1e-15)
+
+
+@pytest.mark.parametrize("channels", [2, 3, 4, 5, 6, 8])
+def test_first_principal_axis_matches_opencv_pca(channels):
+    """The axis and its sign are OpenCV's (cv2.PCACompute2, albumentations' PCA) on data of every
+    kind: correlated, rounded (ties between off-diagonal entries), a constant channel, small integers,
+    and random 8-bit pixels (where OpenCV's remembered row/column maxima pick other pivots than the
+    true largest entry about once in a hundred matrices of 5-8 channels)."""
+    cv2 = pytest.importorskip("cv2")
+    rng = np.random.default_rng(channels)
+    covs, want = [], []
+    for i in range(300):
+        if i < 60:
+            x = rng.random((60, 1)) @ rng.normal(size=(1, channels)) + 0.3 * rng.normal(size=(60, channels))
+            if i % 3 == 0:
+                x = np.round(x * 50)
+            if i % 5 == 0:
+                x[:, 0] = 3.0
+            if i % 7 == 0:
+                x = np.round(rng.random((60, channels)) * 3)
+        else:
+            x = rng.integers(0, 256, (64, channels)).astype(np.float64)
+        want.append(cv2.PCACompute2(x, mean=None, maxComponents=1)[1][0])
+        flags = cv2.COVAR_ROWS | cv2.COVAR_NORMAL | cv2.COVAR_SCALE
+        covs.append(cv2.calcCovarMatrix(x, None, flags)[0])  # OpenCV's own covariance: the solver alone
+    np.testing.assert_allclose(P.first_principal_axis(np.stack(covs)), np.stack(want), atol=1e-9)
+
+
+def test_first_principal_axis_remembers_column_maxima_as_opencv_does():
+    """Among these 300 random 10-channel covariances, two (98 and 207) pick a pivot through a
+    remembered column maximum that is no longer the column's largest entry: the true largest entry
+    would give another axis than OpenCV's."""
+    cv2 = pytest.importorskip("cv2")
+    rng = np.random.default_rng(211)
+    covs, want = [], []
+    for _ in range(300):
+        x = rng.integers(0, 256, (64, 10)).astype(np.float64)
+        want.append(cv2.PCACompute2(x, mean=None, maxComponents=1)[1][0])
+        covs.append(cv2.calcCovarMatrix(x, None, cv2.COVAR_ROWS | cv2.COVAR_NORMAL | cv2.COVAR_SCALE)[0])
+    np.testing.assert_allclose(P.first_principal_axis(np.stack(covs)), np.stack(want), atol=1e-9)
+
+
 def test_to_gray_float_and_single_channel(xp):
     rgb = np.eye(3, dtype=np.float32).reshape(1, 3, 3)
     out = run(xp, P.to_gray, rgb, "float32", "weighted_average", 1)
@@ -147,6 +271,10 @@ PARITY: dict[str, ParityCase] = {
     "to_gray_desaturation": (P.to_gray, lambda r, n, c, d: ("desaturation", 2), 0, 0.0),
     "to_gray_weighted": (P.to_gray, lambda r, n, c, d: ("weighted_average", 3), 1, 1e-5),
     "to_gray_luminance": (P.to_gray, lambda r, n, c, d: ("luminance", 1), 1, 1e-5),
+    # OpenCV's 8-bit Lab against the formula: within 1 level but for 1 colour in 16.7 million (2);
+    # its float path within 0.002 (0.5 level)
+    "to_gray_from_lab": (P.to_gray, lambda r, n, c, d: ("from_lab", 3), 2, 2e-3),
+    "to_gray_pca": (P.to_gray, lambda r, n, c, d: ("pca", 1), 1, 1e-5),
     "sepia": (P.sepia, lambda r, n, c, d: (), 1, 1e-5),
 }
 # OpenCV's fixed-point paths: uint16 RGB2GRAY (about a third of the values off by one) and the uint8
@@ -156,17 +284,20 @@ MANY_OFF_BY_ONE = {
     ("to_gray_average", "uint8"),
     ("to_gray_luminance", "uint8"),
     ("sepia", "uint8"),  # the same 3 -> 3 fixed-point cv2.transform (albumentations' own kernel)
+    ("to_gray_from_lab", "uint8"),  # OpenCV's 8-bit Lab: 13.6 % of all colours 1 off the formula
 }
 # cases the override declines on purpose (the generic path is as fast or the input is trivial)
 DECLINED = {
     ("to_gray_average", 1),
     ("to_gray_max", 1),
     ("to_gray_desaturation", 1),
+    ("to_gray_pca", 1),
+    ("to_gray_from_lab", "uint16"),  # OpenCV has no 16-bit Lab
 }
 
 
 def _applies(case: str, dtype: str, channels: int) -> bool:
-    if case in ("to_gray_weighted", "to_gray_luminance", "sepia"):
+    if case in ("to_gray_weighted", "to_gray_luminance", "to_gray_from_lab", "sepia"):
         return channels == 3
     return True
 
@@ -341,6 +472,47 @@ def test_sepia_golden(xp):
     np.testing.assert_allclose(out, [[[1.0, 1.0, 0.937], [0.1555, 0.1384, 0.1078]]], atol=1e-6)
     with pytest.raises(ValueError, match="3-channel"):
         run(xp, P.sepia, np.zeros((1, 2, 4)), "uint8")
+
+
+@pytest.mark.parametrize("channels", [3, 5])
+@pytest.mark.parametrize("dtype", ["uint8", "float32"])
+def test_to_gray_pca_matches_albumentations(dtype, channels):
+    alb = pytest.importorskip("albumentations")
+    for seed in range(4):
+        img = make_image(dtype, (30, 40, channels), seed=seed)
+        if seed % 2:  # correlated channels, a clear first axis
+            img[..., 1] = (
+                img[..., 0] // 2 + img[..., 1] // 2 if dtype == "uint8" else (img[..., 0] + img[..., 1]) / 2
+            )
+        want = alb.ToGray(method="pca", p=1)(image=img)["image"]
+        for xp_img, kernel in ((img, A.ToGray(method="pca", p=1)), (img, None)):
+            got = kernel(image=xp_img)["image"] if kernel is not None else P.to_gray.generic(img, "pca", 3)
+            assert got.dtype == want.dtype and got.shape == want.shape
+            np.testing.assert_allclose(got.astype(np.float64), want.astype(np.float64), atol=1e-5)
+
+
+def test_to_gray_from_lab_matches_albumentations():
+    """uint8: the NumPy path is albumentations' own OpenCV call (equal); the generic formula is within
+    1 level. float32: albumentations converts to uint8 and back around OpenCV's 8-bit Lab (256 output
+    levels); xalbu computes in float32, within 1.5 levels of it (docs: differences)."""
+    alb = pytest.importorskip("albumentations")
+    img = make_image("uint8", (40, 50, 3), seed=5)
+    want = alb.ToGray(method="from_lab", p=1)(image=img)["image"]
+    np.testing.assert_array_equal(A.ToGray(method="from_lab", p=1)(image=img)["image"], want)
+    generic = P.to_gray.generic(img, "from_lab", 3)
+    assert np.abs(generic.astype(int) - want.astype(int)).max() <= 1
+    imgf = (img / 255.0).astype(np.float32)
+    wantf = alb.ToGray(method="from_lab", p=1)(image=imgf)["image"]
+    gotf = A.ToGray(method="from_lab", p=1)(image=imgf)["image"]
+    assert gotf.dtype == wantf.dtype == np.float32
+    np.testing.assert_allclose(gotf, wantf, atol=1.5 / 255)
+
+
+def test_to_gray_from_lab_needs_rgb_and_pca_takes_any_channels():
+    with pytest.raises(ValueError, match="method='from_lab' needs a 3-channel RGB image"):
+        one(A.ToGray(method="from_lab", p=1), make_image("uint8", (4, 5, 4)))
+    out = one(A.ToGray(method="pca", num_output_channels=2, p=1), make_image("uint8", (4, 5, 6)))
+    assert out.shape == (4, 5, 2) and out.min() == 0 and out.max() == 255
 
 
 @pytest.mark.parametrize("dtype", ["uint8", "float32"])

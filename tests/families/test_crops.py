@@ -415,11 +415,39 @@ def test_crop_resize_validation(make, name):
         make()
 
 
-def test_random_sized_crop_too_big_raises():
-    with pytest.raises(ValueError, match="min_max_height"):
-        A.RandomSizedCrop((5, 12), (4, 4))(image=ramp(10, 20))
-    with pytest.raises(ValueError, match="w2h_ratio"):
-        A.RandomSizedCrop((5, 8), (4, 4), w2h_ratio=3.0)(image=ramp(10, 20))
+def test_random_sized_crop_larger_than_the_image_is_clamped_per_side():
+    """albumentations 2.0.8 draws the height, takes ``int(height * w2h_ratio)`` as the width, then
+    clamps each side to the image's (crops.functional.get_crop_coords): no error."""
+    img = smooth(1, 10, 40)[0]
+    t = recording(A.RandomSizedCrop((5, 12), (4, 4)))
+    pipe = A.Compose([t], seed=0)
+    sides = set()
+    for _ in range(40):
+        assert pipe(image=img)["image"].shape == (4, 4, 3)
+        p = t.drawn[-1]
+        ch, cw = p.y_max - p.y_min, p.x_max - p.x_min
+        sides.add((ch, cw))
+        assert 0 <= p.y_min and p.y_max <= 10 and 0 <= p.x_min and p.x_max <= 40
+        assert ch == min(cw, 10)  # heights 11 and 12 are clamped to 10, their widths are not
+    assert {(10, 11), (10, 12), (5, 5)} <= sides
+    batch = A.Compose([A.RandomSizedCrop((5, 12), (4, 4))], seed=0).batch(images=smooth(6, 10, 40))
+    assert batch["images"].shape == (6, 4, 4, 3)
+    # w2h_ratio past the width: the width is clamped too
+    t = recording(A.RandomSizedCrop((8, 8), (4, 4), w2h_ratio=3.0))
+    A.Compose([t], seed=0)(image=ramp(10, 20))
+    p = t.drawn[-1]
+    assert (p.y_max - p.y_min, p.x_min, p.x_max) == (8, 0, 20)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_random_sized_crop_clamped_to_the_whole_image_matches_albumentations(dtype):
+    alb = pytest.importorskip("albumentations")
+    img = smooth(1, 10, 20)[0]
+    img = img if dtype == np.uint8 else (img / 255).astype(np.float32)
+    # both sides clamped: the crop is the whole image wherever it is drawn, so the output is fixed
+    ours = A.RandomSizedCrop((12, 15), (7, 9), w2h_ratio=2.0)(image=img)["image"]
+    theirs = alb.RandomSizedCrop((12, 15), (7, 9), w2h_ratio=2.0)(image=img)["image"]
+    np.testing.assert_allclose(ours.astype(np.float64), theirs.astype(np.float64), atol=1e-5)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -218,11 +218,37 @@ def test_normalize_image_clips_to_20():
     assert float(out.max()) == pytest.approx(20.0)
 
 
-def test_normalize_mean_length_must_match_channels():
-    with pytest.raises(ValueError, match="mean has 3 values but the image has 1 channel"):
-        one(A.Normalize(), np.zeros((2, 2), np.uint8))
-    with pytest.raises(ValueError, match="std has 2 values"):
-        one(A.Normalize(mean=0.5, std=(0.1, 0.2)), np.zeros((2, 2, 3), np.uint8))
+@pytest.mark.parametrize("channels", [None, 1, 2, 3, 4, 5, 8])
+@pytest.mark.parametrize(
+    ("mean", "std"),
+    [
+        ((0.1, 0.2, 0.3), (0.5, 0.25, 0.125)),  # ImageNet-like defaults on other channel counts
+        ((0.1,), (0.5,)),
+        ((0.1, 0.2), (0.5, 0.25)),
+        ((0.1, 0.2, 0.3, 0.4, 0.5), (1.0, 2.0, 1.0, 2.0, 1.0)),
+        (0.3, (0.5, 0.25, 0.125)),
+    ],
+)
+@pytest.mark.parametrize("dtype", ["uint8", "uint16", "float32"])
+def test_normalize_mean_std_lengths_read_as_albumentations(channels, mean, std, dtype):
+    """albumentations 2.0.8 (albucore's convert_value): a sequence shorter than the channel count,
+    or any sequence on one channel, gives its first value to every channel; a longer one its first
+    values. A 3-value mean on a gray or 5-channel image is not an error there."""
+    alb = pytest.importorskip("albumentations")
+    shape = (3, 4) if channels is None else (3, 4, channels)
+    img = make_image(dtype, shape, seed=2)
+    want = alb.Normalize(mean=mean, std=std, p=1)(image=img)["image"]
+    got = one(A.Normalize(mean=mean, std=std), img)
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_normalize_mean_of_three_on_five_channels_uses_the_first_value():
+    img = np.full((2, 2, 5), 51, np.uint8)  # 0.2 of 255
+    out = one(A.Normalize(mean=(0.1, 0.2, 0.3), std=(0.5, 0.5, 0.5)), img)
+    np.testing.assert_allclose(out, np.full((2, 2, 5), 0.2), atol=1e-6)  # (0.2 - 0.1) / 0.5 everywhere
+    gray = one(A.Normalize(), np.full((2, 2), 255, np.uint8))  # mean 0.485, std 0.229 for the gray
+    np.testing.assert_allclose(gray, np.full((2, 2), (1 - 0.485) / 0.229), rtol=1e-6)
 
 
 def test_to_float_from_float_round_trip(xp):

@@ -44,11 +44,16 @@ def test_noop_leaves_every_target_unchanged(xp):
     np.testing.assert_allclose(np.array(out["keypoints"]), np.array(POINTS))
     batch = np.stack([img, img[::-1]])
     np.testing.assert_array_equal(A.Compose([A.NoOp(p=0.5)], seed=0).batch(images=batch)["images"], batch)
-    assert A.NoOp().p == 0.5 and A.NoOp().kind == "pixel" and "NoOp" in A.TRANSFORMS
+    assert A.NoOp().p == 0.5 and A.NoOp().kind == "spatial" and "NoOp" in A.TRANSFORMS
+
+
+def test_noop_is_a_dual_transform_as_in_albumentations():
+    assert isinstance(A.NoOp(), A.DualTransform) and not isinstance(A.NoOp(), A.ImageOnlyTransform)
+    assert isinstance(A.Lambda(), A.DualTransform) and not isinstance(A.Lambda(), A.ImageOnlyTransform)
 
 
 # ------------------------------------------------------------------------ Lambda: arrays
-def test_lambda_image_and_mask_functions_are_called_with_hwc():
+def test_lambda_image_and_mask_functions_are_called_as_given():
     calls = {}
 
     def on_image(img, **params):
@@ -56,16 +61,71 @@ def test_lambda_image_and_mask_functions_are_called_with_hwc():
         return 255 - img
 
     def on_mask(mask, **params):
-        calls["mask"] = mask.shape
+        calls["mask"] = (mask.shape, params)
         return mask + 1
 
     img, mask = _image((8, 10)), _image((8, 10), 1) % 5
     out = A.Compose([A.Lambda(image=on_image, mask=on_mask)])(image=img, mask=mask)
-    assert calls["image"] == ((8, 10, 1), {"shape": (8, 10)})  # HW arrives with its channel axis
-    assert calls["mask"] == (8, 10, 1)
-    assert out["image"].shape == (8, 10)  # and goes back as HW
+    assert calls["image"] == ((8, 10), {"shape": (8, 10)})  # HW stays HW, as in albumentations
+    assert calls["mask"] == ((8, 10), {"shape": (8, 10)})
+    assert out["image"].shape == (8, 10)
     np.testing.assert_array_equal(out["image"], 255 - img)
     np.testing.assert_array_equal(out["mask"], mask + 1)
+    rgb = _image()
+    A.Lambda(image=on_image, mask=on_mask)(image=rgb, mask=mask)
+    assert calls["image"] == ((8, 10, 3), {"shape": (8, 10, 3)})  # the image's own shape
+    assert calls["mask"] == ((8, 10), {"shape": (8, 10, 3)})
+
+
+@pytest.mark.parametrize("shape", [(8, 10), (8, 10, 1), (8, 10, 3)])
+def test_lambda_calls_match_albumentations_for_one_image(shape):
+    """What albumentations 2.0.8's Lambda hands the image and mask functions (arrays as given, one
+    mask of ``masks`` at a time, ``params == {"shape": image.shape}``) and what comes back."""
+    alb = pytest.importorskip("albumentations")
+
+    def spy(M):
+        seen = []
+
+        def on_image(img, **params):
+            seen.append(("image", img.shape, dict(params)))
+            return (255 - img) if img.ndim == len(shape) else img
+
+        def on_mask(mask, **params):
+            seen.append(("mask", mask.shape, dict(params)))
+            return mask * 2
+
+        out = M.Lambda(image=on_image, mask=on_mask)(
+            image=_image(shape), mask=_image((8, 10), 1) % 7, masks=np.stack([_image((8, 10), 2) % 3] * 2)
+        )
+        return seen, out
+
+    (ours, got), (theirs, want) = spy(A), spy(alb)
+    assert ours == theirs
+    for key in ("image", "mask", "masks"):
+        assert got[key].shape == want[key].shape
+        np.testing.assert_array_equal(got[key], want[key])
+
+    def frames(M):  # images= (frames of one sample): one call per frame, as given
+        seen = []
+
+        def on_image(img, **params):
+            seen.append((img.shape, dict(params)))
+            return img + 1
+
+        return seen, M.Lambda(image=on_image)(images=np.stack([_image(shape)] * 2))["images"]
+
+    (ours, got), (theirs, want) = frames(A), frames(alb)
+    assert ours == theirs and len(ours) == 2
+    np.testing.assert_array_equal(got, want)
+
+
+def test_lambda_image_function_output_checks_for_one_image():
+    with pytest.raises(ValueError, match="height and width of its input"):
+        A.Lambda(image=lambda img, **p: img[:4])(image=_image())
+    with pytest.raises(ValueError, match="turned a 2-D image into 3 channels"):
+        A.Lambda(image=lambda img, **p: np.stack([img] * 3, -1))(image=_image((8, 10)))
+    out = A.Lambda(image=lambda img, **p: img[..., :1])(image=_image())["image"]  # channels may change
+    assert out.shape == (8, 10, 1)
 
 
 def test_lambda_image_function_may_change_channels_and_dtype():
@@ -76,11 +136,12 @@ def test_lambda_image_function_may_change_channels_and_dtype():
     assert out.shape == (8, 10, 1) and out.dtype == np.float32
 
 
-def test_lambda_image_function_must_keep_layout():
+def test_lambda_image_function_must_keep_layout_in_a_batch():
+    imgs = np.stack([_image()] * 2)
     with pytest.raises(ValueError, match="image function must return an array shaped"):
-        A.Compose([A.Lambda(image=lambda img, **p: img[..., 0])])(image=_image())
+        A.Compose([A.Lambda(image=lambda img, **p: img[..., 0])]).batch(images=imgs)
     with pytest.raises(ValueError, match="mask function must return"):
-        A.Compose([A.Lambda(mask=lambda m, **p: m[:4])])(image=_image(), mask=_image((8, 10), 1))
+        A.Compose([A.Lambda(mask=lambda m, **p: m[:, :4])]).batch(images=imgs, masks=imgs[..., 0])
 
 
 def test_lambda_on_strict_arrays(xp):
@@ -140,7 +201,8 @@ def test_lambda_keypoints_receive_pixels_and_radians():
         return kps
 
     out = _pipe(A.Lambda(keypoints=same))(image=_image(), keypoints=POINTS, kp_labels=["a", "b"])
-    np.testing.assert_allclose(seen[0], [[1.5, 2.5, np.pi / 2, 2.0], [9.0, 7.0, 0.0, 1.0]])
+    # albumentations' layout x, y, z, angle, scale (z = 0)
+    np.testing.assert_allclose(seen[0], [[1.5, 2.5, 0.0, np.pi / 2, 2.0], [9.0, 7.0, 0.0, 0.0, 1.0]])
     np.testing.assert_allclose(np.array(out["keypoints"]), np.array(POINTS))
     assert out["kp_labels"] == ["a", "b"]
 
@@ -149,8 +211,8 @@ def test_lambda_keypoints_moved_and_invisible_removed():
     def move(kps, **params):
         out = kps.copy()
         out[:, 0] += 2.0  # the second point leaves the 10 px wide image
-        out[:, 2] += np.pi / 2
-        out[:, 3] *= 3
+        out[:, 3] += np.pi / 2  # angle
+        out[:, 4] *= 3  # scale
         return out
 
     out = _pipe(A.Lambda(keypoints=move))(image=_image(), keypoints=POINTS, kp_labels=["a", "b"])
@@ -168,7 +230,10 @@ def test_lambda_wrong_row_count_raises(target):
         if target == "bboxes"
         else {"keypoints": POINTS, "kp_labels": [1, 2]}
     )
-    with pytest.raises(ValueError, match=r"must return an array of shape \(2, >= 4\).*rows may not be added"):
+    cols = 4 if target == "bboxes" else 5
+    with pytest.raises(
+        ValueError, match=rf"must return an array of shape \(2, >= {cols}\).*rows may not be added"
+    ):
         _pipe(A.Lambda(**{target: drop_one}))(image=_image(), **data)
 
 

@@ -53,6 +53,53 @@ def test_pad_per_channel_fill_and_batch(xp):
     np.testing.assert_array_equal(out[:, 1, 0], [[0, 0], [50, 50]])
 
 
+@pytest.mark.golden.with_args(G.pad)
+@pytest.mark.parametrize(
+    ("channels", "fill", "expected"),
+    [
+        # albumentations 2.0.8 (OpenCV's Scalar): a short sequence is padded with 0 to 4 values, and
+        # more than 4 channels (OpenCV works in chunks of 4) repeat those 4 values
+        (5, (1, 2, 3), [1, 2, 3, 0, 1]),
+        (3, (7,), [7, 0, 0]),
+        (9, (1, 2), [1, 2, 0, 0, 1, 2, 0, 0, 1]),
+        (2, (1, 2, 3), [1, 2]),  # extra values ignored
+        (5, 7, [7, 7, 7, 7, 7]),  # a number fills every channel
+        (6, (1, 2, 3, 4, 5, 6, 7), [1, 2, 3, 4, 5, 6]),
+    ],
+)
+def test_pad_fill_with_other_value_counts_than_channels(xp, channels, fill, expected):
+    out = run(xp, G.pad, np.full((1, 1, channels), 50, np.uint8), 0, 0, 1, 0, 0, fill)
+    assert out[0, 0].tolist() == expected and out[0, 1].tolist() == [50] * channels
+    batch = np.full((2, 1, 1, channels), 50, np.uint8)
+    assert run(xp, G.pad, batch, 0, 0, 1, 0, 0, fill)[:, 0, 0].tolist() == [expected] * 2
+
+
+def test_pad_fill_of_five_values_on_eight_channels_is_refused(xp):
+    with pytest.raises(ValueError, match="fill: 5 values for a 8-channel image"):
+        run(xp, G.pad, np.zeros((1, 1, 8), np.uint8), 0, 0, 1, 0, 0, (1, 2, 3, 4, 5))
+
+
+@pytest.mark.parametrize("channels", [1, 2, 3, 4, 5, 8])
+@pytest.mark.parametrize("fill", [(1, 2, 3), (7,), [1, 2], 7, (1, 2, 3, 4)])
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+@pytest.mark.parametrize("name", ["Pad", "PadIfNeeded", "CenterCrop"])
+def test_fills_match_albumentations(name, dtype, fill, channels):
+    alb = pytest.importorskip("albumentations")
+    scale = 1 if dtype == np.uint8 else 0.01
+    f = [v * scale for v in fill] if isinstance(fill, (tuple, list)) else fill * scale
+    args = {
+        "Pad": {"padding": 2, "fill": f, "fill_mask": f},
+        "PadIfNeeded": {"min_height": 9, "min_width": 11, "fill": f, "fill_mask": f},
+        "CenterCrop": {"height": 9, "width": 11, "pad_if_needed": True, "fill": f, "fill_mask": f},
+    }[name]
+    img = (np.random.default_rng(channels).random((5, 6, channels)) * 200).astype(dtype)
+    mask = np.random.default_rng(1).integers(0, 3, (5, 6, channels), dtype=np.uint8)
+    ours = getattr(A, name)(**args)(image=img, mask=mask)
+    theirs = getattr(alb, name)(**args)(image=img, mask=mask)
+    for key in ("image", "mask"):
+        np.testing.assert_allclose(ours[key], theirs[key], atol=1e-6)
+
+
 def test_pad_wide_reflect(xp):
     """Pads wider than the image fold repeatedly."""
     out = run(xp, G.pad, hwc([[1, 2, 3]]), 0, 0, 5, 5, 4, 0)[0, :, 0]

@@ -7,7 +7,9 @@ back into the state.
 
 What the subclass sees (albumentations 2.x's contract):
 
-- ``get_params()`` (random draws through ``self.random_generator`` / ``self.py_random``), then
+- ``get_params()`` (random draws through ``self.random_generator`` / ``self.py_random``: in a
+  pipeline, its stream; in a direct call, the transform's own streams, which ``set_random_seed``
+  restarts as albumentations does), then
   ``params["shape"]`` (the image's shape, (H, W) or (H, W, C)) and ``interpolation``, ``fill``,
   ``fill_mask`` where the transform has them, then ``get_params_dependent_on_data(params, data)``;
 - targets through ``self.targets`` (``{"image": self.apply, "mask": self.apply_to_mask, ...}``),
@@ -90,8 +92,14 @@ def draw(t: Any, rng: np.random.Generator, state: State) -> Any:
 
 
 def _draw_one(t: Any, rng: np.random.Generator, state: State, data: dict[str, Any]) -> dict[str, Any]:
-    t.random_generator = rng
-    t.py_random = random.Random(int(rng.integers(2**63)))
+    holder = t.__dict__.get("_rng")
+    if holder is not None and rng is holder.get():
+        # a direct call: the transform's own streams, as albumentations draws (set_random_seed)
+        t.__dict__.pop("random_generator", None)
+        t.__dict__.pop("py_random", None)
+    else:  # in a pipeline: its one stream
+        t.random_generator = rng
+        t.py_random = random.Random(int(rng.integers(2**63)))
     if state.extra:
         data = {**state.extra, **data}
     params = dict(t.get_params() or {})

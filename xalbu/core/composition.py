@@ -7,21 +7,22 @@ a branch) and runs its children over the whole batch, so no Python loop runs per
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from .fusion import flush_affine
 from .reading import Reader
-from .replay import decode
+from .replay import check_like, decode
 from .rng import RngHolder
 from .state import TARGET_KINDS, Restore, State
 from .targets import BboxParams, KeypointParams
 from .torch_interop import cuda_stream
 from .transform import BasicTransform
-from .validation import check_int, check_p
+from .validation import check_bool, check_int, check_interpolation, check_p, show
 from .writing import finish_outputs, write_outputs
 
 Node = Any  # a BasicTransform or a BaseCompose
@@ -41,18 +42,32 @@ def _record_steps(record: Any) -> list[Any]:
     return list(record)
 
 
+def _as_nodes(transforms: Any, name: str = "transforms") -> list[Node]:
+    """``transforms`` as a list of transforms and compositions (one transform alone is wrapped)."""
+    if isinstance(transforms, (BasicTransform, BaseCompose)):
+        return [transforms]
+    if isinstance(transforms, (str, bytes, bytearray, Mapping)) or not isinstance(transforms, Iterable):
+        raise TypeError(
+            f"{name}: expected a list of transforms and compositions (or one of them), got "
+            f"{show(transforms)} ({type(transforms).__name__})"
+        )
+    out = list(transforms)
+    for i, t in enumerate(out):
+        _check_node(f"{name}[{i}]", t)
+    return out
+
+
+def _check_node(name: str, node: Any) -> None:
+    if not isinstance(node, (BasicTransform, BaseCompose)):
+        hint = " (pass an instance: HorizontalFlip(), not HorizontalFlip)" if isinstance(node, type) else ""
+        raise TypeError(f"{name}: expected a transform or composition, got {type(node).__name__}{hint}")
+
+
 class BaseCompose:
     """A node holding child transforms; ``p`` gates the whole node."""
 
     def __init__(self, transforms: Sequence[Node], p: float = 1.0) -> None:
-        if isinstance(transforms, (BasicTransform, BaseCompose)):
-            transforms = [transforms]
-        self.transforms = list(transforms)
-        for i, t in enumerate(self.transforms):
-            if not isinstance(t, (BasicTransform, BaseCompose)):
-                raise TypeError(
-                    f"transforms[{i}]: expected a transform or composition, got {type(t).__name__}"
-                )
+        self.transforms = _as_nodes(transforms)
         self.p = check_p(p)
 
     def __len__(self) -> int:
@@ -160,7 +175,7 @@ class SomeOf(BaseCompose):
     def __init__(self, transforms: Sequence[Node], n: int = 1, replace: bool = False, p: float = 1.0) -> None:
         super().__init__(transforms, p)
         self.n = check_int("n", n, 0)
-        self.replace = bool(replace)
+        self.replace = check_bool("replace", replace)
         if not self.replace and self.n > len(self.transforms):
             raise ValueError(
                 f"n: expected at most {len(self.transforms)} (the number of transforms) when replace=False, got {n}"
@@ -219,6 +234,7 @@ class RandomOrder(SomeOf):
     def __init__(
         self, transforms: Sequence[Node], n: int | None = None, replace: bool = False, p: float = 1.0
     ) -> None:
+        transforms = _as_nodes(transforms)
         super().__init__(transforms, len(transforms) if n is None else n, replace, p)
 
 
@@ -240,8 +256,11 @@ class OneOrOther(BaseCompose):
     ) -> None:
         if transforms is None:
             if first is None or second is None:
-                raise ValueError("OneOrOther: pass first and second (or transforms=[first, second])")
+                raise ValueError("first, second: pass both (or transforms=[first, second])")
+            _check_node("first", first)
+            _check_node("second", second)
             transforms = [first, second]
+        transforms = _as_nodes(transforms)
         if len(transforms) != 2:
             raise ValueError(f"transforms: expected exactly 2 transforms, got {len(transforms)}")
         super().__init__(transforms, p)
@@ -279,6 +298,18 @@ class Compose(BaseCompose):
             where an intermediate step would have cut content off and a later one brought the
             area back, the fused warp shows the image there instead of fill (see
             docs/fusion.md). Off by default: results then match albumentations' step by step.
+        is_check_shapes: albumentations' switch for letting images and masks of different sizes
+            through. xalbu moves every target with one geometry, so targets must share their height
+            and width: only ``True`` is accepted (a mismatch raises at call time, naming the target);
+            ``False`` is refused.
+        mask_interpolation: albumentations' pipeline-wide override: when not ``None``, an OpenCV code
+            (0 nearest, 1 linear, 2 cubic, 3 area, 4 lanczos4) set, at construction, as the
+            ``mask_interpolation`` of every transform in the pipeline (nested ones too) that takes
+            that argument, replacing its own (in place, as albumentations does: a transform shared
+            with another pipeline changes there too); ``None`` keeps each transform's setting.
+
+    Every argument is checked when the pipeline is built (booleans must be ``True``/``False``, numbers
+    finite), and errors name the argument.
 
     >>> import numpy as np, xalbu as A
     >>> pipe = A.Compose([A.HorizontalFlip(p=1)], seed=0)
@@ -297,29 +328,35 @@ class Compose(BaseCompose):
         strict: bool = False,
         save_applied_params: bool = False,
         fuse_affine: bool = False,
+        is_check_shapes: bool = True,
+        mask_interpolation: int | None = None,
     ) -> None:
         super().__init__(transforms, p)
-        if isinstance(bbox_params, Mapping):
-            bbox_params = BboxParams(**bbox_params)
-        if isinstance(keypoint_params, Mapping):
-            keypoint_params = KeypointParams(**keypoint_params)
-        if bbox_params is not None and not isinstance(bbox_params, BboxParams):
-            raise TypeError(f"bbox_params: expected BboxParams or a dict, got {type(bbox_params).__name__}")
-        if keypoint_params is not None and not isinstance(keypoint_params, KeypointParams):
-            raise TypeError(
-                f"keypoint_params: expected KeypointParams or a dict, got {type(keypoint_params).__name__}"
-            )
+        bbox_params = _params_arg("bbox_params", bbox_params, BboxParams)
+        keypoint_params = _params_arg("keypoint_params", keypoint_params, KeypointParams)
         _check_format_last(self.transforms)
         self.bbox_params = bbox_params
         self.keypoint_params = keypoint_params
-        self.additional_targets = dict(additional_targets or {})
-        self.strict = bool(strict)
-        self.save_applied_params = bool(save_applied_params)
-        if not isinstance(fuse_affine, bool):
-            raise TypeError(f"fuse_affine: expected True or False, got {fuse_affine!r}")
-        self.fuse_affine = fuse_affine
+        self.additional_targets = _check_targets("additional_targets", additional_targets)
+        self.strict = check_bool("strict", strict)
+        self.save_applied_params = check_bool("save_applied_params", save_applied_params)
+        self.fuse_affine = check_bool("fuse_affine", fuse_affine)
+        if not check_bool("is_check_shapes", is_check_shapes):
+            raise ValueError(
+                "is_check_shapes: False is not supported: xalbu moves every target with one geometry, so "
+                "images and masks must share their height and width; resize the masks to the image first "
+                "(a mismatch raises at call time, naming the target), and pass True or leave it out"
+            )
+        self.is_check_shapes = True
+        self.mask_interpolation = (
+            None
+            if mask_interpolation is None
+            else check_interpolation("mask_interpolation", mask_interpolation)
+        )
+        if self.mask_interpolation is not None:
+            _set_mask_interpolation(self.transforms, self.mask_interpolation)
         if seed is not None:
-            check_int("seed", seed, 0)
+            seed = check_int("seed", seed, 0)
         self.seed = seed
         self._rng = RngHolder(seed)
         self._reader = self._make_reader()
@@ -336,11 +373,13 @@ class Compose(BaseCompose):
 
     def add_targets(self, additional_targets: Mapping[str, str]) -> None:
         """Declare more keyword targets (``{"image2": "image", ...}``)."""
-        self.additional_targets.update(additional_targets)
+        self.additional_targets.update(_check_targets("additional_targets", additional_targets))
         self._reader = self._make_reader()
 
     def set_random_seed(self, seed: int | None) -> None:
         """Restart the random stream from ``seed``."""
+        if seed is not None:
+            seed = check_int("seed", seed, 0)
         self.seed = seed
         self._rng.reset(seed)
 
@@ -499,6 +538,7 @@ class Compose(BaseCompose):
                     ("pipeline.batch(...)", "replay_batch") if batch is False else ("pipeline(...)", "replay")
                 )
                 raise ValueError(f"{where}: the record comes from {made}; replay it with pipeline.{use}(...)")
+            _check_step(step, where)
             plan.append(
                 (where, node, step, decode(step["params"], step.get("types"), f"{where} params", node))
             )
@@ -528,6 +568,7 @@ class Compose(BaseCompose):
                 if not mask.any():
                     continue
                 applied = None if mask.all() else mask
+            check_like(params, _fresh_params(node, state), f"{where} params")
             if state.pending is not None and node.kind != "affine":
                 flush_affine(state)
             saved, state.gate = state.gate, applied
@@ -538,6 +579,78 @@ class Compose(BaseCompose):
 
     def __getstate__(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+def _check_step(step: Mapping[str, Any], where: str) -> None:
+    """A record step's ``shape`` (``[height, width]``) and ``applied`` (None, or one bool per sample)."""
+    shape = step["shape"]
+    if not (
+        isinstance(shape, (list, tuple))
+        and len(shape) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in shape)
+    ):
+        raise ValueError(f"{where}: shape: expected [height, width] (positive integers), got {show(shape)}")
+    applied = step["applied"]
+    if applied is not None and not (
+        isinstance(applied, (list, tuple)) and all(isinstance(a, (bool, np.bool_)) for a in applied)
+    ):
+        raise ValueError(
+            f"{where}: applied: expected one true/false per sample of the batch, got {show(applied)}"
+        )
+
+
+def _fresh_params(node: BasicTransform, state: State) -> Any:
+    """Parameters ``node`` draws now for this step (from a throwaway generator): the form a recorded
+    step's parameters must have. ``None`` (nothing to compare) for transforms without a declared
+    ``Params`` class (albumentations-style subclasses draw through user code)."""
+    if not isinstance(getattr(type(node), "Params", None), type):
+        return None
+    rng = np.random.default_rng(0)
+    try:
+        if type(node).sample is not BasicTransform.sample:
+            return node.sample(rng, state.shape, state.batch)
+        return node.sample_data(rng, state)
+    except (TypeError, ValueError):  # cannot draw here: the replay itself will say why
+        return None
+
+
+def _params_arg(name: str, value: Any, cls: type) -> Any:
+    """``bbox_params``/``keypoint_params``: None, an instance of ``cls`` or a dict of its arguments."""
+    if value is None or isinstance(value, cls):
+        return value
+    if not isinstance(value, Mapping):
+        raise TypeError(
+            f"{name}: expected {cls.__name__}, a dict of its arguments or None, got {show(value)}"
+        )
+    fields = [f.name for f in dataclasses.fields(cls)]
+    unknown = [str(k) for k in value if k not in fields]
+    if unknown:
+        raise TypeError(f"{name}: unknown argument(s) {unknown} for {cls.__name__}; it takes {fields}")
+    return cls(**value)
+
+
+def _check_targets(name: str, value: Any) -> dict[str, str]:
+    """``additional_targets``: None or a dict ``{keyword: kind}`` (kinds checked by ``_make_reader``)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name}: expected a dict like {{'image2': 'image'}}, got {show(value)}")
+    for key in value:
+        if not isinstance(key, str) or not key:
+            raise TypeError(f"{name}: keys are keyword names (like 'image2'), got {show(key)}")
+    return dict(value)
+
+
+def _set_mask_interpolation(nodes: Sequence[Node], value: int) -> None:
+    """albumentations' ``Compose(mask_interpolation=...)``: every transform in ``nodes`` (nested ones
+    too) that takes ``mask_interpolation`` (holds it as its own attribute) gets ``value``."""
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BaseCompose):
+            stack.extend(node.transforms)
+        elif "mask_interpolation" in vars(node):
+            node.mask_interpolation = value
 
 
 def _check_format_last(transforms: Sequence[Node]) -> None:

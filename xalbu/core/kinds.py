@@ -61,6 +61,8 @@ class PixelTransform(ImageOnlyTransform):
         for key, img in state.images.items():
             out = self.apply_image(img, params)
             state.images[key] = select(out, img, applied) if blend else out
+        if type(self).output_dtype is not BasicTransform.output_dtype:
+            state.retype()  # Normalize, ToFloat, FromFloat: float64 images keep the dtype given here
 
 
 class SpatialTransform(DualTransform):

@@ -1,10 +1,13 @@
 """Step 1 of a call: check the user's keyword targets and build the internal :class:`State`.
 
 ``Reader.read`` sorts the keys by kind (images, masks, boxes, keypoints, label fields, others),
-checks every array (one array library and device, dtype, layout, height and width, batch size)
-and every box/keypoint table, converts targets to their internal form and records in a
-:class:`Restore` how each output is written back (``core/writing.py`` follows it). Errors name the
-argument and what was expected.
+checks every array (one array library and device, dtype, layout, non-empty height, width and
+channels, batch size) and every box/keypoint table, converts targets to their internal form
+(float64 images and masks are computed as float32) and records in a :class:`Restore` how each
+output is written back (``core/writing.py`` follows it). Errors name the argument and what was
+expected. albumentations' 3-D targets (``volume``...) are refused rather than passed through, and
+label fields are checked when the reader is built (``Compose(...)``): not named like a target, not
+shared by boxes and keypoints.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .state import IMAGE_DTYPES, MASK_DTYPES, Out, Restore, State
+from .state import IMAGE_DTYPES, MASK_DTYPES, UNSUPPORTED_TARGETS, WIDE_DTYPE, Out, Restore, State
 from .targets import (
     BboxParams,
     BoxSet,
@@ -81,6 +84,47 @@ def _expand(arr: Any) -> Any:
     return arr[..., None]
 
 
+def _narrow(arr: Any) -> Any:
+    """A float64 array as float32 (a new array: the input is left as it is), same library and device."""
+    if isinstance(arr, np.ndarray):
+        return arr.astype(np.float32)
+    from array_api_compat import array_namespace
+
+    xp = array_namespace(arr)
+    return xp.astype(arr, xp.float32)
+
+
+_STACKS = ("images", "masks")
+
+
+def check_label_fields(
+    kinds: Mapping[str, str], bbox_params: BboxParams | None, keypoint_params: KeypointParams | None
+) -> None:
+    """Each label field is a keyword of its own: not a target's name, not listed twice, not shared by
+    boxes and keypoints (each field is filtered with the rows of one target)."""
+    seen: dict[str, str] = {}
+    for owner, params in (("BboxParams", bbox_params), ("KeypointParams", keypoint_params)):
+        if params is None:
+            continue
+        where = f"{owner}.label_fields"
+        for name in params.label_fields:
+            if name in kinds or name in UNSUPPORTED_TARGETS:
+                kind = kinds.get(name, name)
+                raise ValueError(
+                    f"{where}: {name!r} is the name of a target ({kind}), not a free keyword; give the "
+                    f"labels a name of their own (e.g. 'labels')"
+                )
+            if seen.get(name) == owner:
+                raise ValueError(f"{where}: {name!r} is listed twice")
+            if name in seen:
+                raise ValueError(
+                    f"{where}: {name!r} is also a label field of BboxParams; boxes and keypoints are filtered "
+                    "separately, so each needs label fields of its own (e.g. 'bbox_labels' and "
+                    "'keypoint_labels'); albumentations fails on a shared one too"
+                )
+            seen[name] = owner
+
+
 class Reader:
     """Reads one call's keyword targets into a :class:`State` (see module docstring)."""
 
@@ -96,6 +140,7 @@ class Reader:
         self.bbox_params = bbox_params
         self.keypoint_params = keypoint_params
         self.strict = strict
+        check_label_fields(kinds, bbox_params, keypoint_params)
         self.label_fields = set()
         if bbox_params is not None:
             self.label_fields |= set(bbox_params.label_fields)
@@ -111,6 +156,7 @@ class Reader:
                 type(value) is np.ndarray
                 and (value.ndim == 3 or value.ndim == 2)
                 and value.dtype in _NP_IMAGE_DTYPES
+                and value.size
             ):
                 state = State(value.shape[:2])
                 restore = Restore(data)
@@ -128,6 +174,12 @@ class Reader:
             if kind is None:
                 others[key] = value
                 if key not in self.label_fields:
+                    if key in UNSUPPORTED_TARGETS:
+                        raise ValueError(
+                            f"{key}: albumentations' 3-D target {key!r} is not supported by xalbu yet (it would "
+                            "come back untransformed); for 2-D transforms of a (D, H, W[, C]) volume pass its "
+                            "slices as images=... (mask3d as masks=...): every slice gets the same transform"
+                        )
                     if self.strict:
                         known = sorted(set(kinds) | self.label_fields)
                         raise ValueError(f"{key}: unknown target (strict=True); known targets are {known}")
@@ -166,11 +218,12 @@ class Reader:
                     and (value.ndim == 3 or value.ndim == 2)
                     and value.shape[:2] == state.shape
                     and value.dtype in (_NP_IMAGE_DTYPES if kind == "image" else _NP_MASK_DTYPES)
+                    and value.size
                 ):  # the common case, already valid: skip the general checks
                     steps.append((key, _store_plain(state, store, key, value)))
                     continue
             else:
-                ref_kind = self._same_place(key, value, ref, ref_kind)
+                ref_kind = self._same_place(key, value, ref, ref_kind, kind)
             steps.append((key, _READERS[kind](self, state, key, value, batch)))
         for key, kind, value in rows:
             if kind == "bboxes":
@@ -188,30 +241,38 @@ class Reader:
             for key, value in arrays:
                 if self.kinds[key] != prefer:
                     continue
-                if isinstance(value, (list, tuple)):
+                stack = prefer in _STACKS
+                if stack and isinstance(value, (list, tuple)):
+                    if batch:
+                        raise TypeError(
+                            f"{key}: a batch takes one (N, H, W[, C]) array, got a {type(value).__name__} of "
+                            f"{len(value)} arrays; stack them first (np.stack), or call the pipeline on each "
+                            "sample (a batch's samples share one height and width)"
+                        )
                     if not value:
                         continue
-                    value = value[0]
-                    lead = 0
+                    key, value, lead = f"{key}[0]", value[0], 0
                 else:
-                    lead = 1 if prefer in ("images", "masks") else 0
+                    lead = 1 if stack else 0
                 _check_array(key, value, "an image" if "image" in prefer else "a mask")
                 if value.ndim < 2 + lead:
                     raise ValueError(
                         f"{key}: expected at least {2 + lead} dimensions, got shape {tuple(value.shape)}"
                     )
+                _check_not_empty(key, value, lead, "image" if "image" in prefer else "mask")
                 h, w = int(value.shape[lead]), int(value.shape[lead + 1])
                 n = int(value.shape[0]) if batch and lead else None
                 return (h, w), n, key
         raise ValueError("no image or mask given: pass image=..., mask=... (or images=... for a batch)")
 
     def _same_place(
-        self, key: str, value: Any, ref: str, ref_kind: tuple[str, str] | None
+        self, key: str, value: Any, ref: str, ref_kind: tuple[str, str] | None, target: str
     ) -> tuple[str, str]:
-        items = value if isinstance(value, (list, tuple)) else [value]
+        items = value if target in _STACKS and isinstance(value, (list, tuple)) else [value]
+        what = "an image" if target in ("image", "images") else "a mask"
         for i, item in enumerate(items):
             name = key if item is value else f"{key}[{i}]"
-            _check_array(name, item, "an array")
+            _check_array(name, item, what)
             kind = array_kind(item)
             if ref_kind is None:
                 ref_kind = kind
@@ -231,50 +292,57 @@ class Reader:
             )
 
     # ----------------------------------------------------------------- images & masks
-    def _image_array(self, state: State, key: str, arr: Any, lead: int) -> tuple[Any, bool]:
+    def _image_array(self, state: State, key: str, arr: Any, lead: int) -> tuple[Any, bool, bool]:
+        """``(internal array, given as 2-D, given as float64)`` of an image (stack); errors name ``key``."""
+        _check_array(key, arr, "an image (stack)" if lead else "an image")
         dt = dtype_str(arr)
-        if dt not in IMAGE_DTYPES:
-            hint = " (convert with .astype(float32))" if dt == "float64" else ""
-            raise TypeError(f"{key}: expected dtype uint8, uint16 or float32, got {dt}{hint}")
+        if dt not in IMAGE_DTYPES and dt != WIDE_DTYPE:
+            raise TypeError(
+                f"{key}: expected dtype uint8, uint16 or float32 (or float64, computed as float32), got {dt}"
+            )
+        return self._layout(state, key, arr, lead, dt == WIDE_DTYPE, "image")
+
+    def _mask_array(self, state: State, key: str, arr: Any, lead: int) -> tuple[Any, bool, bool]:
+        """``(internal array, given as 2-D, given as float64)`` of a mask (stack); errors name ``key``."""
+        _check_array(key, arr, "a mask (stack)" if lead else "a mask")
+        dt = dtype_str(arr)
+        if dt not in MASK_DTYPES and dt != WIDE_DTYPE:
+            raise TypeError(f"{key}: expected an integer, bool, float32 or float64 mask, got dtype {dt}")
+        return self._layout(state, key, arr, lead, dt == WIDE_DTYPE, "mask")
+
+    def _layout(
+        self, state: State, key: str, arr: Any, lead: int, wide: bool, what: str
+    ) -> tuple[Any, bool, bool]:
         if arr.ndim not in (2 + lead, 3 + lead):
             layout = "(N, H, W) or (N, H, W, C)" if lead else "(H, W) or (H, W, C)"
             raise ValueError(f"{key}: expected shape {layout}, got {tuple(arr.shape)}")
+        _check_not_empty(key, arr, lead, what)
         self._check_hw(state, key, arr, lead)
         if lead and state.batch is not None and int(arr.shape[0]) != state.batch:
             raise ValueError(
                 f"{key}: expected {state.batch} samples (the batch size), got {int(arr.shape[0])}"
             )
+        if wide:
+            arr = _narrow(arr)
         if arr.ndim == 2 + lead:
-            return _expand(arr), True
-        return arr, False
-
-    def _mask_array(self, state: State, key: str, arr: Any, lead: int) -> tuple[Any, bool]:
-        dt = dtype_str(arr)
-        if dt not in MASK_DTYPES:
-            raise TypeError(f"{key}: expected an integer, bool or float32 mask, got dtype {dt}")
-        if arr.ndim not in (2 + lead, 3 + lead):
-            layout = "(N, H, W) or (N, H, W, C)" if lead else "(H, W) or (H, W, C)"
-            raise ValueError(f"{key}: expected shape {layout}, got {tuple(arr.shape)}")
-        self._check_hw(state, key, arr, lead)
-        if arr.ndim == 2 + lead:
-            return _expand(arr), True
-        return arr, False
+            return _expand(arr), True, wide
+        return arr, False, wide
 
     def _read_image(self, state: State, key: str, value: Any, batch: bool) -> Out:
         if batch:
             raise ValueError(
                 f"{key}: a batch takes images=(N, H, W[, C]); use pipeline(image=...) for one image"
             )
-        arr, squeeze = self._image_array(state, key, value, 0)
+        arr, squeeze, wide = self._image_array(state, key, value, 0)
         state.images[key] = arr
-        return _array_out(state, "images", key, squeeze)
+        return _array_out(state, "images", key, squeeze, value if wide else None, arr)
 
     def _read_mask(self, state: State, key: str, value: Any, batch: bool) -> Out:
         if batch:
             raise ValueError(f"{key}: a batch takes masks=(N, H, W[, C])")
-        arr, squeeze = self._mask_array(state, key, value, 0)
+        arr, squeeze, wide = self._mask_array(state, key, value, 0)
         state.masks[key] = arr
-        return _array_out(state, "masks", key, squeeze)
+        return _array_out(state, "masks", key, squeeze, value if wide else None, arr)
 
     def _read_images(self, state: State, key: str, value: Any, batch: bool) -> Out:
         return self._read_stack(state, key, value, "images", self._image_array)
@@ -291,18 +359,21 @@ class Reader:
                 )
             names = []
             squeeze = []
+            wide: dict[str, tuple[Any, Any]] = {}
             for i, item in enumerate(value):
                 name = f"{key}[{i}]"
-                arr, sq = check(state, name, item, 0)
+                arr, sq, w = check(state, name, item, 0)
                 store[name] = arr
                 names.append(name)
                 squeeze.append(sq)
                 if sq:
                     _flat(state, name)
-            return ("stack", where, names, squeeze, type(value))
-        arr, squeeze = check(state, key, value, 1)
+                if w:
+                    wide[name] = (item, arr)
+            return ("stack", where, names, squeeze, type(value), wide or None)
+        arr, squeeze, w = check(state, key, value, 1)
         store[key] = arr
-        return _array_out(state, where, key, squeeze)
+        return _array_out(state, where, key, squeeze, value if w else None, arr)
 
     # ----------------------------------------------------------------- boxes & points
     def _per_sample(self, state: State, key: str, value: Any) -> list[Any]:
@@ -325,9 +396,20 @@ class Reader:
                 )
             per = data[name] if batch else [data[name]]
             if batch and (not isinstance(per, (list, tuple)) or len(per) != len(counts)):
-                raise ValueError(f"{name}: a batch takes a list of {len(counts)} per-sample label lists")
+                got = f"{len(per)} items" if isinstance(per, (list, tuple)) else f"a {type(per).__name__}"
+                raise ValueError(
+                    f"{name}: a batch takes a list of {len(counts)} per-sample label lists, got {got}"
+                )
             for s, (labels, count) in enumerate(zip(per, counts, strict=True)):
-                got = len(labels)
+                try:
+                    got = len(labels)
+                except TypeError:  # None, a number...
+                    where = f"{name}[{s}]" if batch else name
+                    rows = f"{key}[{s}]" if batch else key
+                    raise TypeError(
+                        f"{where}: expected a list or array of labels, one per row of {rows}, got "
+                        f"{type(labels).__name__}"
+                    ) from None
                 if got != count:
                     where = f" (sample {s})" if batch else ""
                     raise ValueError(
@@ -471,7 +553,20 @@ def _store_plain(state: State, where: str, key: str, value: np.ndarray) -> Out:
     return ("array", where, key, squeeze)
 
 
-def _array_out(state: State, where: str, key: str, squeeze: bool) -> Out:
+def _array_out(state: State, where: str, key: str, squeeze: bool, wide: Any = None, read: Any = None) -> Out:
+    """The output record of an image/mask read into ``state``; ``wide``: the given float64 array
+    (``read``: the float32 array it was read as)."""
     if squeeze:
         _flat(state, key)
+    if wide is not None:
+        return ("wide", where, key, squeeze, wide, read)
     return ("array", where, key, squeeze)
+
+
+def _check_not_empty(key: str, arr: Any, lead: int, what: str) -> None:
+    """Heights, widths and channels must be > 0 (a batch may have no samples)."""
+    dims = tuple(int(d) for d in arr.shape)
+    if 0 in dims[lead:]:
+        raise ValueError(
+            f"{key}: expected a non-empty {what} (height, width and channels > 0), got shape {dims}"
+        )

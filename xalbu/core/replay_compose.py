@@ -108,6 +108,8 @@ class ReplayCompose(Compose):
         strict: bool = False,
         save_key: str = "replay",
         fuse_affine: bool = False,
+        is_check_shapes: bool = True,
+        mask_interpolation: int | None = None,
     ) -> None:
         super().__init__(
             transforms,
@@ -119,6 +121,8 @@ class ReplayCompose(Compose):
             strict,
             save_applied_params=True,
             fuse_affine=fuse_affine,
+            is_check_shapes=is_check_shapes,
+            mask_interpolation=mask_interpolation,
         )
         if not isinstance(save_key, str):
             raise TypeError(f"save_key: expected a string, got {type(save_key).__name__}")

@@ -17,6 +17,11 @@ names keep their last component, and the arguments albumentations writes that xa
 not take are renamed or dropped by the per-class table ``ALBUMENTATIONS_ARGS`` (each entry with its
 reason); any other unknown argument is an error. Every error names the node path
 (``transform.transforms[2].transforms[0]``), the class and the argument.
+
+Limits: compositions nest at most :data:`MAX_NESTING` (100) levels deep, and an argument's value
+(lists and dicts inside lists and dicts) at most :data:`MAX_VALUE_DEPTH` (20) levels; deeper
+documents are refused with an error naming the path, by ``to_dict`` as by ``from_dict``/``load``
+(never a ``RecursionError``). Files are read as UTF-8 (a byte-order mark is allowed).
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ from .transform import REGISTRY, BasicTransform
 __all__ = [
     "ALBUMENTATIONS_ARGS",
     "FORMAT_VERSION",
+    "MAX_NESTING",
+    "MAX_VALUE_DEPTH",
     "SerializationError",
     "from_dict",
     "load",
@@ -53,6 +60,12 @@ __all__ = [
 
 FORMAT_VERSION = 1
 """Version of the dict layout written by :func:`to_dict` (``"__format__"``)."""
+
+MAX_NESTING = 100
+"""Deepest nesting of compositions that ``to_dict``/``from_dict``/``load`` handle (the pipeline is level 1)."""
+
+MAX_VALUE_DEPTH = 20
+"""Deepest nesting of lists and dicts inside one argument's value (``bbox_params`` counts as one level)."""
 
 DATA_FORMATS = ("json", "yaml")
 LAMBDA_TARGETS = ("image", "mask", "keypoints", "bboxes")
@@ -92,11 +105,31 @@ def to_dict(pipeline: BasicTransform | BaseCompose) -> dict[str, Any]:
     """
     if not isinstance(pipeline, (BasicTransform, BaseCompose)):
         raise TypeError(f"to_dict: expected a transform or a composition, got {type(pipeline).__name__}")
+    _check_pipeline_depth(pipeline)
     return {
         "__version__": __version__,
         "__format__": FORMAT_VERSION,
         "transform": _node_dict(pipeline, "transform"),
     }
+
+
+def _check_pipeline_depth(pipeline: Any) -> None:
+    """Refuse pipelines nested deeper than :data:`MAX_NESTING` (they could not be loaded back)."""
+    stack = [(pipeline, "transform", 1)]
+    while stack:
+        node, path, depth = stack.pop()
+        if not isinstance(node, BaseCompose):
+            continue
+        if depth > MAX_NESTING:
+            raise _fail(path, type(node).__name__, _too_deep_compositions())
+        stack.extend((t, f"{path}.transforms[{i}]", depth + 1) for i, t in enumerate(node.transforms))
+
+
+def _too_deep_compositions() -> str:
+    return (
+        f"compositions nested more than {MAX_NESTING} levels deep; xalbu saves and loads at most "
+        f"{MAX_NESTING} levels (xalbu.core.serialization.MAX_NESTING)"
+    )
 
 
 def _node_dict(node: Any, path: str) -> dict[str, Any]:
@@ -234,6 +267,7 @@ def from_dict(data: Mapping[str, Any], nonserializable: Mapping[str, Any] | None
         raise TypeError(
             f"nonserializable: expected a dict of name -> Lambda, got {type(nonserializable).__name__}"
         )
+    _check_document_depth(data["transform"])
     missing: list[str] = []
     _find_missing(data["transform"], "transform", missing)
     if missing:
@@ -242,6 +276,46 @@ def from_dict(data: Mapping[str, Any], nonserializable: Mapping[str, Any] | None
             "transform",
         )
     return _build(data["transform"], "transform", _Ctx(albumentations, nonserializable))
+
+
+def _check_document_depth(root: Any) -> None:
+    """Refuse documents nested deeper than :data:`MAX_NESTING` compositions or with argument values
+    deeper than :data:`MAX_VALUE_DEPTH` (checked without recursion, before anything is built)."""
+    stack: list[tuple[Any, str, int]] = [(root, "transform", 1)]
+    while stack:
+        node, path, depth = stack.pop()
+        if not isinstance(node, Mapping):
+            continue
+        if depth > MAX_NESTING and any(k in node for k in ("transforms", "first", "second")):
+            name = node.get("__class_fullname__")
+            raise _fail(path, name if isinstance(name, str) else "", _too_deep_compositions())
+        for key, value in node.items():
+            if key == "transforms" and isinstance(value, list):
+                stack.extend((c, f"{path}.transforms[{i}]", depth + 1) for i, c in enumerate(value))
+            elif key in ("first", "second") and isinstance(value, Mapping) and "__class_fullname__" in value:
+                stack.append((value, f"{path}.{key}", depth + 1))
+            else:
+                _check_value_depth(value, path, str(key))
+
+
+def _check_value_depth(value: Any, path: str, arg: str) -> None:
+    todo = [(value, 1)]
+    while todo:
+        v, depth = todo.pop()
+        if isinstance(v, Mapping):
+            items: Any = v.values()
+        elif isinstance(v, (list, tuple)):
+            items = v
+        else:
+            continue
+        if depth > MAX_VALUE_DEPTH:
+            raise _fail(
+                path,
+                "",
+                f"{arg}: the value is nested more than {MAX_VALUE_DEPTH} levels deep (lists and dicts); "
+                f"xalbu reads at most {MAX_VALUE_DEPTH} (xalbu.core.serialization.MAX_VALUE_DEPTH)",
+            )
+        todo.extend((x, depth + 1) for x in items)
 
 
 def _class_name(name: str) -> str:
@@ -462,12 +536,15 @@ _COMPOSE_RULES: dict[str, Rule] = {
     "is_check_shapes": Rule(
         "drop",
         "xalbu always checks that images and masks share their height and width; inputs that "
-        "is_check_shapes=false would let through raise a clear error at call time instead",
+        "is_check_shapes=false would let through raise a clear error at call time instead (false is "
+        "read as true from albumentations' files; in code, Compose(is_check_shapes=False) is refused)",
     ),
     "mask_interpolation": Rule(
         "drop",
-        "albumentations' pipeline-wide mask interpolation override; only null (no override) is "
-        "supported (set mask_interpolation on the transforms instead)",
+        "albumentations' pipeline-wide mask interpolation override; albumentations' Compose.to_dict does "
+        "not write it (each transform's own mask_interpolation, which is read, already holds the override), "
+        "so only null is read from its files; xalbu's Compose(mask_interpolation=...) takes it in code "
+        "and in xalbu's own files",
         keep_if=(None,),
     ),
 }
@@ -507,7 +584,30 @@ ALBUMENTATIONS_KEYPOINT_PARAMS: dict[str, Rule] = {
 def _map_albumentations(name: str, cls: type, args: dict[str, Any], path: str) -> dict[str, Any]:
     own = getattr(cls, "albumentations_args", None) or ALBUMENTATIONS_ARGS.get(name, {})
     table = {**ALBUMENTATIONS_COMMON, **own}
+    if isinstance(cls, type) and issubclass(cls, BaseCompose):
+        args = _albumentations_compose_args(cls, args, path, name)
     return _apply_table(cls, table, args, path, name)
+
+
+def _albumentations_compose_args(cls: type, args: dict[str, Any], path: str, name: str) -> dict[str, Any]:
+    """albumentations' ``is_check_shapes`` and ``mask_interpolation`` for a composition that takes them
+    (xalbu's Compose): read by the rules of ``_COMPOSE_RULES`` (see their reasons), not as given."""
+    takes = _init_params(cls)
+    out = dict(args)
+    if "is_check_shapes" in takes and out.get("is_check_shapes") is False:
+        out["is_check_shapes"] = True  # xalbu always checks (the rule's reason); a non-bool is refused later
+    if "mask_interpolation" in takes:
+        value = out.get("mask_interpolation")
+        if value is not None:
+            reason = _COMPOSE_RULES["mask_interpolation"].reason
+            raise _fail(
+                path,
+                name,
+                f"mask_interpolation={value!r} (written by albumentations) is not supported: xalbu reads only "
+                f"null here ({reason})",
+            )
+        out["mask_interpolation"] = None  # albumentations' files leave it out: no override
+    return out
 
 
 def _apply_table(
@@ -630,16 +730,31 @@ def load(
     fmt = _data_format(data_format, path_or_file)
     if isinstance(path_or_file, (str, os.PathLike)):
         where = str(path_or_file)
-        text = Path(path_or_file).read_text(encoding="utf-8")
     else:
-        where = getattr(path_or_file, "name", None) or type(path_or_file).__name__
-        text = path_or_file.read()
-        if isinstance(text, bytes):
-            text = text.decode("utf-8")
+        where = str(getattr(path_or_file, "name", None) or type(path_or_file).__name__)
+    try:
+        if isinstance(path_or_file, (str, os.PathLike)):
+            text: Any = Path(path_or_file).read_bytes()
+        else:
+            text = path_or_file.read()
+        if isinstance(text, (bytes, bytearray)):
+            text = bytes(text).decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise SerializationError(
+            f"{where}: the file is not UTF-8 text (byte {e.start}: {e.reason}); save it as UTF-8"
+        ) from None
+    if not isinstance(text, str):
+        raise SerializationTypeError(f"{where}: reading gave a {type(text).__name__}, expected text or bytes")
+    text = text.removeprefix("\ufeff")
     try:
         data = _yaml().safe_load(io.StringIO(text)) if fmt == "yaml" else json.loads(text)
     except ImportError:
         raise
+    except RecursionError:
+        raise SerializationError(
+            f"{where}: could not parse the file as {fmt.upper()}: nested too deeply; xalbu reads at most "
+            f"{MAX_NESTING} levels of compositions and {MAX_VALUE_DEPTH} levels inside a value"
+        ) from None
     except Exception as e:  # noqa: BLE001 - json/yaml parse errors of every kind
         raise SerializationError(f"{where}: could not parse the file as {fmt.upper()}: {e}") from e
     return from_dict(data, nonserializable=nonserializable)

@@ -19,8 +19,13 @@ from typing import Any
 from .targets import BoxSet, PointSet
 
 TARGET_KINDS = ("image", "images", "mask", "masks", "bboxes", "keypoints")
+UNSUPPORTED_TARGETS = ("volume", "volumes", "mask3d", "masks3d")
+"""albumentations' 3-D targets, which xalbu does not transform yet: refused by name, not passed through."""
 IMAGE_DTYPES = ("uint8", "uint16", "float32")
+"""The image dtypes the transforms compute in; float64 images are read as float32 (``WIDE_DTYPE``)."""
 MASK_DTYPES = ("uint8", "uint16", "int8", "int16", "int32", "int64", "uint32", "bool", "float32")
+WIDE_DTYPE = "float64"
+"""Images and masks of this dtype are computed as float32 and written back as float64 (see ``Restore``)."""
 
 
 class State:
@@ -42,6 +47,7 @@ class State:
     extra: dict[str, Any] | None = None  # the call's other keyword values (label fields, metadata)
     partners: list[dict[str, Any]] | None = None  # one image: mix partners (row origin j is partners[j - 1])
     reader: Any = None  # the core.reading.Reader that read the call (mix partners are read by it)
+    retyped: bool = False  # a transform gave the images a dtype of its own (see retype)
 
     def __init__(
         self,
@@ -59,11 +65,23 @@ class State:
         self.boxes: dict[str, BoxSet] = {} if boxes is None else boxes
         self.points: dict[str, PointSet] = {} if points is None else points
 
+    def retype(self) -> None:
+        """Say that a transform gave the images a dtype of its own (one that declares ``output_dtype``:
+        Normalize, ToFloat, FromFloat). Images given as float64 are computed as float32 and come
+        back as float64, unless such a transform ran: then they keep the dtype it gave, as in
+        albumentations (Normalize of a float64 image is float32 there too)."""
+        self.retyped = True
+
 
 # ------------------------------------------------------------------------------------------ outputs
 # How each output key is written back, one record per key (read by core/writing.py):
 #   ("array", store, key, squeeze)                 an image/mask array of the state
-#   ("stack", store, names, squeezes, container)   a list/tuple of arrays given item by item
+#   ("wide", store, key, squeeze, given, read)     a float64 image/mask (``given``), computed as float32
+#                                                  (``read``, the array the state started with): back
+#                                                  to float64 (images: unless State.retyped); ``given``
+#                                                  itself when no transform changed it
+#   ("stack", store, names, squeezes, container, wide)  a list/tuple of arrays given item by item
+#                                                  (wide: ``{name: (given, read)}`` of float64 items, or None)
 #   ("boxes", key, samples, fields, params, hosts) boxes: coordinates back, extras and labels by row
 #                                                  (hosts: host copies of device containers, or None)
 #   ("points", key, samples, fields, params, hosts) keypoints, likewise

@@ -13,12 +13,14 @@ Pixel (row i, col j) covers [j, j+1) x [i, i+1); image coordinates are continuou
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from .validation import check_choice, check_number
+from .validation import check_bool, check_choice, check_number, show
 
 BBOX_FORMATS = ("pascal_voc", "coco", "yolo", "albumentations")
 KEYPOINT_FORMATS = ("xy", "yx", "xya", "xys", "xyas", "xysa")
@@ -55,11 +57,22 @@ class BboxParams:
 
     def __post_init__(self) -> None:
         check_choice("BboxParams.format", self.format, BBOX_FORMATS)
-        object.__setattr__(self, "label_fields", _as_names("BboxParams.label_fields", self.label_fields))
-        check_number("BboxParams.min_area", self.min_area, 0)
-        check_number("BboxParams.min_visibility", self.min_visibility, 0, 1)
-        check_number("BboxParams.min_width", self.min_width, 0)
-        check_number("BboxParams.min_height", self.min_height, 0)
+        labels = BboxParams._names("BboxParams.label_fields", self.label_fields)
+        object.__setattr__(self, "label_fields", labels)
+        for name in ("min_area", "min_visibility", "min_width", "min_height"):  # NaN and inf refused
+            hi = 1 if name == "min_visibility" else None
+            object.__setattr__(self, name, check_number(f"BboxParams.{name}", getattr(self, name), 0, hi))
+        for name in ("clip", "filter_invalid_bboxes"):
+            object.__setattr__(self, name, check_bool(f"BboxParams.{name}", getattr(self, name)))
+
+    @staticmethod
+    def _names(name: str, value: Any) -> tuple[str, ...]:
+        """``label_fields``: None, one keyword name, or a list of them."""
+        if not (value is None or isinstance(value, str)) and (
+            isinstance(value, (bytes, bytearray, Mapping)) or not isinstance(value, Iterable)
+        ):
+            raise TypeError(f"{name}: expected a list of keyword names, got {show(value)}")
+        return _as_names(name, value)
 
 
 @dataclass(frozen=True)
@@ -84,7 +97,10 @@ class KeypointParams:
 
     def __post_init__(self) -> None:
         check_choice("KeypointParams.format", self.format, KEYPOINT_FORMATS)
-        object.__setattr__(self, "label_fields", _as_names("KeypointParams.label_fields", self.label_fields))
+        labels = BboxParams._names("KeypointParams.label_fields", self.label_fields)
+        object.__setattr__(self, "label_fields", labels)
+        for name in ("remove_invisible", "angle_in_degrees"):
+            object.__setattr__(self, name, check_bool(f"KeypointParams.{name}", getattr(self, name)))
 
 
 def _as_names(name: str, value: Any) -> tuple[str, ...]:
@@ -229,6 +245,7 @@ def bboxes_to_pixels(
     else:
         norm = None  # computed below only when needed (b / size)
     rows = np.arange(len(b))
+    given = b
     if params.clip:
         b = np.clip(b, 0, np.array([w, h, w, h], np.float64))
         norm = b / np.array([w, h, w, h], np.float64)
@@ -237,23 +254,35 @@ def bboxes_to_pixels(
     if norm is None:
         norm = b / np.array([w, h, w, h], np.float64)
     eps = 1e-6
-    in_range = np.all((norm >= -eps) & (norm <= 1 + eps), axis=1)
+    in_range = np.all((norm >= -eps) & (norm <= 1 + eps), axis=1)  # False for NaN
     ordered = (b[:, 2] > b[:, 0]) & (b[:, 3] > b[:, 1])
     valid = in_range & ordered
     if not np.all(valid):
         if params.filter_invalid_bboxes:
             return b[valid], rows[valid]
         i = int(np.flatnonzero(~valid)[0])
-        what = (
-            "coordinates outside the image (pass clip=True to clip them)"
-            if not in_range[i]
-            else "x_max <= x_min or y_max <= y_min"
-        )
         raise ValueError(
             f"{name}[{i}] = {tuple(float(v) for v in table[i])} ({fmt}) is invalid for an image of "
-            f"{h}x{w}: {what}"
+            f"{h}x{w}: {_box_problem(table[i], given[i], bool(in_range[i]), params.clip, fmt)}"
         )
     return b, rows
+
+
+def _box_problem(row: np.ndarray, given: np.ndarray, in_range: bool, clip: bool, fmt: str) -> str:
+    """What is wrong with one refused box (``row`` as the user gave it, ``given`` its pixel xyxy before
+    clipping), for the message."""
+    drop = "; pass filter_invalid_bboxes=True to drop such boxes"
+    if np.isnan(given).any():
+        return "a coordinate is NaN" + drop
+    if not in_range:
+        return "coordinates outside the image (pass clip=True to clip them, or filter_invalid_bboxes=True to drop such boxes)"
+    x0, y0, x1, y1 = given.tolist()
+    if clip and x1 > x0 and y1 > y0:  # ordered as given: clipping emptied it
+        return "it lies outside the image, so clipping it to the image (clip=True) leaves it empty" + drop
+    a, b, c, d = row.tolist()
+    if fmt in ("coco", "yolo"):  # formats that give a width and a height
+        return (f"its width ({c:g}) is not > 0" if x1 <= x0 else f"its height ({d:g}) is not > 0") + drop
+    return (f"x_max ({c:g}) <= x_min ({a:g})" if x1 <= x0 else f"y_max ({d:g}) <= y_min ({b:g})") + drop
 
 
 def _within(b: np.ndarray, x_lo: float, y_lo: float, x_hi: float, y_hi: float) -> bool:
@@ -310,13 +339,51 @@ def keypoints_to_internal(
         angle = np.deg2rad(angle)
     scale = table[:, col["s"]] if "s" in col else np.ones(len(table))
     h, w = hw
-    outside = (xy[:, 0] < 0) | (xy[:, 0] > w) | (xy[:, 1] < 0) | (xy[:, 1] > h)
-    if np.any(outside):
-        i = int(np.flatnonzero(outside)[0])
-        raise ValueError(
-            f"{name}[{i}] = {tuple(float(v) for v in table[i])} ({fmt}) lies outside the image of {h}x{w}"
-        )
+    if not _points_valid(table, col, w, h):
+        _refuse_points(name, table, params, col, w, h)
     return xy, np.mod(angle, 2 * np.pi), scale
+
+
+def _points_valid(table: np.ndarray, col: dict[str, int], w: float, h: float) -> bool:
+    """True when every keypoint lies in the closed image ``[0, W] x [0, H]`` and its angle and scale
+    (where the format has them) are finite; NaN coordinates are not in the image."""
+    ix, iy = col["x"], col["y"]
+    extra = [col[c] for c in "as" if c in col]
+    if len(table) <= 32:  # a few rows: Python is faster than NumPy calls on tiny arrays
+        for row in table.tolist():
+            if not (0 <= row[ix] <= w and 0 <= row[iy] <= h):
+                return False
+            for j in extra:
+                if not math.isfinite(row[j]):
+                    return False
+        return True
+    x, y = table[:, ix], table[:, iy]
+    if not bool(((x >= 0) & (x <= w) & (y >= 0) & (y <= h)).all()):
+        return False
+    return not extra or bool(np.isfinite(table[:, extra]).all())
+
+
+def _refuse_points(
+    name: str, table: np.ndarray, params: KeypointParams, col: dict[str, int], w: float, h: float
+) -> None:
+    """Raise for the first keypoint that :func:`_points_valid` refuses, saying what is wrong."""
+    x, y = table[:, col["x"]], table[:, col["y"]]
+    nan_xy = np.isnan(x) | np.isnan(y)
+    outside = ~nan_xy & ~((x >= 0) & (x <= w) & (y >= 0) & (y <= h))
+    bad_extra = {c: ~np.isfinite(table[:, col[c]]) for c in "as" if c in col}
+    problems = [nan_xy, outside, *bad_extra.values()]
+    i = int(np.flatnonzero(np.logical_or.reduce(problems))[0])
+    if nan_xy[i]:
+        what = "x and y must be numbers, not NaN"
+    elif outside[i]:
+        what = f"it lies outside the image of {int(h)}x{int(w)}"
+    else:
+        names = {"a": "angle", "s": "scale"}
+        what = (
+            " and ".join(names[c] for c, bad in bad_extra.items() if bad[i])
+            + " must be finite (not NaN or inf)"
+        )
+    raise ValueError(f"{name}[{i}] = {tuple(float(v) for v in table[i])} ({params.format}): {what}")
 
 
 def keypoints_from_internal(pts: PointSet, params: KeypointParams) -> np.ndarray:

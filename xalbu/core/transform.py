@@ -19,14 +19,16 @@ scalars for one image (``n is None``) or length-``n`` arrays for a batch.
 
 from __future__ import annotations
 
+import functools
 import inspect
+import random
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
 from . import bridge
-from .compat import Rule
+from .compat import Rule, constructor_kwargs
 from .fusion import flush_affine
 from .reading import Reader
 from .replay import record_step
@@ -73,6 +75,31 @@ def register_transform(cls: T | None = None, *, name: str | None = None) -> Any:
     return deco if cls is None else deco(cls)
 
 
+def accept_albumentations_args(init: Callable[..., None]) -> Callable[..., None]:
+    """Wrap a transform's ``__init__`` so that it takes the albumentations argument names its class
+    declares (``albumentations_args`` and ``core.compat.ALBUMENTATIONS_COMMON``) as albumentations
+    2.0.8's constructor takes them (see :func:`core.compat.constructor_kwargs`).
+
+    A call whose keywords are all ``__init__``'s own costs one set check; ``inspect.signature``
+    still reads the original signature (``__wrapped__``).
+    """
+    params = inspect.signature(init).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return init  # takes any keyword: nothing to intercept
+    named = [n for n, p in params.items() if p.kind is not p.VAR_POSITIONAL][1:]  # without self
+    takes = frozenset(named)
+    positional = tuple(n for n in named if params[n].kind is not params[n].KEYWORD_ONLY)
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if kwargs and not takes.issuperset(kwargs):
+            given = {*positional[: len(args)], *kwargs}
+            kwargs = constructor_kwargs(type(self), takes, given, kwargs)
+        init(self, *args, **kwargs)
+
+    return __init__
+
+
 def check_one_size(
     t: Any, applied: np.ndarray | None, out_hw: tuple[int, int], shape: tuple[int, int]
 ) -> None:
@@ -101,7 +128,12 @@ class BasicTransform:
     input_dtypes: ClassVar[tuple[str, ...]] = ("uint8", "uint16", "float32")
     """Image dtypes the transform takes (others are refused with a message naming the dtype)."""
     albumentations_args: ClassVar[Mapping[str, Rule]] = {}
-    """albumentations' saved argument names this class does not take, and how to read them."""
+    """albumentations' argument names this class does not take, and how to read them (files) or
+    accept them (code): see ``core/compat.py``."""
+    albumentations_ignores_unknown: ClassVar[bool] = True
+    """Whether albumentations 2.0.8's constructor of this class accepts (and ignores, with a
+    ``UserWarning``) arguments it does not take; ``False`` where it raises ``TypeError`` (its classes
+    without a validated ``__init__``), so that xalbu refuses the albumentations names there too."""
     requires: ClassVar[tuple[str, ...]] = ()
     """Optional packages the transform needs at run time (e.g. ``("torch",)``)."""
 
@@ -124,6 +156,9 @@ class BasicTransform:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None and cls.__module__.startswith("xalbu."):  # users' classes: BasicTransform's
+            cls.__init__ = accept_albumentations_args(init)  # type: ignore[method-assign]
         if cls.__dict__.get("_abstract", False) or cls.__name__.startswith("_"):
             return
         REGISTRY[cls.__name__] = cls
@@ -179,7 +214,12 @@ class BasicTransform:
             raise TypeError("pass targets by keyword, e.g. transform(image=img)")
         if len(data) == 1 and self.kind != "format":  # the common call, image=<NumPy image>: no bookkeeping
             img = data.get("image")
-            if type(img) is np.ndarray and (img.ndim == 3 or img.ndim == 2) and img.dtype in _NP_IMAGE_DTYPES:
+            if (
+                type(img) is np.ndarray
+                and (img.ndim == 3 or img.ndim == 2)
+                and img.dtype in _NP_IMAGE_DTYPES
+                and img.size  # empty images: refused by the Reader, naming the argument
+            ):
                 # _run for one image outside a pipeline (no fusion, no record): gate, draw, apply
                 rng = self._direct_rng()
                 p = self.p
@@ -205,16 +245,54 @@ class BasicTransform:
     def _direct_rng(self) -> np.random.Generator:
         holder = self.__dict__.get("_rng")
         if holder is None:
-            holder = self.__dict__["_rng"] = RngHolder(None)
+            holder = self.__dict__["_rng"] = RngHolder(self.__dict__.get("_seed"))
         return holder.get()
 
+    def _direct_py_random(self) -> random.Random:
+        r = self.__dict__.get("_py_rng")
+        if r is None:
+            r = self.__dict__["_py_rng"] = random.Random(self.__dict__.get("_seed"))
+        return r
+
+    seed: int | None = None
+    """The seed of the last :meth:`set_random_seed` (albumentations' attribute); ``None`` before."""
+
     def set_random_seed(self, seed: int | None) -> None:
-        """Restart the random stream of direct calls (``transform(image=...)``) from ``seed``."""
+        """Restart this transform's own random streams from ``seed`` (albumentations' meaning).
+
+        Afterwards ``random_generator`` is ``numpy.random.default_rng(seed)`` and ``py_random`` is
+        ``random.Random(seed)``, as in albumentations: the streams of direct calls
+        (``transform(image=...)``), which ``get_params`` of an albumentations-style subclass draws
+        from, so the same seed repeats the same sequence of results. Inside a ``Compose`` every
+        transform draws from the pipeline's one stream instead (``Compose(seed=...)``,
+        ``Compose.set_random_seed``); albumentations gives each transform a stream of its own.
+
+        >>> import numpy as np, xalbu as A
+        >>> t = A.RandomGamma(p=1)
+        >>> t.set_random_seed(3)
+        >>> a = t(image=np.full((2, 2), 100, np.uint8))["image"]
+        >>> t.set_random_seed(3)
+        >>> bool((t(image=np.full((2, 2), 100, np.uint8))["image"] == a).all()), t.seed
+        (True, 3)
+        """
         holder = self.__dict__.get("_rng")
         if holder is None:
             self.__dict__["_rng"] = RngHolder(seed)
         else:
             holder.reset(seed)
+        d = self.__dict__
+        d["_seed"] = self.seed = seed
+        d["_py_rng"] = random.Random(seed)
+        d.pop("random_generator", None)  # a pipeline's stream, left by an albumentations-style draw
+        d.pop("py_random", None)
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached for attributes not found otherwise: albumentations' per-transform streams
+        if name == "random_generator":
+            return self._direct_rng()
+        if name == "py_random":
+            return self._direct_py_random()
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # ------------------------------------------------------------------ albumentations' surface
     def get_params(self) -> dict[str, Any]:
@@ -287,8 +365,12 @@ class BasicTransform:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state.pop("_rng", None)
+        for key in ("_rng", "_py_rng", "random_generator", "py_random"):  # a copy restarts from the seed
+            state.pop(key, None)
         return state
+
+
+BasicTransform.__init__ = accept_albumentations_args(BasicTransform.__init__)  # type: ignore[method-assign]
 
 
 class ImageOnlyTransform(BasicTransform):

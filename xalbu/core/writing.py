@@ -3,6 +3,11 @@
 Every key the user passed comes back: arrays with the input's array type, device and layout (a 2-D
 input gives a 2-D output), lists of masks as lists, boxes and keypoints in the user's format and
 container with their extra columns, and every label field filtered in sync with its rows.
+
+Dtypes and shapes as albumentations 2.0.8 gives them: float64 images and masks (computed as float32)
+come back float64 (images: unless a transform gave them its own dtype, ``State.retyped``), NumPy box
+arrays come back float64 whatever their dtype, keypoint arrays keep a floating dtype, and label
+fields given as (N, 1) arrays come back (M,).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .reading import dtype_str
 from .state import Restore, State
 from .targets import (
     BboxParams,
@@ -37,9 +43,17 @@ def write_outputs(state: State, restore: Restore) -> dict[str, Any]:
             value = arr[..., 0] if spec[3] else arr
         elif kind == "value":
             value = spec[1]
+        elif kind == "wide":
+            value = _wide(state, spec[1], getattr(state, spec[1])[spec[2]], spec[3], spec[4], spec[5])
         elif kind == "stack":
             store = getattr(state, spec[1])
-            items = [_squeezed(store.get(name), sq) for name, sq in zip(spec[2], spec[3], strict=True)]
+            wide = spec[5] or {}
+            items = [
+                _wide(state, spec[1], store.get(name), sq, *wide[name])
+                if name in wide
+                else _squeezed(store.get(name), sq)
+                for name, sq in zip(spec[2], spec[3], strict=True)
+            ]
             value = spec[4](items)
         else:
             value = _rows(state, spec, restore.data or {}, out)
@@ -49,6 +63,26 @@ def write_outputs(state: State, restore: Restore) -> dict[str, Any]:
 
 def _squeezed(arr: Any, squeeze: bool) -> Any:
     return arr[..., 0] if squeeze and arr is not None else arr
+
+
+def _wide(state: State, store: str, arr: Any, squeeze: bool, given: Any, read: Any) -> Any:
+    """The output of a float64 image/mask ``given`` by the user, computed as the float32 ``read``:
+    ``given`` itself when no transform changed it, else float64 again, but for images that a
+    transform gave a dtype of its own (``State.retyped``: Normalize, ToFloat... as albumentations)."""
+    if arr is read:
+        return given
+    if arr is not None and (store == "masks" or not state.retyped) and dtype_str(arr) == "float32":
+        arr = _widen(arr)
+    return _squeezed(arr, squeeze)
+
+
+def _widen(arr: Any) -> Any:
+    if isinstance(arr, np.ndarray):
+        return arr.astype(np.float64)
+    from array_api_compat import array_namespace
+
+    xp = array_namespace(arr)
+    return xp.astype(arr, xp.float64)
 
 
 def _rows(state: State, spec: tuple, data: dict[str, Any], out: dict[str, Any]) -> Any:
@@ -73,13 +107,16 @@ def _rows(state: State, spec: tuple, data: dict[str, Any], out: dict[str, Any]) 
         origin = None if kept.origin is None else kept.origin[sel]
         own = s if batch is not None else 0
         if origin is None or bool((origin == own).all()):
-            results.append(_rebuild(original, coords[sel], rows, n_coord, hosts[s]))
+            results.append(_rebuild(original, coords[sel], rows, n_coord, hosts[s], kind == "boxes"))
             for name in fields:
                 labels[name].append(_select(data[name][s] if batch is not None else data[name], rows))
         else:  # a mix transform brought rows of other samples: each row's extras and labels from its origin
             source = _sources(state, key, samples, data, batch)
             groups = [(o, np.flatnonzero(origin == o)) for o in np.unique(origin).tolist()]
-            parts = [_rebuild(source(o, None), coords[sel][idx], rows[idx], n_coord) for o, idx in groups]
+            parts = [
+                _rebuild(source(o, None), coords[sel][idx], rows[idx], n_coord, None, kind == "boxes")
+                for o, idx in groups
+            ]
             results.append(_interleave(original, resolve(parts), [idx for _, idx in groups], len(rows)))
             for name in fields:
                 picked = resolve([_select(source(o, name), rows[idx]) for o, idx in groups])
@@ -135,23 +172,35 @@ def _interleave(like: Any, parts: list[Any], positions: list[np.ndarray], n: int
 
 def _select(values: Any, rows: np.ndarray) -> Any:
     """Pick ``rows`` of a user container, keeping its type (list, tuple or array); device arrays
-    give a :class:`Take` for :func:`resolve`."""
+    give a :class:`Take` for :func:`resolve`. An (N, 1) array of labels gives (M,), as in
+    albumentations (a column of labels would broadcast against (M,) results)."""
     if isinstance(values, list):
         return [values[i] for i in rows.tolist()]
     if isinstance(values, tuple):
         return tuple(values[i] for i in rows.tolist())
     if isinstance(values, np.ndarray):
-        return values[rows]
+        return values[rows, 0] if values.ndim == 2 and values.shape[1] == 1 else values[rows]
     if hasattr(values, "shape"):
+        if len(values.shape) == 2 and values.shape[1] == 1:
+            values = values[:, 0]  # a view: no copy, no transfer
         return Take(values, rows)
     return [values[int(i)] for i in rows]
 
 
 def _rebuild(
-    original: Any, coords: np.ndarray, rows: np.ndarray, n_coord: int, host: np.ndarray | None = None
+    original: Any,
+    coords: np.ndarray,
+    rows: np.ndarray,
+    n_coord: int,
+    host: np.ndarray | None = None,
+    boxes: bool = False,
 ) -> Any:
     """User container with new coordinates and the original extra columns of ``rows`` (``host``: a
-    host copy of a device ``original``); device arrays give an :class:`Upload` for :func:`resolve`."""
+    host copy of a device ``original``); device arrays give an :class:`Upload` for :func:`resolve`.
+
+    Arrays keep their floating dtype (integers give float64), but NumPy arrays of ``boxes`` come
+    back float64, as albumentations gives them (CuPy/torch boxes, which it does not take, keep
+    theirs: float32 tensors stay float32)."""
     if isinstance(original, (list, tuple)):
         rl = rows.tolist()
         if all(len(original[r]) == n_coord for r in rl):  # no extra columns: coordinates only
@@ -161,7 +210,10 @@ def _rebuild(
         return out if isinstance(original, list) else tuple(out)
     if host is None:
         host = original if isinstance(original, np.ndarray) else to_host(original)
-    dtype = host.dtype if np.issubdtype(host.dtype, np.floating) else np.float64
+    if boxes and isinstance(original, np.ndarray) or not np.issubdtype(host.dtype, np.floating):
+        dtype = np.float64
+    else:
+        dtype = host.dtype
     res = np.empty((len(rows), host.shape[1] if host.ndim == 2 else n_coord), dtype)
     res[:, :n_coord] = coords
     if host.ndim == 2 and host.shape[1] > n_coord:

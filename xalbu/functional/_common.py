@@ -95,14 +95,61 @@ def _cast_host(values: np.ndarray, name: str) -> np.ndarray:
     return values.astype(dt)
 
 
+def fill_channels(values: Sequence[float], channels: int) -> list[float]:
+    """Per-channel fill values from a sequence, as albumentations 2.0.8 fills (OpenCV's rule).
+
+    A scalar fills every channel (not this function). A sequence with at least one value per channel
+    gives its first ``channels`` values. A shorter one is OpenCV's ``Scalar``: up to 4 values, the
+    missing ones 0, and an image of more than 4 channels (warped in chunks of 4) repeats those 4
+    values every 4 channels; a sequence of 5 or more values that is still too short is refused
+    (OpenCV refuses more than 4 values). Example: ``(1, 2, 3)`` on 5 channels gives
+    ``[1, 2, 3, 0, 1]``; ``(7,)`` on 3 channels ``[7, 0, 0]``.
+    """
+    vals = [float(v) for v in values]
+    if len(vals) >= channels:
+        return vals[:channels]
+    if len(vals) > 4:
+        raise ValueError(
+            f"fill: {len(vals)} values for a {channels}-channel image; give one value, one per channel, "
+            "or up to 4 (OpenCV's rule, which albumentations follows: missing values are 0, and every "
+            "4 channels repeat them)"
+        )
+    scalar = vals + [0.0] * (4 - len(vals))
+    return [scalar[c % 4] for c in range(channels)]
+
+
+def channel_values(value: Any, channels: int) -> Any:
+    """A per-channel parameter (``Normalize``'s mean and std) for a ``channels``-channel image, as
+    albumentations 2.0.8 reads it: a number stays a number; a sequence with one value, or with fewer
+    values than the image has channels, or on a 1-channel image, becomes its first value (a number);
+    a longer one gives its first ``channels`` values (a tuple).
+
+    >>> channel_values((0.1, 0.2, 0.3), 5), channel_values((0.1, 0.2, 0.3), 2)
+    (0.1, (0.1, 0.2))
+    """
+    if isinstance(value, tuple):  # what transforms store: one cached lookup per call
+        return _channel_values(value, channels)
+    if not isinstance(value, (list, np.ndarray)):
+        return value
+    return _channel_values(tuple(float(v) for v in np.asarray(value, np.float64).reshape(-1)), channels)
+
+
+@functools.lru_cache(maxsize=256)
+def _channel_values(value: tuple[float, ...], channels: int) -> float | tuple[float, ...]:
+    if len(value) == 1 or channels == 1 or len(value) < channels:
+        return value[0]
+    return value[:channels]
+
+
 def host_fill(fill: Any, name: str, channels: int, n: int | None = None) -> np.ndarray:
     """Fill value(s) as a host array of dtype ``name`` shaped ``(C,)`` or ``(N, 1, 1, C)``.
 
     ``fill`` is a scalar, a per-channel sequence, or (in a batch of ``n``) a per-sample NumPy array
     ``(N,)`` or ``(N, C)``: a NumPy array whose first axis is N is per sample, a list/tuple never is.
-    Extra channel values are ignored (as OpenCV does); integer dtypes are rounded and saturated.
-    The result may be shared between calls (read-only). Example: ``host_fill((1, 300), "uint8", 2)``
-    is ``array([1, 255], dtype=uint8)``.
+    A scalar fills every channel; a sequence follows :func:`fill_channels` (albumentations' rule:
+    extra values are ignored, missing ones are 0 up to 4 values, repeated every 4 channels); integer
+    dtypes are rounded and saturated. The result may be shared between calls (read-only). Example:
+    ``host_fill((1, 300), "uint8", 2)`` is ``array([1, 255], dtype=uint8)``.
     """
     if not isinstance(fill, np.ndarray):  # a scalar or a sequence: the same for every call, cached
         try:
@@ -123,11 +170,15 @@ def _make_fill(fill: Any, name: str, channels: int, n: int | None) -> np.ndarray
     arr = np.asarray(0 if fill is None else fill, dtype=np.float64)
     if arr.ndim >= 1 and n is not None and isinstance(fill, np.ndarray) and arr.shape[0] == n:
         per = arr.reshape(n, -1)
-        per = per[:, :channels] if per.shape[1] >= channels else per
-        arr = np.broadcast_to(per, (n, channels)).reshape(n, 1, 1, channels)
+        if per.shape[1] == 1:  # one value per sample: every channel
+            out = np.broadcast_to(per, (n, channels))
+        else:
+            out = np.array([fill_channels(row, channels) for row in per])
+        arr = out.reshape(n, 1, 1, channels)
+    elif arr.ndim == 0:
+        arr = np.full((channels,), float(arr))
     else:
-        flat = arr.reshape(-1)
-        arr = np.broadcast_to(flat[:channels] if flat.size >= channels else flat, (channels,))
+        arr = np.array(fill_channels(arr.reshape(-1), channels))
     return _cast_host(np.ascontiguousarray(arr), name)
 
 
@@ -191,7 +242,9 @@ __all__: Sequence[str] = (
     "REFLECT_101",
     "REPLICATE",
     "WRAP",
+    "channel_values",
     "cubic_weights",
+    "fill_channels",
     "fold_index",
     "host_fill",
     "select",

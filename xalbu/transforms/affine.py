@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ from ..core import draw
 from ..core import geometry as M
 from ..core.affine import AffineTransform
 from ..core.compat import BORDER_MODE_1X, FILL_1X, FILL_MASK_1X
-from ..core.validation import check_choice, check_range
+from ..core.validation import check_bool, check_choice, check_range
 from ._common import set_border, set_interpolations
 
 __all__ = ["Affine", "Perspective", "Rotate", "ShiftScaleRotate"]
@@ -34,12 +35,6 @@ _EPS = 1e-6
 # ----------------------------------------------------------------------------------------------
 # argument helpers
 # ----------------------------------------------------------------------------------------------
-def _check_bool(name: str, value: Any) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name}: expected True or False, got {value!r}")
-    return bool(value)
-
-
 def _check_rotate_method(value: Any) -> str:
     if value == "ellipse":
         raise ValueError(
@@ -259,12 +254,12 @@ class Affine(_PrecomputedWarp):
         self.rotate = check_range("rotate", rotate)
         self.shear = _check_shear(_xy_ranges("shear", shear, 0.0))
         set_interpolations(self, interpolation, mask_interpolation)
-        self.fit_output = _check_bool("fit_output", fit_output)
-        self.keep_ratio = _check_bool("keep_ratio", keep_ratio)
+        self.fit_output = check_bool("fit_output", fit_output)
+        self.keep_ratio = check_bool("keep_ratio", keep_ratio)
         if self.keep_ratio and self.scale["x"] != self.scale["y"]:
             raise ValueError(f"keep_ratio: needs the same x and y scale ranges, got {self.scale}")
         self.rotate_method = _check_rotate_method(rotate_method)
-        self.balanced_scale = _check_bool("balanced_scale", balanced_scale)
+        self.balanced_scale = check_bool("balanced_scale", balanced_scale)
         set_border(self, border_mode, fill, fill_mask)
 
     # -------------------------------------------------------------- sampling
@@ -468,7 +463,7 @@ class Rotate(_PrecomputedWarp):
         set_interpolations(self, interpolation, mask_interpolation)
         set_border(self, border_mode, fill, fill_mask)
         self.rotate_method = _check_rotate_method(rotate_method)
-        self.crop_border = _check_bool("crop_border", crop_border)
+        self.crop_border = check_bool("crop_border", crop_border)
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> RotateParams:
         angle = _uniform(rng, self.limit, n)
@@ -543,11 +538,11 @@ class Perspective(_PrecomputedWarp):
         p: float = 0.5,
     ) -> None:
         super().__init__(p)
-        if isinstance(scale, (int, float)) and not isinstance(scale, bool):
+        if isinstance(scale, Real) and not isinstance(scale, (bool, np.bool_)):
             scale = (0.0, scale)
         self.scale = check_range("scale", scale, 0)
-        self.keep_size = _check_bool("keep_size", keep_size)
-        self.fit_output = _check_bool("fit_output", fit_output)
+        self.keep_size = check_bool("keep_size", keep_size)
+        self.fit_output = check_bool("fit_output", fit_output)
         set_interpolations(self, interpolation, mask_interpolation)
         set_border(self, border_mode, fill, fill_mask)
 

@@ -24,10 +24,12 @@ __all__ = ["ChannelShuffle", "ToGray", "ToSepia"]
 class ToGray(_PixelTransform):
     """Convert to gray and replicate the gray plane into ``num_output_channels`` channels.
 
-    ``method``: ``"weighted_average"`` (0.299 R + 0.587 G + 0.114 B) and ``"luminance"``
-    (0.2126 R + 0.7152 G + 0.0722 B) need RGB input; ``"average"``, ``"max"`` and
-    ``"desaturation"`` ((max + min) / 2) take any channel count. A single-channel image is already
-    gray and is returned unchanged (as albumentations does).
+    ``method``: ``"weighted_average"`` (0.299 R + 0.587 G + 0.114 B), ``"luminance"``
+    (0.2126 R + 0.7152 G + 0.0722 B) and ``"from_lab"`` (the lightness L of CIE Lab) need RGB
+    input; ``"average"``, ``"max"``, ``"desaturation"`` ((max + min) / 2) and ``"pca"`` (each
+    image's projection on its first principal component, scaled to the full range; per sample in
+    a batch) take any channel count. A single-channel image is already gray and is returned
+    unchanged (as albumentations does).
 
     >>> import numpy as np, xalbu as A
     >>> A.ToGray(p=1)(image=np.array([[[255, 0, 0]]], np.uint8))["image"].tolist()
@@ -39,6 +41,8 @@ class ToGray(_PixelTransform):
         return [
             {"num_output_channels": 3, "method": "weighted_average"},
             {"num_output_channels": 1, "method": "average"},
+            {"num_output_channels": 3, "method": "from_lab"},
+            {"num_output_channels": 2, "method": "pca"},
         ]
 
     def __init__(
@@ -58,10 +62,10 @@ class ToGray(_PixelTransform):
         channels = img.shape[-1]
         if channels == 1:
             return img
-        if self.method in F.GRAY_WEIGHTS and channels != 3:
+        if self.method in F.RGB_METHODS and channels != 3:
             raise ValueError(
                 f"ToGray: method={self.method!r} needs a 3-channel RGB image, got {channels} channels; "
-                'use method="average", "max" or "desaturation" for other channel counts'
+                'use method="average", "max", "desaturation" or "pca" for other channel counts'
             )
         return F.to_gray(img, self.method, self.num_output_channels)
 
@@ -77,6 +81,8 @@ class ToSepia(_PixelTransform):
     >>> A.ToSepia(p=1)(image=np.array([[[100, 150, 200]]], np.uint8))["image"].tolist()
     [[[192, 171, 134]]]
     """
+
+    albumentations_ignores_unknown = False  # its constructor raises TypeError for always_apply & co.
 
     def __init__(self, p: float = 0.5) -> None:
         super().__init__(p)

@@ -20,8 +20,8 @@ import numpy as np
 from ..core import draw
 from ..core import geometry as M
 from ..core.affine import Geometry
-from ..core.compat import HEIGHT_WIDTH
-from ..core.validation import check_choice, check_int, check_number, check_range, check_size
+from ..core.compat import HEIGHT_WIDTH, PAD_CVAL_1X, PAD_CVAL_MASK_1X, PAD_MODE_1X
+from ..core.validation import check_bool, check_choice, check_int, check_number, check_range, check_size
 from ..functional.crops import crop
 from ..functional.sizing import pad, resize
 from ._common import (
@@ -54,15 +54,18 @@ class _PadCrop(_ExactWhenShared):
     """Optionally pad (``pad_if_needed``), then cut a box of ``_crop_hw`` at ``CropParams``."""
 
     _abstract = True
+    albumentations_args = {
+        "pad_mode": PAD_MODE_1X,
+        "pad_cval": PAD_CVAL_1X,
+        "pad_cval_mask": PAD_CVAL_MASK_1X,
+    }
     interpolation = 0  # batch fallback: an integer translation sampled exactly
     mask_interpolation = 0
 
     def _init_pad(
         self, pad_if_needed: bool, pad_position: str, border_mode: int, fill: Any, fill_mask: Any
     ) -> None:
-        if not isinstance(pad_if_needed, bool):
-            raise TypeError(f"pad_if_needed: expected True or False, got {pad_if_needed!r}")
-        self.pad_if_needed = pad_if_needed
+        self.pad_if_needed = check_bool("pad_if_needed", pad_if_needed)
         self.pad_position = check_choice("pad_position", pad_position, POSITIONS)
         set_border(self, border_mode, fill, fill_mask)
 
@@ -427,7 +430,9 @@ class RandomSizedCrop(_CropResize):
         w2h_ratio: crop width / crop height.
         interpolation, mask_interpolation, area_for_downscale: as for :class:`Resize`.
 
-    A crop larger than the image raises ``ValueError``.
+    A crop side larger than the image is clamped to the image's side, each side on its own (as
+    albumentations does: the height is drawn, the width is ``int(height * w2h_ratio)``, then both are
+    clamped, so a clamped crop does not keep ``w2h_ratio``).
 
     >>> import numpy as np, xalbu as A
     >>> A.RandomSizedCrop((4, 6), (8, 8))(image=np.zeros((10, 10), np.uint8))["image"].shape
@@ -472,22 +477,16 @@ class RandomSizedCrop(_CropResize):
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropBoxParams:
         h, w = shape
         lo, hi = self.min_max_height
-        if hi > h:
-            raise ValueError(
-                f"RandomSizedCrop: min_max_height: crop heights up to {hi} exceed the image height {h}"
-            )
-        if math.floor(hi * self.w2h_ratio) > w:
-            raise ValueError(
-                f"RandomSizedCrop: w2h_ratio: the widest crop ({hi} x {self.w2h_ratio:g} = "
-                f"{math.floor(hi * self.w2h_ratio)} pixels) exceeds the image width {w}"
-            )
+        # sides past the image are clamped to it, each on its own (albumentations' get_crop_coords)
         if n is None:  # one image: the same draws on Python ints
             ch = draw.integers(rng, lo, hi + 1, None)
-            cw = math.floor(ch * self.w2h_ratio)
+            cw = min(math.floor(ch * self.w2h_ratio), w)
+            ch = min(ch, h)
             y, x = draw.integers(rng, 0, h - ch + 1, None), draw.integers(rng, 0, w - cw + 1, None)
             return CropBoxParams(x, y, x + cw, y + ch)
         ch = draw.integers(rng, lo, hi + 1, n)
-        cw = np.floor(ch * self.w2h_ratio).astype(np.int64)
+        cw = np.minimum(np.floor(ch * self.w2h_ratio).astype(np.int64), w)
+        ch = np.minimum(ch, h)
         y = draw.integers(rng, 0, h - ch + 1, n)
         x = draw.integers(rng, 0, w - cw + 1, n)
         return self._box(ch, cw, y, x, n)

@@ -16,6 +16,7 @@ from array_api_compat import array_namespace
 
 from ..core.validation import check_choice, check_number
 from ..functional import dtype as F
+from ..functional._common import channel_values
 from ..functional._utils import clip, dtype_name, max_value
 from ._common import _PixelTransform
 
@@ -49,7 +50,9 @@ class Normalize(_PixelTransform):
     """Normalise to float32: ``(img - mean * max_pixel_value) / (std * max_pixel_value)``.
 
     Args:
-        mean, std: per-channel sequences (one value per channel) or single numbers.
+        mean, std: per-channel sequences or single numbers. As in albumentations, a sequence with
+            more values than the image has channels gives its first ones, and one with fewer (the
+            default 3 values on a gray or a 5-channel image) gives its first value to every channel.
         max_pixel_value: the value of full intensity; ``None`` means the dtype's maximum (255 for
             uint8, 65535 for uint16, 1 for float32).
         normalization: ``"standard"`` (the formula above), ``"image"`` / ``"image_per_channel"``
@@ -104,18 +107,12 @@ class Normalize(_PixelTransform):
     def apply_image(self, img: Any, params: Any) -> Any:
         if self.normalization != "standard":
             return normalize_per_image(img, self.normalization)
-        channels = img.shape[-1]
-        for name in ("mean", "std"):
-            value = getattr(self, name)
-            if isinstance(value, tuple) and len(value) not in (1, channels):
-                raise ValueError(
-                    f"Normalize: {name} has {len(value)} values but the image has {channels} channel(s); "
-                    f"pass one value per channel or a single number"
-                )
+        channels = img.shape[-1]  # albumentations' reading of mean/std for this channel count
+        mean, std = channel_values(self.mean, channels), channel_values(self.std, channels)
         mpv = self.max_pixel_value
         if mpv is None:
             mpv = max_value(array_namespace(img), img.dtype)
-        return F.normalize(img, self.mean, self.std, mpv)
+        return F.normalize(img, mean, std, mpv)
 
 
 # ----------------------------------------------------------------------------------- ToFloat/FromFloat

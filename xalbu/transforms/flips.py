@@ -110,6 +110,7 @@ class RandomRotate90(_ExactWhenShared):
     """
 
     Params = RotateParams
+    albumentations_ignores_unknown = False  # its constructor raises TypeError for always_apply & co.
 
     def __init__(self, p: float = 0.5) -> None:
         super().__init__(p)

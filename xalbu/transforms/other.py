@@ -8,10 +8,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+from array_api_compat import array_namespace
 
-from ..core.kinds import FormatTransform, PixelTransform, SpatialTransform
+from ..core.kinds import FormatTransform, SpatialTransform
 from ..core.state import State
 from ..core.targets import BoxSet, PointSet, clip_boxes, filter_keypoints
+from ..core.validation import check_bool
 
 __all__ = ["Lambda", "NoOp", "ToTensorV2"]
 
@@ -21,19 +23,21 @@ def identity(x: Any, **params: Any) -> Any:
     return x
 
 
-class NoOp(PixelTransform):
+class NoOp(SpatialTransform):
     """Do nothing (a placeholder, e.g. a "no change" branch of ``OneOf``).
+
+    Like albumentations' ``NoOp`` it is a ``DualTransform`` (every target passes through), not an
+    ``ImageOnlyTransform``.
 
     >>> import numpy as np, xalbu as A
     >>> A.NoOp(p=1)(image=np.array([[1, 2]], np.uint8))["image"].tolist()
     [[1, 2]]
+    >>> isinstance(A.NoOp(), A.DualTransform), isinstance(A.NoOp(), A.ImageOnlyTransform)
+    (True, False)
     """
 
     def __init__(self, p: float = 0.5) -> None:
         super().__init__(p)
-
-    def apply_image(self, img: Any, params: Any) -> Any:
-        return img
 
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
         return None
@@ -48,21 +52,24 @@ _ALL = LambdaParams(None)  # never modified, so shared by every call that applie
 
 
 class Lambda(SpatialTransform):
-    """Apply user functions per target, called as ``fn(value, shape=(height, width))``.
+    """Apply user functions per target, called as albumentations calls them: ``fn(value, **params)``
+    with ``params == {"shape": image.shape}`` (the image's shape as given: ``(H, W)`` or ``(H, W, C)``).
 
     Args:
-        image: ``fn(img, **params)``. It receives the internal image array: always with a channel
-            axis, ``(H, W, C)`` (an ``(H, W)`` input arrives as ``(H, W, 1)``), or the whole
-            ``(N, H, W, C)`` batch in ``Compose.batch``; it must return an array of the same layout
-            and the same height and width (channels and dtype may change).
-        mask: the same for masks.
+        image: ``fn(img, **params)``. For one image (a direct call, ``Compose(...)(image=...)``) it
+            receives the image as given: an ``(H, W)`` image stays 2-D, frames (``images=``) are
+            passed one at a time. In ``Compose.batch`` it is called once, with the whole
+            ``(N, H, W, C)`` batch (the channel axis always present; ``shape`` is still one image's).
+            It returns an array of the same height and width (channels and dtype may change; a 2-D
+            image must stay one channel, since it is given back 2-D).
+        mask: the same for masks (each mask of ``masks=`` on its own, for one image).
         bboxes: ``fn(boxes, **params)`` with a float64 ``(M, 4)`` array in albumentations' normalised
             format (``x_min, y_min, x_max, y_max`` in [0, 1]); it returns ``(M, >= 4)`` in the same
             format and the same number of rows (extra columns are ignored; labels stay by row).
             Boxes are clipped to the image afterwards. In a batch it is called once per sample.
-        keypoints: ``fn(points, **params)`` with a float64 ``(K, 4)`` array ``x, y, angle (radians),
-            scale`` in pixels; returns ``(K, >= 4)`` with the same number of rows. In a batch it is
-            called once per sample.
+        keypoints: ``fn(points, **params)`` with a float64 ``(K, 5)`` array in albumentations' layout
+            ``x, y, z, angle (radians), scale`` in pixels (z is 0); returns ``(K, >= 5)`` with the same
+            number of rows (z is ignored). In a batch it is called once per sample.
         name: a name for serialization by name.
         p: probability (in a batch, per sample).
 
@@ -74,6 +81,7 @@ class Lambda(SpatialTransform):
     """
 
     Params = LambdaParams
+    albumentations_ignores_unknown = False  # its constructor raises TypeError for always_apply & co.
 
     @classmethod
     def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
@@ -114,13 +122,50 @@ class Lambda(SpatialTransform):
         return _ALL
 
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
+        if state.batch is None:  # one image: albumentations' call (arrays as given)
+            shape = _given_shape(state)
+            for fn, store, target in ((self.image, state.images, "image"), (self.mask, state.masks, "mask")):
+                if fn is not None:
+                    for key, arr in store.items():
+                        store[key] = self._call_given(target, fn, arr, key in (state.flat or ()), shape)
+            for key, b in state.boxes.items():
+                state.boxes[key] = self.apply_boxes(b, _ALL, state)
+            for key, pts in state.points.items():
+                state.points[key] = self.apply_points(pts, _ALL, state)
+            return
         super()._apply(state, _ALL if applied is None else LambdaParams(applied), applied)
 
     # ------------------------------------------------------------------ arrays
+    def _call_given(self, target: str, fn: Callable[..., Any], arr: Any, flat: bool, shape: tuple) -> Any:
+        """``fn`` on one image or mask as the user gave it (stacks: item by item), back in HWC."""
+        if arr.ndim == 4:  # frames (images=) or stacked masks (masks=) of one sample
+            xp = array_namespace(arr)
+            outs = [self._call_given(target, fn, arr[i, ...], flat, shape) for i in range(arr.shape[0])]
+            return xp.stack(outs) if outs else arr
+        given = arr[..., 0] if flat else arr
+        out = fn(given, shape=shape)
+        if out is given:
+            return arr
+        got = getattr(out, "shape", None)
+        if got is None or len(got) not in (2, 3) or tuple(got[:2]) != tuple(given.shape[:2]):
+            raise ValueError(
+                f"Lambda: the {target} function must return an array of the height and width of its "
+                f"input {tuple(given.shape)}, got {tuple(got) if got is not None else type(out).__name__}"
+            )
+        if len(got) == 2:
+            return out[..., None]
+        if flat and got[2] != 1:
+            raise ValueError(
+                f"Lambda: the {target} function turned a 2-D {target} into {got[2]} channels; a 2-D input "
+                "is given back 2-D, so its function must keep one channel"
+            )
+        return out
+
     def _call_array(self, target: str, fn: Callable[..., Any] | None, arr: Any, state: State) -> Any:
+        """``fn`` on a batch's whole ``(N, H, W, C)`` array."""
         if fn is None:
             return arr
-        out = fn(arr, shape=state.shape)
+        out = fn(arr, shape=_given_shape(state))
         if out is arr:  # returned as it came: nothing to check
             return out
         lead = arr.shape[:-1]
@@ -150,13 +195,14 @@ class Lambda(SpatialTransform):
         return [np.flatnonzero(sample == s) for s in which]
 
     def _call_rows(self, target: str, fn: Callable[..., Any], rows: np.ndarray, state: State) -> np.ndarray:
-        out = np.asarray(fn(rows.copy(), shape=state.shape), dtype=np.float64)
-        if out.ndim != 2 or out.shape[0] != rows.shape[0] or out.shape[1] < 4:
+        out = np.asarray(fn(rows.copy(), shape=_given_shape(state)), dtype=np.float64)
+        cols = rows.shape[1]
+        if out.ndim != 2 or out.shape[0] != rows.shape[0] or out.shape[1] < cols:
             raise ValueError(
-                f"Lambda: the {target} function must return an array of shape ({rows.shape[0]}, >= 4) "
+                f"Lambda: the {target} function must return an array of shape ({rows.shape[0]}, >= {cols}) "
                 f"(one row per input row; rows may not be added or dropped), got {out.shape}"
             )
-        return out[:, :4]
+        return out[:, :cols]
 
     def apply_boxes(self, boxes: BoxSet, params: LambdaParams, state: State) -> BoxSet:
         if self.bboxes is None or not len(boxes.rows):
@@ -172,14 +218,26 @@ class Lambda(SpatialTransform):
     def apply_points(self, pts: PointSet, params: LambdaParams, state: State) -> PointSet:
         if self.keypoints is None or not len(pts.rows):
             return pts
-        table = np.concatenate([pts.xy, pts.angle[:, None], pts.scale[:, None]], axis=1)
+        # albumentations' layout: x, y, z, angle, scale (xalbu's keypoints have no z: 0 in, ignored out)
+        zeros = np.zeros((len(pts.rows), 1))
+        table = np.concatenate([pts.xy, zeros, pts.angle[:, None], pts.scale[:, None]], axis=1)
         for sel in self._groups(pts, params, state):
             if len(sel):
                 table[sel] = self._call_rows("keypoints", self.keypoints, table[sel], state)
         moved = replace(
-            pts, xy=table[:, :2].copy(), angle=np.mod(table[:, 2], 2 * np.pi), scale=table[:, 3].copy()
+            pts, xy=table[:, :2].copy(), angle=np.mod(table[:, 3], 2 * np.pi), scale=table[:, 4].copy()
         )
         return filter_keypoints(moved, state.shape) if state.remove_invisible else moved
+
+
+def _given_shape(state: State) -> tuple[int, ...]:
+    """albumentations' ``params["shape"]``: one image's shape as the user gave it (``(H, W)`` for a
+    2-D image, else ``(H, W, C)``), from the first image (or mask) of the call."""
+    for store in (state.images, state.masks):
+        for key, arr in store.items():
+            shape = tuple(int(v) for v in arr.shape[-3:])
+            return shape[:2] if state.flat is not None and key in state.flat else shape
+    return tuple(state.shape)
 
 
 class ToTensorV2(FormatTransform):
@@ -206,6 +264,7 @@ class ToTensorV2(FormatTransform):
     """
 
     requires = ("torch",)
+    albumentations_ignores_unknown = False  # its constructor raises TypeError for always_apply & co.
 
     def __init__(self, transpose_mask: bool = False, p: float = 1.0) -> None:
         super().__init__(p)
@@ -213,9 +272,7 @@ class ToTensorV2(FormatTransform):
             raise ValueError(
                 f"ToTensorV2: p: expected 1 (the output type cannot depend on a draw), got {p!r}"
             )
-        if not isinstance(transpose_mask, bool):
-            raise TypeError(f"transpose_mask: expected True or False, got {transpose_mask!r}")
-        self.transpose_mask = transpose_mask
+        self.transpose_mask = check_bool("transpose_mask", transpose_mask)
 
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
         state.layout = self.transpose_mask

@@ -19,7 +19,7 @@ from array_api_compat import array_namespace
 from ..core import draw
 from ..core.compat import Rule
 from ..core.state import State
-from ..core.validation import check_int, check_range
+from ..core.validation import check_bool, check_int, check_range
 from ..functional import tone as F
 from ..functional._utils import max_value
 from ._common import _PixelTransform
@@ -77,8 +77,8 @@ class RandomBrightnessContrast(_PixelTransform):
         super().__init__(p)
         self.brightness_limit = check_range("brightness_limit", brightness_limit, symmetric_around=0.0)
         self.contrast_limit = check_range("contrast_limit", contrast_limit, symmetric_around=0.0)
-        self.brightness_by_max = bool(brightness_by_max)
-        self.ensure_safe_range = bool(ensure_safe_range)
+        self.brightness_by_max = check_bool("brightness_by_max", brightness_by_max)
+        self.ensure_safe_range = check_bool("ensure_safe_range", ensure_safe_range)
 
     def sample(
         self, rng: np.random.Generator, shape: tuple[int, int], n: int | None
@@ -191,6 +191,16 @@ class Solarize(_PixelTransform):
     """
 
     Params = SolarizeParams
+    albumentations_args = {
+        "threshold": Rule(
+            "drop",
+            "albumentations 1.x: the threshold in uint8 levels (default 128, saved as [128, 128]); 2.x takes "
+            "threshold_range as a fraction of the maximum. 128 is what the default threshold_range "
+            "(0.5, 0.5) does on uint8 images (levels >= 128 invert), so only it is read; give other "
+            "thresholds as threshold_range",
+            keep_if=(None, 128, [128, 128]),
+        )
+    }
 
     @classmethod
     def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
