@@ -221,16 +221,12 @@ def test_clip_true_clips_input_boxes():
 def test_filter_invalid_bboxes_drops_with_labels():
     boxes = [(1, 1, 5, 5), (10, 10, 5, 5), (2, 2, 40, 30), (3, 3, 6, 6), (7, 7, 7, 9)]
     labels = ["ok1", "inverted", "outside", "ok2", "empty"]
-    out = compose([], label_fields=["labels"], filter_invalid_bboxes=True)(
-        image=IMG, bboxes=boxes, labels=labels
-    )
-    assert out["labels"] == ["ok1", "ok2"]
-    assert out["bboxes"] == [(1.0, 1.0, 5.0, 5.0), (3.0, 3.0, 6.0, 6.0)]
-    # clipping first makes the out-of-range box valid
-    pipe = compose([], label_fields=["labels"], filter_invalid_bboxes=True, clip=True)
-    out = pipe(image=IMG, bboxes=boxes, labels=labels)
-    assert out["labels"] == ["ok1", "outside", "ok2"]
-    assert out["bboxes"][1] == (2.0, 2.0, 32.0, 24.0)
+    # as in albumentations 2.0.8, filtering clips first: the box reaching out of the image stays
+    for clip in (False, True):
+        pipe = compose([], label_fields=["labels"], filter_invalid_bboxes=True, clip=clip)
+        out = pipe(image=IMG, bboxes=boxes + [(40, 2, 45, 6)], labels=labels + ["entirely outside"])
+        assert out["labels"] == ["ok1", "outside", "ok2"]
+        assert out["bboxes"][1] == (2.0, 2.0, 32.0, 24.0)
 
 
 @pytest.mark.parametrize(
@@ -466,3 +462,31 @@ def test_none_targets_come_back_as_none():
     out = pipe(image=IMG, mask=None, bboxes=None, keypoints=None)
     assert out["mask"] is None and out["bboxes"] is None and out["keypoints"] is None
     np.testing.assert_array_equal(out["image"], IMG[:, ::-1])
+
+
+def test_max_accept_ratio_and_check_each_transform_as_albumentations():
+    """albumentations 2.0.8's BboxParams(max_accept_ratio), KeypointParams(check_each_transform)."""
+    alb = pytest.importorskip("albumentations")
+    img = np.zeros((10, 20, 3), np.uint8)
+
+    def run(M, **kw):
+        boxes = M.Compose([M.NoOp()], bbox_params=M.BboxParams("pascal_voc", label_fields=["l"], **kw))
+        out = boxes(image=img, bboxes=[(1, 1, 3, 9), (1, 1, 5, 5), (2, 2, 9, 4)], l=[1, 2, 3])
+        return np.round(np.array(out["bboxes"], np.float64), 5).tolist(), list(out["l"])
+
+    for kw in ({"max_accept_ratio": 2.0}, {"max_accept_ratio": 4.0}, {}):
+        assert run(A, **kw) == run(alb, **kw), kw
+    with pytest.raises(ValueError, match="max_accept_ratio"):
+        A.BboxParams("coco", max_accept_ratio=0.5)
+
+    def points(M, each):
+        shift = [
+            M.Affine(translate_px={"x": 15, "y": 0}, p=1),
+            M.Affine(translate_px={"x": -15, "y": 0}, p=1),
+        ]
+        pipe = M.Compose(shift, keypoint_params=M.KeypointParams("xy", check_each_transform=each))
+        return np.array(pipe(image=img, keypoints=[(3, 4), (15, 5)])["keypoints"], np.float64).tolist()
+
+    for each in (True, False):  # False keeps the point that leaves the image and comes back
+        assert points(A, each) == points(alb, each)
+    assert len(points(A, False)) == 2 and len(points(A, True)) == 1

@@ -123,9 +123,9 @@ MALFORMED = [
     ),
     (
         "bbox unknown key",
-        _doc(bbox_params={"format": "coco", "check_each_transform": True}),
+        _doc(bbox_params={"format": "coco", "check_each_frame": True}),
         ValueError,
-        r"^transform\.bbox_params \(BboxParams\): unknown argument\(s\) 'check_each_transform'",
+        r"^transform\.bbox_params \(BboxParams\): unknown argument\(s\) 'check_each_frame'",
     ),
     (
         "keypoint format",

@@ -156,12 +156,15 @@ def test_compositions_round_trip():
         "min_height": 0.0,
         "clip": True,
         "filter_invalid_bboxes": True,
+        "check_each_transform": True,
+        "max_accept_ratio": None,
     }
     assert top["keypoint_params"] == {
         "format": "xyas",
         "label_fields": ["kp_labels"],
         "remove_invisible": False,
         "angle_in_degrees": True,
+        "check_each_transform": True,
     }
     kinds = [t["__class_fullname__"] for t in top["transforms"]]
     assert kinds == [

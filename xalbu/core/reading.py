@@ -205,7 +205,8 @@ class Reader:
         if others:
             state.extra = others
         if self.keypoint_params is not None:
-            state.remove_invisible = self.keypoint_params.remove_invisible
+            kp = self.keypoint_params
+            state.remove_invisible = kp.remove_invisible and kp.check_each_transform  # per step
         ref_kind: tuple[str, str] | None = None
         for key, value in arrays:
             kind = kinds[key]

@@ -539,14 +539,6 @@ _COMPOSE_RULES: dict[str, Rule] = {
         "is_check_shapes=false would let through raise a clear error at call time instead (false is "
         "read as true from albumentations' files; in code, Compose(is_check_shapes=False) is refused)",
     ),
-    "mask_interpolation": Rule(
-        "drop",
-        "albumentations' pipeline-wide mask interpolation override; albumentations' Compose.to_dict does "
-        "not write it (each transform's own mask_interpolation, which is read, already holds the override), "
-        "so only null is read from its files; xalbu's Compose(mask_interpolation=...) takes it in code "
-        "and in xalbu's own files",
-        keep_if=(None,),
-    ),
 }
 
 ALBUMENTATIONS_ARGS: dict[str, dict[str, Rule]] = {
@@ -558,27 +550,9 @@ ALBUMENTATIONS_ARGS: dict[str, dict[str, Rule]] = {
 any other unknown argument is an error naming it."""
 
 
-_CHECK_EACH = Rule(
-    "drop",
-    "albumentations filters after every transform (true) or only at the end (false); xalbu tracks each "
-    "box's visible fraction through the whole pipeline and filters once at the end, with the same "
-    "result except for boxes whose pixel size crosses a threshold only in the middle of the pipeline",
-)
-ALBUMENTATIONS_BBOX_PARAMS: dict[str, Rule] = {
-    "check_each_transform": _CHECK_EACH,
-    "max_accept_ratio": Rule(
-        "drop", "albumentations' aspect-ratio filter; only null (no filter) is supported", keep_if=(None,)
-    ),
-}
-ALBUMENTATIONS_KEYPOINT_PARAMS: dict[str, Rule] = {
-    "check_each_transform": Rule(
-        "drop",
-        "xalbu drops keypoints that leave the image after every geometric step, which is "
-        "albumentations' true; false (check only at the end) would keep a keypoint that leaves the "
-        "image and comes back, so it is not supported",
-        keep_if=(True,),
-    )
-}
+# BboxParams and KeypointParams take every argument albumentations 2.0.8 writes for them
+ALBUMENTATIONS_BBOX_PARAMS: dict[str, Rule] = {}
+ALBUMENTATIONS_KEYPOINT_PARAMS: dict[str, Rule] = {}
 
 
 def _map_albumentations(name: str, cls: type, args: dict[str, Any], path: str) -> dict[str, Any]:
@@ -597,16 +571,7 @@ def _albumentations_compose_args(cls: type, args: dict[str, Any], path: str, nam
     if "is_check_shapes" in takes and out.get("is_check_shapes") is False:
         out["is_check_shapes"] = True  # xalbu always checks (the rule's reason); a non-bool is refused later
     if "mask_interpolation" in takes:
-        value = out.get("mask_interpolation")
-        if value is not None:
-            reason = _COMPOSE_RULES["mask_interpolation"].reason
-            raise _fail(
-                path,
-                name,
-                f"mask_interpolation={value!r} (written by albumentations) is not supported: xalbu reads only "
-                f"null here ({reason})",
-            )
-        out["mask_interpolation"] = None  # albumentations' files leave it out: no override
+        out.setdefault("mask_interpolation", None)  # albumentations' override, read as Compose takes it
     return out
 
 

@@ -38,9 +38,15 @@ class BboxParams:
         min_area: boxes whose visible area (pixels) falls below this are dropped.
         min_visibility: boxes keeping less than this fraction of their area are dropped.
         min_width, min_height: minimum visible size in pixels.
+        check_each_transform: albumentations filters after every transform (``True``) or at the
+            end; xalbu tracks each box's visible fraction through the pipeline and filters once at
+            the end either way (docs/differences.md).
         clip: clip input boxes to the image instead of rejecting out-of-range ones.
-        filter_invalid_bboxes: drop input boxes that are empty/inverted (after clipping) instead of
-            raising.
+        filter_invalid_bboxes: clip input boxes to the image, then drop those left empty or
+            inverted instead of raising (albumentations 2.0.8 clips them too, but raises for a box
+            entirely outside the image: docs/differences.md).
+        max_accept_ratio: drop boxes whose aspect ratio ``max(w / h, h / w)`` ends above this
+            (``None``: no limit; at least 1).
 
     >>> BboxParams(format="coco", label_fields=["labels"], min_visibility=0.3).format
     'coco'
@@ -54,15 +60,20 @@ class BboxParams:
     min_height: float = 0.0
     clip: bool = False
     filter_invalid_bboxes: bool = False
+    check_each_transform: bool = True
+    max_accept_ratio: float | None = None
 
     def __post_init__(self) -> None:
         check_choice("BboxParams.format", self.format, BBOX_FORMATS)
+        if self.max_accept_ratio is not None:
+            ratio = check_number("BboxParams.max_accept_ratio", self.max_accept_ratio, 1.0)
+            object.__setattr__(self, "max_accept_ratio", ratio)
         labels = BboxParams._names("BboxParams.label_fields", self.label_fields)
         object.__setattr__(self, "label_fields", labels)
         for name in ("min_area", "min_visibility", "min_width", "min_height"):  # NaN and inf refused
             hi = 1 if name == "min_visibility" else None
             object.__setattr__(self, name, check_number(f"BboxParams.{name}", getattr(self, name), 0, hi))
-        for name in ("clip", "filter_invalid_bboxes"):
+        for name in ("clip", "filter_invalid_bboxes", "check_each_transform"):
             object.__setattr__(self, name, check_bool(f"BboxParams.{name}", getattr(self, name)))
 
     @staticmethod
@@ -85,6 +96,8 @@ class KeypointParams:
         label_fields: names of keyword arguments holding one label per keypoint.
         remove_invisible: drop keypoints that leave the image.
         angle_in_degrees: angles are given (and returned) in degrees, else radians.
+        check_each_transform: with ``remove_invisible``, drop a keypoint as soon as a step moves
+            it out of the image (``True``), or only if it is outside at the end (``False``).
 
     >>> KeypointParams(format="xya").angle_in_degrees
     True
@@ -94,12 +107,13 @@ class KeypointParams:
     label_fields: tuple[str, ...] = ()
     remove_invisible: bool = True
     angle_in_degrees: bool = True
+    check_each_transform: bool = True
 
     def __post_init__(self) -> None:
         check_choice("KeypointParams.format", self.format, KEYPOINT_FORMATS)
         labels = BboxParams._names("KeypointParams.label_fields", self.label_fields)
         object.__setattr__(self, "label_fields", labels)
-        for name in ("remove_invisible", "angle_in_degrees"):
+        for name in ("remove_invisible", "angle_in_degrees", "check_each_transform"):
             object.__setattr__(self, name, check_bool(f"KeypointParams.{name}", getattr(self, name)))
 
 
@@ -246,7 +260,7 @@ def bboxes_to_pixels(
         norm = None  # computed below only when needed (b / size)
     rows = np.arange(len(b))
     given = b
-    if params.clip:
+    if params.clip or params.filter_invalid_bboxes:  # albumentations clips before filtering too
         b = np.clip(b, 0, np.array([w, h, w, h], np.float64))
         norm = b / np.array([w, h, w, h], np.float64)
     if _surely_valid(b, hw):
@@ -471,9 +485,11 @@ def clip_boxes(boxes: BoxSet, xyxy: np.ndarray, hw: tuple[int, int]) -> BoxSet:
 
 
 def filter_boxes(boxes: BoxSet, params: BboxParams) -> BoxSet:
-    """Drop boxes under the user's min_area / min_visibility / min_width / min_height."""
+    """Drop boxes under the user's min_area / min_visibility / min_width / min_height, or above
+    ``max_accept_ratio``."""
     b = boxes.xyxy
-    if not (params.min_visibility or params.min_area or params.min_width or params.min_height):
+    ratio = params.max_accept_ratio
+    if not (params.min_visibility or params.min_area or params.min_width or params.min_height or ratio):
         if _within(b, -np.inf, -np.inf, np.inf, np.inf):  # all non-empty: nothing to drop
             return boxes
     wd, ht = b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]
@@ -486,6 +502,9 @@ def filter_boxes(boxes: BoxSet, params: BboxParams) -> BoxSet:
         keep &= wd >= params.min_width
     if params.min_height:
         keep &= ht >= params.min_height
+    if ratio is not None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            keep &= np.maximum(wd / ht, ht / wd) <= ratio
     return boxes if keep.all() else boxes.take(keep)
 
 

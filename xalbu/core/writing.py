@@ -24,6 +24,7 @@ from .targets import (
     KeypointParams,
     bboxes_from_pixels,
     filter_boxes,
+    filter_keypoints,
     from_host,
     keypoint_columns,
     keypoints_from_internal,
@@ -96,6 +97,8 @@ def _rows(state: State, spec: tuple, data: dict[str, Any], out: dict[str, Any]) 
     else:
         assert isinstance(params, KeypointParams)
         kept = state.points[key]
+        if params.remove_invisible and not params.check_each_transform:  # checked once, at the end
+            kept = filter_keypoints(kept, state.shape)
         coords = keypoints_from_internal(kept, params)
         n_coord = keypoint_columns(params.format)
     batch = state.batch
