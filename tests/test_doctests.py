@@ -120,7 +120,9 @@ def test_docstring_examples(name: str) -> None:
 @pytest.mark.parametrize("qualname", TORCH_DOCTESTS)
 def test_docstring_examples_with_torch(qualname: str) -> None:
     pytest.importorskip("torch")
-    module = next(m for m in sorted(MODULES, key=len, reverse=True) if qualname.startswith(m + "."))
+    module = next(
+        m for m in sorted(MODULES, key=len, reverse=True) if qualname == m or qualname.startswith(m + ".")
+    )
     tests = [t for t in _doctests(module) if t.name == qualname]
     assert len(tests) == 1
     result = _run(tests)

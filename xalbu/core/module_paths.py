@@ -12,7 +12,7 @@ does not exist: its functions are not part of xalbu's API.
 Installed once, by ``import xalbu``: a finder at the end of ``sys.meta_path``, consulted only for
 these names after the real modules (``xalbu.core.composition`` is xalbu's own).
 
->>> from xalbu.pytorch import ToTensorV2
+>>> from xalbu.core.transforms_interface import DualTransform
 >>> from xalbu.augmentations.geometric.resize import Resize
 >>> Resize is __import__("xalbu").Resize
 True
