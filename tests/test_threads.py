@@ -57,21 +57,14 @@ def _same(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> None:
         assert x["bboxes"] == y["bboxes"] and x["labels"] == y["labels"]
 
 
-def test_copies_in_threads_give_what_they_give_alone():
-    base = _pipeline(0)
-    alone = []
-    for s in range(THREADS):
-        pipe = copy.deepcopy(base)
-        pipe.set_random_seed(s)
-        alone.append(_run(pipe, s))
+def _in_threads(job: Any) -> list[Any]:
+    """``job(s)`` for s = 0..THREADS-1, each in a thread of its own, all at once; their results."""
     results: list[Any] = [None] * THREADS
     errors: list[BaseException] = []
 
     def work(s: int) -> None:
         try:
-            pipe = copy.deepcopy(base)
-            pipe.set_random_seed(s)
-            results[s] = _run(pipe, s)
+            results[s] = job(s)
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
 
@@ -81,27 +74,26 @@ def test_copies_in_threads_give_what_they_give_alone():
     for t in threads:
         t.join()
     assert not errors, errors
+    return results
+
+
+def _seeded_copy(base: A.Compose, seed: int) -> A.Compose:
+    pipe = copy.deepcopy(base)
+    pipe.set_random_seed(seed)
+    return pipe
+
+
+def test_copies_in_threads_give_what_they_give_alone():
+    base = _pipeline(0)
+    alone = [_run(_seeded_copy(base, s), s) for s in range(THREADS)]
+    results = _in_threads(lambda s: _run(_seeded_copy(base, s), s))
     for s in range(THREADS):
         _same(results[s], alone[s])
 
 
 def test_a_pipeline_shared_by_threads_gives_correct_outputs():
     pipe = _pipeline(1)
-    outs: list[list[dict[str, Any]]] = [[] for _ in range(THREADS)]
-    errors: list[BaseException] = []
-
-    def work(s: int) -> None:
-        try:
-            outs[s] = _run(pipe, s)
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
-
-    threads = [threading.Thread(target=work, args=(s,)) for s in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    outs = _in_threads(lambda s: _run(pipe, s))
     for s, results in enumerate(outs):
         assert len(results) == CALLS
         for out in results:
