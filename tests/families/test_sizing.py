@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xalbu as A
+from xalbu.core.state import MASK_DTYPES
 from xalbu.functional import sizing as G
 from xalbu.functional.crops import crop
 
@@ -225,6 +226,27 @@ def test_parity_masks(dtype):
         override_and_generic(G.pad, mask, 2, 3, 4, 5, 0, 1),
     ]:
         np.testing.assert_array_equal(out, ref)
+
+
+# size pairs where OpenCV's INTER_NEAREST_EXACT (16.16 fixed point) takes the pixel before the exact
+# position's: 512 -> 384, 640 -> 480, 256 -> 224, 224 -> 1000; and pairs where it agrees
+NEAREST_PAIRS = [(512, 384), (640, 480), (256, 224), (224, 1000), (51, 66), (1000, 224), (256, 128), (37, 66)]
+
+
+@pytest.mark.parametrize("dtype", MASK_DTYPES)
+def test_parity_resize_nearest_every_mask_dtype(dtype):
+    """Nearest resizing is exact (``floor((dst + 0.5) * in / out)``) for every mask dtype, so that an
+    int8/int64/uint32/bool mask (generic kernel) gets the labels of the same mask in uint8 (OpenCV),
+    alone, in a batch and with more than 4 channels."""
+    rng = np.random.default_rng(7)
+    for (h, ho), (w, wo) in zip(NEAREST_PAIRS, NEAREST_PAIRS[2:] + NEAREST_PAIRS[:2], strict=True):
+        labels = rng.integers(0, 2 if dtype == "bool" else 100, (h, w, 1))
+        for mask in (labels, np.repeat(labels[None], 2, axis=0), np.concatenate([labels] * 6, axis=-1)):
+            out, ref = override_and_generic(G.resize, mask.astype(dtype), (ho, wo), 0)
+            np.testing.assert_array_equal(out, ref, err_msg=f"{(h, w)} -> {(ho, wo)}, shape {mask.shape}")
+            expected = mask[..., G.nearest_index(h, ho)[:, None], G.nearest_index(w, wo), :]
+            np.testing.assert_array_equal(out, expected.astype(dtype))
+            assert out.flags.c_contiguous and not np.shares_memory(out, mask)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -60,6 +60,31 @@ def warp_codes(interpolation: Any, border_mode: Any) -> tuple[int, int]:
     return {AREA: LINEAR, LANCZOS4: CUBIC}.get(i, i), int(border_mode)
 
 
+# The largest output image (height x width) the geometric transforms make: OpenCV 4 computes an
+# image's area in a C int (``Size::area``; its resize refused larger outputs up to 3.4, opencv#5191,
+# #11712), and such an image already takes 2 GiB a channel. Past 32767 pixels a side OpenCV's warps
+# (remap) refuse; xalbu's warps then run the generic kernel instead.
+MAX_PIXELS = 2**31 - 1
+
+
+def check_output_size(name: str, hw: Sequence[int]) -> tuple[int, int]:
+    """Refuse an output of more than ``MAX_PIXELS`` pixels, naming ``name`` (the arguments or the
+    transform that set it), before anything is allocated.
+
+    >>> check_output_size("Resize: height, width", (50000, 50000))
+    Traceback (most recent call last):
+    ...
+    ValueError: Resize: height, width: an output of 50000 x 50000 = 2500000000 pixels is over the limit of 2**31 - 1 = 2147483647 pixels an image (OpenCV computes an image's area in a C int)
+    """
+    h, w = int(hw[0]), int(hw[1])
+    if h * w > MAX_PIXELS:
+        raise ValueError(
+            f"{name}: an output of {h} x {w} = {h * w} pixels is over the limit of 2**31 - 1 = {MAX_PIXELS} "
+            "pixels an image (OpenCV computes an image's area in a C int)"
+        )
+    return h, w
+
+
 def _hw_axes(img: Any) -> tuple[int, int]:
     """Non-negative indices of the H and W axes of an HWC / NHWC array."""
     return img.ndim - 3, img.ndim - 2
@@ -242,7 +267,9 @@ __all__: Sequence[str] = (
     "REFLECT_101",
     "REPLICATE",
     "WRAP",
+    "MAX_PIXELS",
     "channel_values",
+    "check_output_size",
     "cubic_weights",
     "fill_channels",
     "fold_index",

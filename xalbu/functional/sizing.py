@@ -9,6 +9,7 @@ tables, fill values). Backend overrides (``backends/numpy_cv2/sizing.py``) keep 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -119,9 +120,14 @@ def resize_weights(in_hw: Sequence[int], out_hw: Sequence[int], interpolation: i
     return [_tap_weights(i, o, interpolation).astype(np.float32) for i, o in pairs]
 
 
-def _nearest_index(n_in: int, n_out: int) -> np.ndarray:
-    """Source index ``floor((dst + 0.5) * n_in / n_out)`` in exact integer arithmetic."""
-    return np.minimum(((2 * np.arange(n_out) + 1) * n_in) // (2 * n_out), n_in - 1)
+@functools.lru_cache(maxsize=512)
+def nearest_index(n_in: int, n_out: int) -> np.ndarray:
+    """Host source indices ``floor((dst + 0.5) * n_in / n_out)`` of nearest resizing, in exact
+    integer arithmetic (shared with the OpenCV override; cached, read-only). Example:
+    ``nearest_index(4, 2)`` is ``[1, 3]``."""
+    idx = np.minimum(((2 * np.arange(n_out) + 1) * n_in) // (2 * n_out), n_in - 1)
+    idx.flags.writeable = False
+    return idx
 
 
 def _contract(xp: Any, x: Any, weights: np.ndarray, axis: int) -> Any:
@@ -136,7 +142,8 @@ def _contract(xp: Any, x: Any, weights: np.ndarray, axis: int) -> Any:
 def resize(img: Any, /, out_hw: Sequence[int], interpolation: int) -> Any:
     """Resize the (H, W) axes to ``out_hw`` with half-pixel centres and replicated edges.
 
-    Nearest takes ``floor((dst + 0.5) * in / out)`` (OpenCV INTER_NEAREST_EXACT) and keeps any
+    Nearest takes ``floor((dst + 0.5) * in / out)`` exactly (the rule of OpenCV's
+    INTER_NEAREST_EXACT, whose fixed point misses it by a pixel on some size pairs) and keeps any
     dtype; linear/cubic/lanczos4 match OpenCV (no antialiasing); area averages box overlaps when
     downscaling both axes and otherwise uses OpenCV's linear-like INTER_AREA variant. Example:
     ``[[0, 4]]`` resized to width 4 with linear (1) is ``[[0, 1, 3, 4]]``.
@@ -147,8 +154,8 @@ def resize(img: Any, /, out_hw: Sequence[int], interpolation: int) -> Any:
     ho, wo = int(out_hw[0]), int(out_hw[1])
     dev = device(img)
     if interpolation == NEAREST:
-        out = xp.take(img, xp.asarray(_nearest_index(in_hw[0], ho), device=dev), axis=ha)
-        return xp.take(out, xp.asarray(_nearest_index(in_hw[1], wo), device=dev), axis=wa)
+        out = xp.take(img, xp.asarray(nearest_index(in_hw[0], ho), device=dev), axis=ha)
+        return xp.take(out, xp.asarray(nearest_index(in_hw[1], wo), device=dev), axis=wa)
     x = xp.astype(img, xp.float32)
     weights = resize_weights(in_hw, (ho, wo), interpolation)
     for axis, wts in zip((ha, wa), weights, strict=True):
@@ -157,4 +164,4 @@ def resize(img: Any, /, out_hw: Sequence[int], interpolation: int) -> Any:
     return _cast(xp, x, img.dtype)
 
 
-__all__: Sequence[str] = ("pad", "resize", "resize_weights")
+__all__: Sequence[str] = ("nearest_index", "pad", "resize", "resize_weights")

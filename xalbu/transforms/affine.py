@@ -25,6 +25,7 @@ from ..core import geometry as M
 from ..core.affine import AffineTransform
 from ..core.compat import BORDER_MODE_1X, FILL_1X, FILL_MASK_1X
 from ..core.validation import check_bool, check_choice, check_range
+from ..functional._common import check_output_size
 from ._common import set_border, set_interpolations
 
 __all__ = ["Affine", "Perspective", "Rotate", "ShiftScaleRotate"]
@@ -71,11 +72,40 @@ def _check_shear(ranges: dict) -> dict:
     return ranges
 
 
-def _check_positive(name: str, ranges: dict) -> dict:
-    for k, (a, _) in ranges.items():
-        if a <= 0:
-            raise ValueError(f"{name}: expected positive scale factors, got {a:g} for {k!r}")
+# Scale factors are refused outside [2**-24, 2**24]: the warps compute source positions in float32,
+# which resolves a pixel only up to 2**24, so a smaller factor moves one output pixel past every
+# source pixel any image has (and below ~1e-10 the matrix is singular in float64 once its near-whole
+# entries are rounded); a larger one magnifies one source pixel past any output. A factor within
+# that still shrinking the image under one pixel is a call-time matter (the output is border).
+MIN_SCALE, MAX_SCALE = 2.0**-24, 2.0**24
+
+
+def _check_scale(name: str, ranges: dict) -> dict:
+    for k, (a, b) in ranges.items():
+        if a < MIN_SCALE or b > MAX_SCALE:
+            bad = a if a < MIN_SCALE else b
+            raise ValueError(
+                f"{name}: expected scale factors within [2**-24, 2**24] ({MIN_SCALE:.3g} to {MAX_SCALE:.3g}; "
+                f"outside it the warp's float32 source positions cannot resolve a pixel), got {bad:g} for {k!r}"
+            )
     return ranges
+
+
+def _check_invertible(shear: dict) -> dict:
+    """A fixed shear pair whose matrix is singular (``tan(x) * tan(y) = 1``) is refused."""
+    (x0, x1), (y0, y1) = shear["x"], shear["y"]
+    if x0 == x1 and y0 == y1 and abs(1 - math.tan(math.radians(x0)) * math.tan(math.radians(y0))) < 1e-9:
+        raise ValueError(
+            f"shear: x = {x0:g} and y = {y0:g} degrees make the affine matrix singular "
+            "(tan(x) * tan(y) = 1: the image collapses onto a line)"
+        )
+    return shear
+
+
+def _singular(m: np.ndarray) -> bool:
+    """Whether some (3, 3) matrix of ``m`` has a zero or non-finite determinant (in float64)."""
+    det = m[..., 0, 0] * m[..., 1, 1] - m[..., 0, 1] * m[..., 1, 0]
+    return bool(np.any((det == 0) | ~np.isfinite(det)))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -242,7 +272,7 @@ class Affine(_PrecomputedWarp):
         p: float = 0.5,
     ) -> None:
         super().__init__(p)
-        self.scale = _check_positive("scale", _xy_ranges("scale", scale, 1.0))
+        self.scale = _check_scale("scale", _xy_ranges("scale", scale, 1.0))
         if translate_percent is not None and translate_px is not None:
             raise ValueError("translate_percent, translate_px: give one of them, not both")
         self.translate_percent = (
@@ -252,7 +282,7 @@ class Affine(_PrecomputedWarp):
             None if translate_px is None else _integral(_xy_ranges("translate_px", translate_px, 0))
         )
         self.rotate = check_range("rotate", rotate)
-        self.shear = _check_shear(_xy_ranges("shear", shear, 0.0))
+        self.shear = _check_invertible(_check_shear(_xy_ranges("shear", shear, 0.0)))
         set_interpolations(self, interpolation, mask_interpolation)
         self.fit_output = check_bool("fit_output", fit_output)
         self.keep_ratio = check_bool("keep_ratio", keep_ratio)
@@ -306,7 +336,16 @@ class Affine(_PrecomputedWarp):
         if self.fit_output:
             m, hw = _fit(m, shape)
             m, out_hw = _common_canvas(m, hw)
-        return AffineParams(sx, sy, tx, ty, angle, shx, shy, _snap(m), out_hw)
+        m = _snap(m)
+        if _singular(m):  # a draw within ~1e-10 of a singular shear pair (rounded by _snap)
+            drawn = f" (scale {sx:g}, {sy:g}; shear {shx:g}, {shy:g})" if n is None else ""
+            raise ValueError(
+                f"{type(self).__name__}: the drawn scale and shear make a singular matrix{drawn}; "
+                "keep the shear ranges away from tan(x) * tan(y) = 1"
+            )
+        if self.fit_output:
+            check_output_size(type(self).__name__, out_hw)
+        return AffineParams(sx, sy, tx, ty, angle, shx, shy, m, out_hw)
 
 
 class ShiftScaleRotate(Affine):
@@ -371,9 +410,10 @@ class ShiftScaleRotate(Affine):
             symmetric_around=0.0,
         )
         self.scale_limit = check_range("scale_limit", scale_limit, symmetric_around=0.0)
-        if self.scale_limit[0] <= -1:
+        if self.scale_limit[0] < MIN_SCALE - 1 or self.scale_limit[1] > MAX_SCALE - 1:
             raise ValueError(
-                f"scale_limit: expected values above -1 (the scale is 1 + value), got {scale_limit!r}"
+                "scale_limit: expected values within [2**-24 - 1, 2**24 - 1] (the scale is 1 + value, "
+                f"and Affine takes scale factors within [2**-24, 2**24]), got {scale_limit!r}"
             )
         self.rotate_limit = check_range("rotate_limit", rotate_limit, symmetric_around=0.0)
         super().__init__(
@@ -575,4 +615,6 @@ class Perspective(_PrecomputedWarp):
             pts = pts[0]
         else:
             m, out_hw = _common_canvas(m, hw)
+        if not self.keep_size:
+            check_output_size(type(self).__name__, out_hw)
         return PerspectiveParams(pts, _snap(m), out_hw)

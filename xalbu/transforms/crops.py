@@ -22,6 +22,7 @@ from ..core import geometry as M
 from ..core.affine import Geometry
 from ..core.compat import HEIGHT_WIDTH, PAD_CVAL_1X, PAD_CVAL_MASK_1X, PAD_MODE_1X
 from ..core.validation import check_bool, check_choice, check_int, check_number, check_range, check_size
+from ..functional._common import check_output_size
 from ..functional.crops import crop
 from ..functional.sizing import pad, resize
 from ._common import (
@@ -79,7 +80,8 @@ class _PadCrop(_ExactWhenShared):
         h_pad, w_pad = max(0, need_hw[0] - shape[0]), max(0, need_hw[1] - shape[1])
         if not self.pad_if_needed or h_pad == w_pad == 0:
             return (0, 0, 0, 0), shape
-        return split_padding(h_pad, w_pad, self.pad_position, rng, n), (shape[0] + h_pad, shape[1] + w_pad)
+        padded = check_output_size(f"{type(self).__name__} (padded)", (shape[0] + h_pad, shape[1] + w_pad))
+        return split_padding(h_pad, w_pad, self.pad_position, rng, n), padded
 
     def output_shape(self, params: CropParams, shape: tuple[int, int]) -> tuple[int, int]:
         return self._crop_hw()
@@ -150,6 +152,8 @@ class Crop(_PadCrop):
         self.x_max = check_int("x_max", x_max, self.x_min + 1)
         self.y_max = check_int("y_max", y_max, self.y_min + 1)
         self._init_pad(pad_if_needed, pad_position, border_mode, fill, fill_mask)
+        # the box; padded, the image grows to at least (y_max, x_max)
+        check_output_size("x_max, y_max", (self.y_max, self.x_max) if self.pad_if_needed else self._crop_hw())
 
     def _crop_hw(self) -> tuple[int, int]:
         return (self.y_max - self.y_min, self.x_max - self.x_min)
@@ -190,6 +194,7 @@ class _SizedCrop(_PadCrop):
         super().__init__(p)
         self.height = check_int("height", height, 1)
         self.width = check_int("width", width, 1)
+        check_output_size("height, width", (self.height, self.width))
         self._init_pad(pad_if_needed, pad_position, border_mode, fill, fill_mask)
 
     def _pad_for_crop(
@@ -297,7 +302,7 @@ class _CropResize(_ExactWhenShared):
     def _init_resize(
         self, size: Any, interpolation: int, mask_interpolation: int, area_for_downscale: Any
     ) -> None:
-        self.size = check_size("size", size)
+        self.size = check_output_size("size", check_size("size", size))
         set_resize_interpolations(self, interpolation, mask_interpolation, area_for_downscale)
 
     def output_shape(self, params: CropBoxParams, shape: tuple[int, int]) -> tuple[int, int]:
@@ -363,7 +368,9 @@ class RandomResizedCrop(_CropResize):
     ) -> None:
         super().__init__(p)
         self._init_resize(size, interpolation, mask_interpolation, area_for_downscale)
-        self.scale = check_range("scale", scale, 0.0)
+        self.scale = check_range(
+            "scale", scale, 0.0, 1.0
+        )  # a fraction of the image's area, as albumentations
         if self.scale[1] <= 0:
             raise ValueError(f"scale: expected a range with a positive upper bound, got {scale!r}")
         self.ratio = check_range("ratio", ratio, 0.0)

@@ -20,6 +20,7 @@ from ..core.affine import AffineTransform, Geometry
 from ..core.compat import FILL_1X, FILL_MASK_1X, Rule
 from ..core.validation import check_choice, check_int
 from ..functional import sizing as F
+from ..functional._common import MAX_PIXELS, check_output_size
 from ._common import (
     POSITIONS,
     _ExactWhenShared,
@@ -99,6 +100,7 @@ class Resize(_Resizer):
         super().__init__(p)
         self.height = check_int("height", height, 1)
         self.width = check_int("width", width, 1)
+        check_output_size("height, width", (self.height, self.width))
         set_resize_interpolations(self, interpolation, mask_interpolation, area_for_downscale)
 
     def _target(self, params: Any, shape: tuple[int, int]) -> tuple[int, int]:
@@ -148,7 +150,20 @@ class _MaxSize(_Resizer):
             raise ValueError("max_size: give max_size or max_size_hw (both are None)")
         self.max_size = max_size
         self.max_size_hw = max_size_hw
+        self._check_sizes()
         set_resize_interpolations(self, interpolation, mask_interpolation, area_for_downscale)
+
+    def _check_sizes(self) -> None:
+        """Refuse bounds whose every output is over ``MAX_PIXELS``: a longest side past it, a smallest
+        side whose square is past it (SmallestMaxSize), or both (height, width) lower bounds."""
+        if self.max_size_hw is None:
+            sizes = self.max_size if isinstance(self.max_size, tuple) else (self.max_size,)
+            side = max(sizes)
+            check_output_size("max_size", (side, 1) if self._longest else (side, side))
+        elif not self._longest and None not in self.max_size_hw:
+            check_output_size("max_size_hw", self.max_size_hw)
+        elif max(v or 0 for v in self.max_size_hw) > MAX_PIXELS:
+            check_output_size("max_size_hw", (max(v or 0 for v in self.max_size_hw), 1))
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> MaxSizeParams:
         # one size per call: the samples of a batch must share their size
@@ -164,7 +179,8 @@ class _MaxSize(_Resizer):
         else:
             mh, mw = self.max_size_hw
             scale = pick(b / side for b, side in ((mh, h), (mw, w)) if b is not None)
-        return (max(1, round(h * scale)), max(1, round(w * scale)))
+        out = (max(1, round(h * scale)), max(1, round(w * scale)))
+        return check_output_size(type(self).__name__, out) if out[0] * out[1] > MAX_PIXELS else out
 
 
 class LongestMaxSize(_MaxSize):
@@ -245,7 +261,8 @@ class _Padder(_ExactWhenShared):
         dh, dw = params.top + params.bottom, params.left + params.right
         if not isinstance(dh, int) or not isinstance(dw, int):
             dh, dw = int(np.asarray(dh).flat[0]), int(np.asarray(dw).flat[0])
-        return (shape[0] + dh, shape[1] + dw)
+        out = (shape[0] + dh, shape[1] + dw)
+        return check_output_size(type(self).__name__, out) if out[0] * out[1] > MAX_PIXELS else out
 
     def _exact(self, arr: Any, params: PadParams, geo: Geometry, mask: bool) -> Any:
         fill = self.fill_mask if mask else self.fill
@@ -299,11 +316,17 @@ class Pad(_Padder):
     ) -> None:
         super().__init__(p)
         self.padding = _check_padding(padding)
+        left, top, right, bottom = self._sides()
+        check_output_size("padding", (1 + top + bottom, 1 + left + right))  # even on a 1-pixel image
         set_border(self, border_mode, fill, fill_mask)
 
-    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> PadParams:
+    def _sides(self) -> tuple[int, int, int, int]:
+        """(left, top, right, bottom)."""
         p = self.padding
-        left, top, right, bottom = (p,) * 4 if isinstance(p, int) else (p * 2 if len(p) == 2 else p)
+        return (p,) * 4 if isinstance(p, int) else (p * 2 if len(p) == 2 else p)
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> PadParams:
+        left, top, right, bottom = self._sides()
         return PadParams(top, bottom, left, right)
 
 
@@ -375,6 +398,7 @@ class PadIfNeeded(_Padder):
             if (getattr(self, a) is None) == (getattr(self, b) is None):
                 raise ValueError(f"{a}, {b}: exactly one of them must be set (the other None)")
         self.position = check_choice("position", position, POSITIONS)
+        check_output_size("min_height, min_width", (self.min_height or 1, self.min_width or 1))
         set_border(self, border_mode, fill, fill_mask)
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> PadParams:
