@@ -9,7 +9,9 @@ from_float): one ``cv2.addWeighted(rows, a, rows, 0, b, dtype=...)`` pass for sc
 <= 4), a cached per-channel ``cv2.LUT`` table for uint8, else NumPy on a ``(rows, W*C)`` view with
 the per-channel vector tiled along the row (NumPy broadcasting over a short last axis is ~10x
 slower). Per-sample ``(N,)`` parameters: one OpenCV call per sample into a preallocated output.
-No helper writes into its input.
+float32 to float32 maps use ``cv2.transform`` instead of ``cv2.addWeighted`` (see
+:func:`_scale_add`: infinities stay infinite instead of becoming NaN). No helper writes into its
+input.
 """
 
 from __future__ import annotations
@@ -108,6 +110,23 @@ def _finish(x: np.ndarray, dtype: np.dtype, clip: bool, out: np.ndarray) -> np.n
     return out
 
 
+def _scale_add(src: np.ndarray, a: float, b: float, dst: np.ndarray) -> None:
+    """``dst = src * a + b`` over ``(rows, W*C)`` views in one OpenCV pass, ``dst`` of any depth.
+
+    ``cv2.addWeighted(src, a, src, 0, b)`` computes ``src * a + src * 0 + b``: an infinite pixel
+    gives ``inf * 0 = NaN`` (and a NaN in a uint8 ``dst`` gives 255 in OpenCV's SIMD path). For
+    float32 to float32, ``cv2.transform`` with the 1x2 matrix ``[a, b]`` computes ``src * a + b``
+    alone, as fast (IEEE: +-inf stay infinite for ``a != 0``, NaN stays NaN; within 1 ulp of
+    NumPy's ``x * a + b``). Other depths cannot hold infinities (integer sources) or are made
+    finite by the caller first (``from_float``).
+    """
+    if src.dtype == np.float32 and dst.dtype == np.float32:
+        rows = src.shape[0]
+        cv2.transform(src.reshape(rows, -1, 1), np.array([[a, b]]), dst=dst.reshape(rows, -1, 1))
+    else:
+        cv2.addWeighted(src, a, src, 0.0, b, dst=dst, dtype=_DEPTH[dst.dtype])
+
+
 def _is_scalar(*values: Any) -> bool:
     return all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in values)
 
@@ -137,7 +156,7 @@ def _affine(img: np.ndarray, a: np.ndarray, b: np.ndarray, dtype: Any, clip: boo
     for i, src, dst in _blocks(img, out, samples):
         ai, bi = _per_channel(a, i, channels), _per_channel(b, i, channels)
         if not per_channel:
-            cv2.addWeighted(_rows(src), ai[0], _rows(src), 0.0, bi[0], dst=_rows(dst), dtype=_DEPTH[dtype])
+            _scale_add(_rows(src), float(ai[0]), float(bi[0]), _rows(dst))
         elif use_transform:
             m = np.concatenate([np.diag(ai), bi[:, None]], axis=1)
             cv2.transform(_hwc(src), m, dst=_hwc(dst))
@@ -165,10 +184,10 @@ def _affine_table(a: tuple[float, ...], b: tuple[float, ...], dtype: np.dtype, c
 
 
 def _affine_scalar(img: np.ndarray, a: float, b: float, dtype: Any, clip: bool) -> np.ndarray:
-    """:func:`_affine` for one ``a`` and one ``b``: a single ``cv2.addWeighted`` pass."""
+    """:func:`_affine` for one ``a`` and one ``b``: a single OpenCV pass (:func:`_scale_add`)."""
     dtype = np.dtype(dtype)
     out = np.empty(img.shape, dtype)
-    cv2.addWeighted(_rows(img), a, _rows(img), 0.0, b, dst=_rows(out), dtype=_DEPTH[dtype])
+    _scale_add(_rows(img), a, b, _rows(out))
     if clip and dtype == np.float32:
         np.clip(out, 0.0, 1.0, out=out)
     return out

@@ -19,8 +19,12 @@ the pixel helper's report):
   ``[floor, 1]`` (zeros would put both on slow paths), restoring exact zeros with
   ``cv2.threshold``; within 1.2e-7 of the generic (see :func:`_gamma_f32_into`);
 - solarize: ``cv2.compare`` then ``cv2.bitwise_xor`` (uint8), masked ``cv2.bitwise_not``
-  (uint16) or masked ``cv2.subtract`` (float32);
+  (uint16) or masked ``cv2.subtract`` on the input clipped to [0, 1] (float32);
 - per-sample (N,) parameters: one OpenCV call per sample into a preallocated output.
+
+Non-finite float32 pixels as the generic kernels (the rules of :mod:`xalbu.functional._utils`):
+float32 maps never use ``cv2.addWeighted`` (``inf * 0``), float32 with a contrast factor of 0
+declines, and a mean that comes out infinite or NaN is taken again over the finite values.
 
 No override writes into its input.
 """
@@ -52,6 +56,7 @@ from ._pointwise import (
 )
 
 _UNIT_F32 = _RAMP_F32 / 255.0  # the generic gamma's first step, x / max, on the uint8 ramp
+_ONE_BITS = int(np.float32(1.0).view(np.uint32))  # float32 in [+0, 1] are the uint32 patterns up to this
 
 
 def _gamma_u8(g: float) -> np.ndarray:
@@ -65,15 +70,29 @@ def _gamma_u8(g: float) -> np.ndarray:
     return _round_u8(x)
 
 
+def _mean(img: np.ndarray) -> float:
+    """The mean of one image (or a whole batch) over its finite values (as :func:`finite_mean`)."""
+    rows = _rows(img)
+    m = cv2.mean(rows)[0]
+    if np.isfinite(m):
+        return m
+    return cv2.mean(rows, mask=np.isfinite(rows).view(np.uint8))[0]  # 0 when nothing is finite
+
+
 def _means(img: np.ndarray) -> np.ndarray:
     """Per-image means (over H, W and C) as ``(S, 1)`` float64 (S = N for a batch)."""
     samples = img if img.ndim == 4 else img[None]
-    return np.array([[cv2.mean(_rows(s))[0]] for s in samples], dtype=np.float64)
+    return np.array([[_mean(s)] for s in samples], dtype=np.float64)
+
+
+def _zero_contrast(img: np.ndarray, alpha: Any) -> bool:
+    """float32 with a factor of 0: left to the generic kernel (OpenCV's maps give ``0 * inf = NaN``)."""
+    return img.dtype == np.float32 and bool(np.any(np.asarray(alpha) == 0))
 
 
 @register(F.multiply_add, "numpy_cv2")
 def multiply_add(img: np.ndarray, alpha: Any, beta: Any) -> Any:
-    if not _usable(img):
+    if not _usable(img) or _zero_contrast(img, alpha):
         return NotImplemented
     img = np.ascontiguousarray(img)
     if _is_scalar(alpha, beta):
@@ -88,11 +107,11 @@ def multiply_add(img: np.ndarray, alpha: Any, beta: Any) -> Any:
 
 @register(F.brightness_contrast, "numpy_cv2")
 def brightness_contrast(img: np.ndarray, alpha: Any, beta: Any, beta_by_max: bool) -> Any:
-    if not _usable(img):
+    if not _usable(img) or _zero_contrast(img, alpha):
         return NotImplemented
     img = np.ascontiguousarray(img)
     if _is_scalar(alpha, beta) and (beta_by_max or img.ndim == 3):
-        scale = _MAX[img.dtype] if beta_by_max else cv2.mean(_rows(img))[0]
+        scale = _MAX[img.dtype] if beta_by_max else _mean(img)
         if img.dtype == np.uint8:
             return _translate(img, _affine_u8(float(alpha), float(beta) * scale))
         return _affine_scalar(img, float(alpha), float(beta) * scale, img.dtype, clip=True)
@@ -127,7 +146,8 @@ def _gamma_f32_into(src: np.ndarray, dst: np.ndarray, g: float) -> None:
     Accuracy, measured over every float32 in [0.5, 1] and every 61st one below, g in 0.2..100:
     within 1.2e-7 absolute and 2.3e-6 relative (results >= 1e-6) of the generic kernel
     (``np.power``), within 1.2e-7 of float64 ``x**g``. ``cv2.log(1) == 0`` and ``cv2.exp(0) == 1``,
-    so ones stay 1, and nothing exceeds 1. NaN inputs give 0 (the generic kernel keeps NaN).
+    so ones stay 1, and nothing exceeds 1. +inf gives 1, -inf 0 (the clip) and NaN stays NaN through
+    ``cv2.log``, ``cv2.exp`` and ``THRESH_TOZERO``, as in the generic kernel (tested).
     ``g`` in ``(0.5, 1, 2)`` (sqrt, copy, square in NumPy) and ``g`` outside the fast range take
     the generic's arithmetic: exact.
     """
@@ -215,18 +235,22 @@ def solarize(img: np.ndarray, threshold: Any) -> Any:
         # (a masked bitwise_not on a copy is ~4x slower)
         mask = cv2.threshold(_rows(img), float(levels[0]) - 1.0, mx, cv2.THRESH_BINARY)[1]
         return cv2.bitwise_xor(_rows(img), mask).reshape(img.shape)
-    out = img.copy()
+    # float32: the output is clipped to [0, 1]; clipping first gives the same (1 - clip(x) is 0 where
+    # 1 - x < 0), so +inf inverts to 0 and -inf stays 0. An image in [+0, 1] needs no clip: a reduction
+    # and a copy cost less than np.clip
+    clean = integer or int(img.view(np.uint32).max()) <= _ONE_BITS
+    out = img.copy() if clean else np.clip(img, np.float32(0.0), np.float32(1.0))
     for i, src, dst in _blocks(img, out, t.shape[0]):
         level = float(levels[i])
-        if integer and level > mx:
-            continue  # nothing reaches the threshold
+        if not level <= (mx if integer else np.inf):
+            continue  # nothing reaches the threshold (a NaN threshold is the identity)
         mask = cv2.compare(_rows(src), level, cv2.CMP_GE)
         if img.dtype == np.uint8:
             cv2.bitwise_xor(_rows(src), mask, dst=_rows(dst))  # mask is 0 / 255 and 255 - x == x ^ 255
         elif img.dtype == np.uint16:
             cv2.bitwise_not(_rows(src), dst=_rows(dst), mask=mask)  # 65535 - x == ~x
         else:
-            cv2.subtract(1.0, _rows(src), dst=_rows(dst), mask=mask)
+            cv2.subtract(1.0, _rows(dst), dst=_rows(dst), mask=mask)  # dst holds clip(src)
     return out
 
 
@@ -235,7 +259,10 @@ def invert(img: np.ndarray) -> Any:
     if not _usable(img):
         return NotImplemented
     if img.dtype == np.float32:
-        return np.subtract(np.float32(1.0), img)
+        out = np.subtract(np.float32(1.0), img)
+        if int(img.view(np.uint32).max()) > _ONE_BITS:  # a value outside [+0, 1], an inf or a NaN
+            np.clip(out, np.float32(0.0), np.float32(1.0), out=out)  # (a reduction is cheaper than a clip)
+        return out
     return np.bitwise_not(img)  # 255 - x == ~x for uint8, 65535 - x == ~x for uint16
 
 

@@ -8,6 +8,10 @@ scalars, or host NumPy arrays: ``(N,)`` per sample, ``(C,)`` per channel, ``(N, 
 to the image's device by :func:`param` (which reads a length-N vector on a batch of N images as
 per sample; pass ``(N, C)`` for per-channel values on a batch whose N equals C).
 
+Non-finite float pixels follow the rules of :mod:`xalbu.functional._utils`: :func:`from_float`
+to an integer dtype saturates +inf to the maximum and -inf to 0 and turns NaN into 0;
+:func:`normalize`, :func:`to_float` and :func:`from_float` to float32 follow IEEE arithmetic.
+
 Backend overrides (``backends/numpy_cv2/dtype.py``, ``backends/cupy/dtype.py``) keep the same contract.
 """
 
@@ -65,15 +69,18 @@ def to_float(img: Any, max_value: float | None = None) -> Any:
 def from_float(img: Any, dtype: str, max_value: float | None = None) -> Any:
     """``img * max_value`` cast to ``dtype`` ("uint8" | "uint16" | "float32"), rounded and saturated.
 
-    ``max_value`` ``None`` means the target dtype's max. Example: ``0.5`` to uint8 gives ``128``
-    (``127.5`` rounds to even).
+    ``max_value`` ``None`` means the target dtype's max. Integer targets: +inf gives the maximum,
+    -inf and NaN give 0. Example: ``0.5`` to uint8 gives ``128`` (``127.5`` rounds to even).
     """
     xp = namespace(img)
     if dtype not in OUTPUT_DTYPES:
         raise ValueError(f"from_float dtype must be one of {OUTPUT_DTYPES}, got {dtype!r}")
     mx = MAX_VALUES[dtype] if max_value is None else float(max_value)
     x = img if is_float(xp, img.dtype) else xp.astype(img, xp.float32)
-    return round_cast(xp, x * mx, getattr(xp, dtype))
+    y = x * mx
+    if dtype != "float32":
+        y = xp.where(y > 0, y, 0.0)  # negatives, -inf and NaN (which has no value to round) give 0
+    return round_cast(xp, y, getattr(xp, dtype))
 
 
 __all__: Sequence[str] = ("from_float", "normalize", "to_float")

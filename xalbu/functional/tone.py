@@ -8,6 +8,10 @@ scalars, or host NumPy arrays: ``(N,)`` per sample, ``(C,)`` per channel, ``(N, 
 to the image's device by :func:`param` (which reads a length-N vector on a batch of N images as
 per sample; pass ``(N, C)`` for per-channel values on a batch whose N equals C).
 
+Float images follow the rules of :mod:`xalbu.functional._utils`: results are clipped to [0, 1]
+(so +inf and -inf saturate), NaN stays NaN, and the image mean of :func:`brightness_contrast` is
+taken over the finite values. Kernels do not check the range of their input.
+
 Backend overrides (``backends/numpy_cv2/tone.py``, ``backends/cupy/tone.py``) keep the same contract.
 """
 
@@ -20,7 +24,16 @@ import numpy as np
 
 from xalbu.core.dispatch import kernel
 from xalbu.functional._common import Param
-from xalbu.functional._utils import clip, dtype_name, is_float, max_value, namespace, param, round_cast
+from xalbu.functional._utils import (
+    clip,
+    dtype_name,
+    finite_mean,
+    is_float,
+    max_value,
+    namespace,
+    param,
+    round_cast,
+)
 
 
 def _saturate(xp: Any, x: Any, dtype: Any) -> Any:
@@ -28,6 +41,19 @@ def _saturate(xp: Any, x: Any, dtype: Any) -> Any:
     if is_float(xp, dtype):
         return xp.astype(clip(xp, x, 0.0, 1.0), dtype, copy=False)
     return round_cast(xp, x, dtype)
+
+
+def _scaled(xp: Any, x: Any, alpha: Param, img: Any) -> Any:
+    """``x * alpha``, where ``alpha == 0`` gives 0 for every pixel (not ``0 * inf = NaN``).
+
+    ``alpha`` is a host parameter, so whether it holds a zero is known without a device read.
+    """
+    a = param(xp, alpha, img)
+    if not np.any(np.asarray(alpha) == 0):
+        return x * a
+    if isinstance(a, (int, float)):
+        return xp.zeros_like(x)
+    return xp.where(a == 0, 0.0, x) * a
 
 
 @kernel
@@ -39,21 +65,27 @@ def multiply_add(img: Any, alpha: Param, beta: Param) -> Any:
     """
     xp = namespace(img)
     x = xp.astype(img, xp.float32)
-    return _saturate(xp, x * param(xp, alpha, img) + param(xp, beta, img), img.dtype)
+    return _saturate(xp, _scaled(xp, x, alpha, img) + param(xp, beta, img), img.dtype)
 
 
 @kernel
 def brightness_contrast(img: Any, alpha: Param, beta: Param, beta_by_max: bool) -> Any:
     """``img * alpha + beta * M`` with ``M`` the dtype's max (``beta_by_max``) or the image's mean.
 
-    The mean is over H, W and C of each image (per sample in a batch). ``alpha`` / ``beta``:
-    scalars or ``(N,)``. Example: uint8 ``[0, 100]`` with ``alpha=1, beta=0.1, beta_by_max=True``
-    gives ``[26, 126]`` (``25.5`` rounds to even ``26``).
+    The mean is over H, W and C of each image (per sample in a batch), over its finite values
+    (:func:`finite_mean`). ``alpha`` / ``beta``: scalars or ``(N,)``. Example: uint8 ``[0, 100]``
+    with ``alpha=1, beta=0.1, beta_by_max=True`` gives ``[26, 126]`` (``25.5`` rounds to even
+    ``26``); float32 ``[0.5, inf, nan]`` with ``alpha=1.2, beta=0`` gives ``[0.6, 1.0, nan]``.
     """
     xp = namespace(img)
     x = xp.astype(img, xp.float32)
-    scale = max_value(xp, img.dtype) if beta_by_max else xp.mean(x, axis=(-3, -2, -1), keepdims=True)
-    return _saturate(xp, x * param(xp, alpha, img) + param(xp, beta, img) * scale, img.dtype)
+    if beta_by_max:
+        scale = max_value(xp, img.dtype)
+    elif is_float(xp, img.dtype):  # only float images can hold inf or NaN
+        scale = finite_mean(xp, x, (-3, -2, -1))
+    else:
+        scale = xp.mean(x, axis=(-3, -2, -1), keepdims=True)
+    return _saturate(xp, _scaled(xp, x, alpha, img) + param(xp, beta, img) * scale, img.dtype)
 
 
 @kernel
@@ -74,10 +106,11 @@ def gamma(img: Any, gamma: Param) -> Any:
 
 @kernel
 def invert(img: Any) -> Any:
-    """``max - img``. Example: uint16 ``0`` becomes ``65535``."""
+    """``max - img``, floats clipped to [0, 1]. Example: uint16 ``0`` becomes ``65535``; float ``inf`` 0."""
     xp = namespace(img)
-    mx = max_value(xp, img.dtype)
-    return (mx if is_float(xp, img.dtype) else int(mx)) - img
+    if is_float(xp, img.dtype):
+        return clip(xp, 1.0 - img, 0.0, 1.0)
+    return int(max_value(xp, img.dtype)) - img
 
 
 def _int_threshold(threshold: Param, mx: float) -> Any:
@@ -89,13 +122,14 @@ def _int_threshold(threshold: Param, mx: float) -> Any:
 def solarize(img: Any, threshold: Param) -> Any:
     """Pixels ``>= threshold * max`` become ``max - pixel``; ``threshold`` in [0, 1], scalar or ``(N,)``.
 
-    Example: uint8 ``[127, 128]`` with ``threshold=128/255`` gives ``[127, 127]``.
+    Floats are clipped to [0, 1]; a NaN threshold inverts nothing (the identity). Example: uint8
+    ``[127, 128]`` with ``threshold=128/255`` gives ``[127, 127]``.
     """
     xp = namespace(img)
     mx = max_value(xp, img.dtype)
     if is_float(xp, img.dtype):
         cond = img >= param(xp, threshold, img)
-        return xp.where(cond, mx - img, img)
+        return clip(xp, xp.where(cond, mx - img, img), 0.0, 1.0)
     t = _int_threshold(threshold, mx)
     cond = xp.astype(img, xp.float32) >= param(xp, float(t) if t.ndim == 0 else t, img)
     return xp.where(cond, int(mx) - img, img)

@@ -17,7 +17,7 @@ from array_api_compat import array_namespace
 from ..core.validation import check_choice, check_number
 from ..functional import dtype as F
 from ..functional._common import channel_values
-from ..functional._utils import clip, dtype_name, max_value
+from ..functional._utils import check_unit_range, clip, dtype_name, finite_mean, max_value, where_finite
 from ._common import _PixelTransform
 
 __all__ = ["FromFloat", "Normalize", "ToFloat"]
@@ -147,7 +147,8 @@ class FromFloat(_PixelTransform):
     """Convert float images to ``dtype``: ``img * max_value``, rounded and saturated.
 
     ``dtype``: ``"uint8"``, ``"uint16"`` or ``"float32"``; ``max_value`` ``None`` means the target
-    dtype's max (255 for uint8).
+    dtype's max (255 for uint8). The input is expected in [0, 1]: a float image far outside it (a
+    0-255 one) is refused with a ``ValueError``; +inf saturates, -inf and NaN give 0.
 
     >>> import numpy as np, xalbu as A
     >>> A.FromFloat(dtype="uint8")(image=np.array([[0.0, 0.2, 1.0]], np.float32))["image"].tolist()
@@ -177,6 +178,7 @@ class FromFloat(_PixelTransform):
         return _dtype_change(img, self.dtype)
 
     def apply_image(self, img: Any, params: Any) -> Any:
+        check_unit_range(type(self).__name__, img)
         return F.from_float(img, self.dtype, self.max_value)
 
 
@@ -196,17 +198,39 @@ def normalize_per_image(img: Any, normalization: str) -> Any:
 
     ``"image"``: ``(x - mean) / (std + 1e-4)`` over H, W and C, clipped to [-20, 20];
     ``"image_per_channel"``: the same per channel; ``"min_max"``: ``(x - min) / (max - min + 1e-4)``
-    clipped to [0, 1]; ``"min_max_per_channel"``: the same per channel. Array-API only.
+    clipped to [0, 1]; ``"min_max_per_channel"``: the same per channel. The statistics of a float
+    image are taken over its finite values (an infinite or NaN pixel changes no other pixel: +inf
+    gives 20 or 1, -inf -20 or 0, NaN stays NaN). Array-API only.
     """
     xp = array_namespace(img)
     x = xp.astype(img, xp.float32)
     axes = (-3, -2) if normalization.endswith("per_channel") else (-3, -2, -1)
+    floating = xp.isdtype(img.dtype, "real floating")  # only float images can hold inf or NaN
     if normalization in ("image", "image_per_channel"):
-        mean = xp.mean(x, axis=axes, keepdims=True)
-        std = xp.std(x, axis=axes, keepdims=True)
+        mean = finite_mean(xp, x, axes) if floating else xp.mean(x, axis=axes, keepdims=True)
+        with np.errstate(invalid="ignore"):  # inf - inf inside std: NaN, replaced below (no warning)
+            std = xp.std(x, axis=axes, keepdims=True)
+        if floating:
+            std = where_finite(xp, std, lambda: _finite_std(xp, x, mean, axes))
         return clip(xp, (x - mean) / (std + NORMALIZE_EPS), -20.0, 20.0)
     if normalization in ("min_max", "min_max_per_channel"):
         lo = xp.min(x, axis=axes, keepdims=True)
         hi = xp.max(x, axis=axes, keepdims=True)
+        if floating:
+            fin = xp.isfinite(x)
+            lo = where_finite(
+                xp, lo, lambda: xp.min(xp.where(fin, x, float("inf")), axis=axes, keepdims=True)
+            )
+            hi = where_finite(
+                xp, hi, lambda: xp.max(xp.where(fin, x, -float("inf")), axis=axes, keepdims=True)
+            )
         return clip(xp, (x - lo) / (hi - lo + NORMALIZE_EPS), 0.0, 1.0)
     raise ValueError(f"normalization: expected one of {list(NORMALIZATIONS[1:])}, got {normalization!r}")
+
+
+def _finite_std(xp: Any, x: Any, mean: Any, axes: tuple[int, ...]) -> Any:
+    """The standard deviation of the finite values of ``x`` around their ``mean`` (0 if none)."""
+    fin = xp.isfinite(x)
+    n = xp.sum(xp.astype(fin, x.dtype), axis=axes, keepdims=True)
+    d = xp.where(fin, x - mean, 0.0)
+    return xp.sqrt(xp.sum(d * d, axis=axes, keepdims=True) / xp.maximum(n, 1.0))

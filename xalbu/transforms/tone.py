@@ -4,6 +4,10 @@ Each class is a :class:`~xalbu.core.kinds.PixelTransform` (masks, boxes and keyp
 ``apply_image`` calls one kernel of :mod:`xalbu.functional.tone`. Where an identity parameter
 exists (``gamma=1``, ``alpha=1, beta=0``...) a batch runs the samples that are not applied
 through the same kernel with that identity instead of computing and blending.
+
+Their maths assumes float images in [0, 1]: each refuses a float image far outside it (a 0-255
+one) with :func:`~xalbu.functional._utils.check_unit_range` before its kernel runs (host arrays
+only; see that module for the rules, non-finite pixels included).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from ..core.compat import Rule
 from ..core.state import State
 from ..core.validation import check_bool, check_int, check_range
 from ..functional import tone as F
-from ..functional._utils import max_value
+from ..functional._utils import check_unit_range, finite_mean, max_value
 from ._common import _PixelTransform
 
 __all__ = [
@@ -101,6 +105,7 @@ class RandomBrightnessContrast(_PixelTransform):
         return BrightnessContrastParams(safe_alpha, safe_beta, True)
 
     def apply_image(self, img: Any, params: BrightnessContrastParams) -> Any:
+        check_unit_range(type(self).__name__, img)
         return F.brightness_contrast(img, params.alpha, params.beta, params.by_max)
 
 
@@ -154,6 +159,7 @@ class RandomGamma(_PixelTransform):
         return GammaParams(draw.uniform(rng, *self.gamma_limit, n) / 100.0)
 
     def apply_image(self, img: Any, params: GammaParams) -> Any:
+        check_unit_range(type(self).__name__, img)
         return F.gamma(img, params.gamma)
 
 
@@ -170,6 +176,7 @@ class InvertImg(_PixelTransform):
         super().__init__(p)
 
     def apply_image(self, img: Any, params: Any) -> Any:
+        check_unit_range(type(self).__name__, img)
         return F.invert(img)
 
 
@@ -206,7 +213,7 @@ class Solarize(_PixelTransform):
     def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
         return [{"threshold_range": (0.5, 0.5)}, {"threshold_range": (0.2, 0.8)}]
 
-    identity: ClassVar[dict[str, Any]] = {"threshold": float("inf")}
+    identity: ClassVar[dict[str, Any]] = {"threshold": float("nan")}  # nothing is >= NaN, not even +inf
 
     def __init__(self, threshold_range: Any = (0.5, 0.5), p: float = 0.5) -> None:
         super().__init__(p)
@@ -216,6 +223,7 @@ class Solarize(_PixelTransform):
         return SolarizeParams(draw.uniform(rng, *self.threshold_range, n))
 
     def apply_image(self, img: Any, params: SolarizeParams) -> Any:
+        check_unit_range(type(self).__name__, img)
         return F.solarize(img, params.threshold)
 
 
@@ -271,6 +279,7 @@ class Posterize(_PixelTransform):
                 f"Posterize: num_bits gives {bits.shape[-1]} per-channel values but the image has "
                 f"{img.shape[-1]} channel(s)"
             )
+        check_unit_range(type(self).__name__, img)
         return F.posterize(img, params.bits)
 
 
@@ -292,9 +301,15 @@ def _check_num_bits(value: Any) -> int | tuple[int, int] | list[int | tuple[int,
 
 
 def _relative_means(img: Any) -> Any:
-    """Host mean of each image (a float, or (N,) for a batch) as a fraction of the dtype's max."""
+    """Host mean of each image (a float, or (N,) for a batch) as a fraction of the dtype's max; taken
+    over the finite values, as the kernel's."""
     xp = array_namespace(img)
-    m = xp.mean(xp.astype(img, xp.float32), axis=(-3, -2, -1)) / max_value(xp, img.dtype)
+    x = xp.astype(img, xp.float32)
+    if xp.isdtype(img.dtype, "real floating"):
+        m = finite_mean(xp, x, (-3, -2, -1))[..., 0, 0, 0]
+    else:
+        m = xp.mean(x, axis=(-3, -2, -1))
+    m = m / max_value(xp, img.dtype)
     if m.ndim == 0:
         return float(m)
     return np.array([float(m[i]) for i in range(m.shape[0])])
