@@ -131,25 +131,17 @@ CASES: dict[str, tuple[Callable[[], Any], Callable[[np.ndarray], np.ndarray]]] =
     ),
     "ToGray_pca": (lambda: A.ToGray(method="pca", p=1), None),  # statistics: checked for locality
 }
-# the color family's ToGray is not part of this change (issue 11 covers the tone and dtype families):
-# where it breaks the rules today, the case is strictly expected to fail, until it follows them
+# where a transform breaks the rules today (ToGray's pca), the case is strictly expected to fail,
+# until it follows them
 ALL = frozenset(SPECIALS)
 COLOR_GAPS: dict[str, tuple[frozenset[str], str]] = {
-    "ToGray_weighted_average": (
-        frozenset({"+inf", "-inf"}),
-        "ToGray (weighted_average, luminance, average, desaturation) does not clip float results: +inf stays +inf",
-    ),
-    "ToGray_from_lab": (
-        frozenset({"nan"}),
-        "ToGray(method='from_lab') on NumPy turns NaN into 0 (OpenCV's Lab)",
-    ),
     "ToGray_pca": (
         ALL,
         "ToGray(method='pca'): one non-finite pixel makes the statistics NaN for the whole image",
     ),
 }
 
-GAP_BACKENDS: dict[str, tuple[str, ...]] = {"ToGray_from_lab": ("numpy",)}  # where a gap shows (default: all)
+GAP_BACKENDS: dict[str, tuple[str, ...]] = {}  # where a gap shows (default: all)
 
 
 def test_every_pixel_transform_has_a_case():
@@ -329,6 +321,8 @@ UNIT_TRANSFORMS = {
     "Solarize": lambda: A.Solarize(p=1),
     "InvertImg": lambda: A.InvertImg(p=1),
     "FromFloat": lambda: A.FromFloat(p=1),
+    "ToGray": lambda: A.ToGray(p=1),
+    "ToSepia": lambda: A.ToSepia(p=1),
 }
 
 

@@ -52,6 +52,7 @@ UNIT_SLACK = 0.5  # finite float values accepted this far outside [0, 1] (interp
 # the largest float32 bit pattern, read as uint32, of a value in [+0, 1 + UNIT_SLACK]: positive floats
 # order like their bit patterns, and negatives, -0.0, +inf and NaN all read larger
 _CLEAN_F32_BITS = int(np.float32(1.0 + UNIT_SLACK).view(np.uint32))
+_ONE_F32_BITS = int(np.float32(1.0).view(np.uint32))  # likewise for [+0, 1]
 
 
 def dtype_name(xp: Any, dtype: Any) -> str:
@@ -163,8 +164,10 @@ def where_finite(xp: Any, value: Any, fallback: Callable[[], Any]) -> Any:
     return xp.where(xp.isfinite(value), value, fallback())
 
 
-def check_unit_range(name: str, img: Any) -> None:
-    """Refuse a float image whose finite values go further than :data:`UNIT_SLACK` outside [0, 1].
+def check_unit_range(name: str, img: Any) -> bool:
+    """Refuse a float image whose finite values go further than :data:`UNIT_SLACK` outside [0, 1];
+    return whether the image is known to need no saturation (integers, and float images whose
+    values all lie in [0, 1], none of them infinite or NaN).
 
     For the transforms whose maths assumes [0, 1] (see the module's rules); ``name`` is the
     transform's. Integer and empty images pass; CuPy images are not checked (no device sync).
@@ -173,23 +176,27 @@ def check_unit_range(name: str, img: Any) -> None:
     a second look at their finite minimum and maximum.
     """
     if is_cupy_array(img):
-        return
+        return not is_float(array_namespace(img), img.dtype)
     if isinstance(img, np.ndarray):
         if img.dtype.kind != "f" or img.size == 0:
-            return
-        if img.dtype == np.float32 and int(img.view(np.uint32).max()) <= _CLEAN_F32_BITS:
-            return
+            return True
+        if img.dtype == np.float32:
+            bits = int(img.view(np.uint32).max())
+            if bits <= _CLEAN_F32_BITS:
+                return bits <= _ONE_F32_BITS
         lo, hi = float(np.min(img)), float(np.max(img))
-        if not (np.isfinite(lo) and np.isfinite(hi)):  # inf or NaN: look at the finite values only
-            finite = img[np.isfinite(img)]
-            if finite.size == 0:
-                return
-            lo, hi = float(finite.min()), float(finite.max())
+        finite = bool(np.isfinite(lo) and np.isfinite(hi))
+        if not finite:  # inf or NaN: look at the finite values only
+            values = img[np.isfinite(img)]
+            if values.size == 0:
+                return False
+            lo, hi = float(values.min()), float(values.max())
     else:
         xp = array_namespace(img)
         if not is_float(xp, img.dtype) or img.size == 0:
-            return
+            return True
         fin = xp.isfinite(img)
+        finite = bool(xp.all(fin))
         lo = float(xp.min(xp.where(fin, img, float("inf"))))
         hi = float(xp.max(xp.where(fin, img, -float("inf"))))
     if lo < -UNIT_SLACK or hi > 1.0 + UNIT_SLACK:
@@ -198,3 +205,4 @@ def check_unit_range(name: str, img: Any) -> None:
             "divide a 0-255 image by 255 or convert it with ToFloat (values up to "
             f"{UNIT_SLACK:g} outside [0, 1], as interpolation overshoots, are accepted and saturated)"
         )
+    return finite and lo >= 0.0 and hi <= 1.0

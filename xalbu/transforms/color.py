@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
+from array_api_compat import array_namespace
 
 from ..core.state import State
 from ..core.validation import check_choice, check_int
 from ..functional import color as F
+from ..functional._utils import check_unit_range, clip, is_float
 from ._common import _PixelTransform
 
 __all__ = ["ChannelShuffle", "ToGray", "ToSepia"]
@@ -67,7 +69,21 @@ class ToGray(_PixelTransform):
                 f"ToGray: method={self.method!r} needs a 3-channel RGB image, got {channels} channels; "
                 'use method="average", "max", "desaturation" or "pca" for other channel counts'
             )
-        return F.to_gray(img, self.method, self.num_output_channels)
+        clean = check_unit_range("ToGray", img)
+        out = F.to_gray(img, self.method, self.num_output_channels)
+        if clean or self.method in ("pca", "max"):  # pca: min-max scaled already; max only selects values
+            return out
+        return _saturated(img, out)
+
+
+def _saturated(img: Any, out: Any) -> Any:
+    """A float gray ``out`` of ``img`` by the rules of ``functional/_utils.py``: clipped into [0, 1],
+    NaN where a channel of ``img`` is NaN (OpenCV's Lab turns NaN into 0)."""
+    xp = array_namespace(out)
+    if not is_float(xp, out.dtype):
+        return out
+    nan = xp.any(xp.isnan(img), axis=-1, keepdims=True)
+    return xp.where(nan, xp.asarray(float("nan"), dtype=out.dtype), clip(xp, out, 0.0, 1.0))
 
 
 # ------------------------------------------------------------------------------------------ ToSepia
@@ -93,6 +109,7 @@ class ToSepia(_PixelTransform):
             return img
         if channels != 3:
             raise ValueError(f"ToSepia: needs a 1- or 3-channel image, got {channels} channels")
+        check_unit_range("ToSepia", img)  # the kernel saturates into [0, 1]
         return F.sepia(img)
 
 
