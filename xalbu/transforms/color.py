@@ -70,6 +70,8 @@ class ToGray(_PixelTransform):
                 'use method="average", "max", "desaturation" or "pca" for other channel counts'
             )
         clean = check_unit_range("ToGray", img)
+        if not clean and self.method == "pca" and is_float(array_namespace(img), img.dtype):
+            return _pca_of_finite(img, self.num_output_channels)
         out = F.to_gray(img, self.method, self.num_output_channels)
         if clean or self.method in ("pca", "max"):  # pca: min-max scaled already; max only selects values
             return out
@@ -84,6 +86,22 @@ def _saturated(img: Any, out: Any) -> Any:
         return out
     nan = xp.any(xp.isnan(img), axis=-1, keepdims=True)
     return xp.where(nan, xp.asarray(float("nan"), dtype=out.dtype), clip(xp, out, 0.0, 1.0))
+
+
+def _pca_of_finite(img: Any, channels: int) -> Any:
+    """``to_gray(img, "pca")`` with each image's statistics over its finite pixels only; pixels with
+    a non-finite channel give NaN (their projection is undefined). A non-finite pixel is replaced by
+    the image's finite mean first: that moves neither the mean, nor the principal axis (the
+    covariance only shrinks by a constant), nor the projections' range (the mean projects to 0,
+    between their minimum and maximum), so every finite pixel gets what the finite pixels alone give.
+    """
+    xp = array_namespace(img)
+    bad = xp.logical_not(xp.all(xp.isfinite(img), axis=-1, keepdims=True))
+    zeroed = xp.where(bad, xp.zeros_like(img), img)
+    count = xp.sum(xp.astype(xp.logical_not(bad), img.dtype), axis=(-3, -2), keepdims=True)
+    mean = xp.sum(zeroed, axis=(-3, -2), keepdims=True) / xp.maximum(count, xp.ones_like(count))
+    out = F.to_gray(xp.where(bad, mean, img), "pca", channels)
+    return xp.where(bad, xp.asarray(float("nan"), dtype=out.dtype), out)
 
 
 # ------------------------------------------------------------------------------------------ ToSepia
