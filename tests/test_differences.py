@@ -91,3 +91,9 @@ def test_functional_modules_are_not_offered():
     importlib.import_module("albumentations.augmentations.geometric.functional")
     with pytest.raises(ModuleNotFoundError):
         importlib.import_module("xalbu.augmentations.geometric.functional")
+
+
+def test_to_float_divides_float_images_too():
+    x = np.full((2, 2, 3), 0.8, np.float32)
+    assert float(alb.ToFloat(max_value=4.0)(image=x)["image"][0, 0, 0]) == pytest.approx(0.8)
+    assert float(A.ToFloat(max_value=4.0)(image=x)["image"][0, 0, 0]) == pytest.approx(0.2)
