@@ -97,3 +97,23 @@ def test_to_float_divides_float_images_too():
     x = np.full((2, 2, 3), 0.8, np.float32)
     assert float(alb.ToFloat(max_value=4.0)(image=x)["image"][0, 0, 0]) == pytest.approx(0.8)
     assert float(A.ToFloat(max_value=4.0)(image=x)["image"][0, 0, 0]) == pytest.approx(0.2)
+
+
+def test_constructor_defaults_are_albumentations():
+    """Every argument albumentations 2.0.8 gives a transform xalbu has exists in xalbu with the same
+    default (LongestMaxSize/SmallestMaxSize keep 1.x's max_size=1024 where 2.0.8 has no default)."""
+    import inspect
+
+    lenient = {("LongestMaxSize", "max_size"), ("SmallestMaxSize", "max_size")}
+    for name, cls in A.TRANSFORMS.items():
+        theirs = getattr(alb, name, None)
+        if theirs is None:  # ToTensorV2 lives in albumentations.pytorch (needs torch)
+            continue
+        ours = inspect.signature(cls.__init__).parameters
+        for arg, param in inspect.signature(theirs.__init__).parameters.items():
+            if arg in ("self", "args", "kwargs") or (name, arg) in lenient:
+                continue
+            assert arg in ours, f"{name}({arg}=...) is missing"
+            assert ours[arg].default == param.default, (
+                f"{name}({arg}): default {ours[arg].default!r}, albumentations {param.default!r}"
+            )

@@ -104,6 +104,7 @@ class RandomRotate90(_ExactWhenShared):
     """Rotate by a random number of quarter turns (0, 1, 2 or 3; counter-clockwise).
 
     On non-square images a batch needs ``p=1`` and square images, since odd turns swap H and W.
+    ``p`` defaults to 1, as in albumentations 2.0.8 (1.x: 0.5).
 
     >>> import numpy as np, xalbu as A
     >>> out = A.RandomRotate90(p=1)(image=np.zeros((2, 2), np.uint8))
@@ -112,7 +113,7 @@ class RandomRotate90(_ExactWhenShared):
     Params = RotateParams
     albumentations_ignores_unknown = False  # its constructor raises TypeError for always_apply & co.
 
-    def __init__(self, p: float = 0.5) -> None:
+    def __init__(self, p: float = 1.0) -> None:
         super().__init__(p)
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> RotateParams:
