@@ -25,7 +25,7 @@ from ..core.compat import Rule
 from ..core.state import State
 from ..core.validation import check_bool, check_int, check_range
 from ..functional import tone as F
-from ..functional._utils import check_unit_range, finite_mean, max_value
+from ..functional._utils import _ONE_F32_BITS, check_unit_range, finite_mean, max_value
 from ._common import _PixelTransform
 
 __all__ = [
@@ -176,6 +176,12 @@ class InvertImg(_PixelTransform):
         super().__init__(p)
 
     def apply_image(self, img: Any, params: Any) -> Any:
+        if type(img) is np.ndarray and img.dtype == np.float32:
+            # one pass decides both the range check and the saturation: 1 - x lies in [+0, 1] (bit
+            # patterns up to 1.0's) exactly when x does, with no infinity or NaN
+            out = np.subtract(np.float32(1.0), img)
+            if int(out.view(np.uint32).max()) <= _ONE_F32_BITS:
+                return out
         check_unit_range(type(self).__name__, img)
         return F.invert(img)
 
