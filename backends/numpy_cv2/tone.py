@@ -39,6 +39,7 @@ import numpy as np
 
 from xalbu.core.dispatch import register
 from xalbu.functional import tone as F
+from xalbu.functional._utils import _ONE_F32_BITS  # float32 in [+0, 1]: uint32 patterns up to this
 
 from ._lut import _RAMP_F32, _SZ_TRANSLATE, _affine_u8, _lut_apply, _round_u8, _translate, _u8_tables
 from ._pointwise import (
@@ -56,7 +57,6 @@ from ._pointwise import (
 )
 
 _UNIT_F32 = _RAMP_F32 / 255.0  # the generic gamma's first step, x / max, on the uint8 ramp
-_ONE_BITS = int(np.float32(1.0).view(np.uint32))  # float32 in [+0, 1] are the uint32 patterns up to this
 
 
 def _gamma_u8(g: float) -> np.ndarray:
@@ -238,7 +238,7 @@ def solarize(img: np.ndarray, threshold: Any) -> Any:
     # float32: the output is clipped to [0, 1]; clipping first gives the same (1 - clip(x) is 0 where
     # 1 - x < 0), so +inf inverts to 0 and -inf stays 0. An image in [+0, 1] needs no clip: a reduction
     # and a copy cost less than np.clip
-    clean = integer or int(img.view(np.uint32).max()) <= _ONE_BITS
+    clean = integer or int(img.view(np.uint32).max()) <= _ONE_F32_BITS
     out = img.copy() if clean else np.clip(img, np.float32(0.0), np.float32(1.0))
     for i, src, dst in _blocks(img, out, t.shape[0]):
         level = float(levels[i])
@@ -260,7 +260,7 @@ def invert(img: np.ndarray) -> Any:
         return NotImplemented
     if img.dtype == np.float32:
         out = np.subtract(np.float32(1.0), img)
-        if int(img.view(np.uint32).max()) > _ONE_BITS:  # a value outside [+0, 1], an inf or a NaN
+        if int(img.view(np.uint32).max()) > _ONE_F32_BITS:  # a value outside [+0, 1], an inf or a NaN
             np.clip(out, np.float32(0.0), np.float32(1.0), out=out)  # (a reduction is cheaper than a clip)
         return out
     return np.bitwise_not(img)  # 255 - x == ~x for uint8, 65535 - x == ~x for uint16

@@ -8,7 +8,8 @@ image and for every sample of a batch:
 range, as albumentations 2.0.8 does where it saturates:
 
 - a float output that lives in [0, 1] (RandomGamma, RandomBrightnessContrast, Posterize, Solarize,
-  InvertImg) is clipped to [0, 1], and an integer output (FromFloat) is rounded and clipped to
+  InvertImg, ToSepia, and ToGray but for ``max``) is clipped to [0, 1], and an integer output
+  (FromFloat) is rounded and clipped to
   [0, max]: +inf and -inf land on whichever end the maths sends them to (+inf becomes 1 under
   RandomGamma, RandomBrightnessContrast and Posterize, 0 under Solarize and InvertImg; -inf becomes
   0, and 1 under InvertImg). Where the result does not depend on the pixel (contrast -1 in
@@ -25,12 +26,14 @@ range, as albumentations 2.0.8 does where it saturates:
   non-finite values saturate too (+inf becomes 1, -inf 0); a single image that is skipped is
   returned as it is.
 
-(ToGray's other methods do not follow these rules yet: ``tests/test_float_pixels.py`` lists where.)
+``ToGray(method="pca")`` takes its statistics over the finite pixels and gives NaN at the others
+(their projection is undefined).
 
 **Values far outside [0, 1].** A 0-255 float image (a common mistake) or a negative one (mean
 subtracted) is refused, with a ``ValueError`` naming the transform, by the transforms whose maths
-assumes [0, 1] (RandomGamma, RandomBrightnessContrast, Posterize, Solarize, InvertImg, FromFloat:
-:func:`check_unit_range`). Finite values up to :data:`UNIT_SLACK` outside [0, 1] are accepted and
+assumes [0, 1] (RandomGamma, RandomBrightnessContrast, Posterize, Solarize, InvertImg, FromFloat,
+ToGray, ToSepia: :func:`check_unit_range`). Finite values up to :data:`UNIT_SLACK` outside [0, 1]
+are accepted and
 saturate like the rest (cubic and Lanczos warps and resizes overshoot by ~0.1 at edges and up to
 ~0.3 on pixel noise; adversarial patterns can reach 0.45 with cubic, 0.97 with Lanczos); non-finite
 values are not counted (they follow the first rule). The check runs when the transform is
