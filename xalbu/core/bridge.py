@@ -27,13 +27,21 @@ its own draw for each sample; samples must keep one common size.
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from .state import State
-from .targets import BoxSet, PointSet, clip_boxes, filter_keypoints, from_host, to_host
+from .targets import (
+    BoxSet,
+    PointSet,
+    albumentations_keypoints,
+    clip_boxes,
+    filter_keypoints,
+    from_albumentations_keypoints,
+    from_host,
+    to_host,
+)
 
 _PER_SAMPLE = {"images": "image", "masks": "mask"}  # a batch's keys as one sample of it is called
 
@@ -61,11 +69,8 @@ def _sample_view(state: State, s: int | None) -> tuple[dict[str, Any], dict[str,
         data[key] = np.concatenate([xyxy, idx[:, None].astype(np.float64)], axis=1)
     for key, pts in state.points.items():
         sel = slice(None) if s is None else pts.sample == s
-        n = len(pts.rows) if s is None else int(np.count_nonzero(sel))
         idx = np.arange(len(pts.rows))[sel]
-        data[key] = np.column_stack(
-            [pts.xy[sel], np.zeros(n), pts.angle[sel], pts.scale[sel], idx.astype(np.float64)]
-        )
+        data[key] = np.column_stack([albumentations_keypoints(pts, sel), idx.astype(np.float64)])
     if s is None:
         return data, {k: k for k in data}
     names = {_PER_SAMPLE.get(k, k): k for k in data}
@@ -228,7 +233,7 @@ def _points_back(state: State, pts: PointSet, result: Any, hw: tuple[int, int]) 
     arr = np.asarray(result, np.float64).reshape(len(ids), -1)
     moved = pts.take(ids)
     if len(ids):
-        moved = replace(moved, xy=arr[:, :2].copy(), angle=arr[:, 3].copy(), scale=arr[:, 4].copy())
+        moved = from_albumentations_keypoints(moved, arr)
     return filter_keypoints(moved, hw) if state.remove_invisible else moved
 
 

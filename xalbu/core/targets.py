@@ -400,6 +400,18 @@ def _refuse_points(
     raise ValueError(f"{name}[{i}] = {tuple(float(v) for v in table[i])} ({params.format}): {what}")
 
 
+def albumentations_keypoints(pts: PointSet, sel: Any = slice(None)) -> np.ndarray:
+    """Rows ``sel`` of internal keypoints in albumentations' layout: float64 ``(K, 5)`` columns
+    ``x, y, z, angle (radians), scale`` (xalbu's keypoints have no z: 0)."""
+    xy = pts.xy[sel]
+    return np.column_stack([xy, np.zeros(len(xy)), pts.angle[sel], pts.scale[sel]])
+
+
+def from_albumentations_keypoints(pts: PointSet, table: np.ndarray) -> PointSet:
+    """``pts`` with x, y, angle and scale read back from albumentations' layout (z is ignored)."""
+    return replace(pts, xy=table[:, :2].copy(), angle=table[:, 3].copy(), scale=table[:, 4].copy())
+
+
 def keypoints_from_internal(pts: PointSet, params: KeypointParams) -> np.ndarray:
     """Internal keypoints -> (K, len(format)) in the user's format."""
     cols = {"x": pts.xy[:, 0], "y": pts.xy[:, 1], "s": pts.scale}

@@ -12,7 +12,14 @@ from array_api_compat import array_namespace
 
 from ..core.kinds import FormatTransform, SpatialTransform
 from ..core.state import State
-from ..core.targets import BoxSet, PointSet, clip_boxes, filter_keypoints
+from ..core.targets import (
+    BoxSet,
+    PointSet,
+    albumentations_keypoints,
+    clip_boxes,
+    filter_keypoints,
+    from_albumentations_keypoints,
+)
 from ..core.validation import check_bool
 
 __all__ = ["Lambda", "NoOp", "ToTensorV2"]
@@ -218,15 +225,12 @@ class Lambda(SpatialTransform):
     def apply_points(self, pts: PointSet, params: LambdaParams, state: State) -> PointSet:
         if self.keypoints is None or not len(pts.rows):
             return pts
-        # albumentations' layout: x, y, z, angle, scale (xalbu's keypoints have no z: 0 in, ignored out)
-        zeros = np.zeros((len(pts.rows), 1))
-        table = np.concatenate([pts.xy, zeros, pts.angle[:, None], pts.scale[:, None]], axis=1)
+        table = albumentations_keypoints(pts)  # x, y, z, angle, scale
         for sel in self._groups(pts, params, state):
             if len(sel):
                 table[sel] = self._call_rows("keypoints", self.keypoints, table[sel], state)
-        moved = replace(
-            pts, xy=table[:, :2].copy(), angle=np.mod(table[:, 3], 2 * np.pi), scale=table[:, 4].copy()
-        )
+        moved = from_albumentations_keypoints(pts, table)
+        moved = replace(moved, angle=np.mod(moved.angle, 2 * np.pi))
         return filter_keypoints(moved, state.shape) if state.remove_invisible else moved
 
 
