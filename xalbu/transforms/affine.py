@@ -593,17 +593,20 @@ class Perspective(_PrecomputedWarp):
         jit = np.mod(np.abs(rng.normal(0.0, 1.0, size=(k, 4, 2)) * sigma[:, None, None]), 0.32)
         frac = np.abs(np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]) - jit)  # tl, tr, br, bl
         pts = frac * np.array([w, h], np.float64)
-        edge = np.linalg.norm(pts - np.roll(pts, -1, axis=1), axis=-1)  # top, right, bottom, left
-        qw = np.maximum(np.maximum(edge[:, 0], edge[:, 2]).astype(np.int64), 1)
-        qh = np.maximum(np.maximum(edge[:, 1], edge[:, 3]).astype(np.int64), 1)
         if self.keep_size:  # the quadrilateral fills the input-sized output directly
             qw, qh = np.full(k, w), np.full(k, h)
+        else:  # the quadrilateral's size: longest top/bottom edge x longest left/right edge
+            edge = np.linalg.norm(pts - np.roll(pts, -1, axis=1), axis=-1)  # top, right, bottom, left
+            qw = np.maximum(np.maximum(edge[:, 0], edge[:, 2]).astype(np.int64), 1)
+            qh = np.maximum(np.maximum(edge[:, 1], edge[:, 3]).astype(np.int64), 1)
         rect = np.zeros((k, 4, 2))
         rect[:, 1:3, 0] = qw[:, None]
         rect[:, 2:, 1] = qh[:, None]
         # solve in unit coordinates (better conditioned), then rescale
         unit = _homography(pts / np.array([w, h]), rect / np.stack([qw, qh], -1)[:, None, :])
-        m = M.scale(qw.astype(np.float64), qh.astype(np.float64)) @ unit @ M.scale(1 / w, 1 / h)
+        # diag(qw, qh, 1) @ unit @ diag(1 / w, 1 / h, 1), as row and column scalings (the same values)
+        rows = np.stack([qw.astype(np.float64), qh.astype(np.float64), np.ones(k)], -1)
+        m = unit * rows[:, :, None] * np.array([1 / w, 1 / h, 1.0])
         hw = np.stack([qh, qw], axis=-1)
         if self.fit_output:
             m, hw = _fit(m, shape)

@@ -131,14 +131,21 @@ class Lambda(SpatialTransform):
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
         if state.batch is None:  # one image: albumentations' call (arrays as given)
             shape = _given_shape(state)
-            for fn, store, target in ((self.image, state.images, "image"), (self.mask, state.masks, "mask")):
-                if fn is not None:
-                    for key, arr in store.items():
-                        store[key] = self._call_given(target, fn, arr, key in (state.flat or ()), shape)
-            for key, b in state.boxes.items():
-                state.boxes[key] = self.apply_boxes(b, _ALL, state)
-            for key, pts in state.points.items():
-                state.points[key] = self.apply_points(pts, _ALL, state)
+            flat = state.flat or ()
+            if self.image is not None:
+                images = state.images
+                for key, arr in images.items():
+                    images[key] = self._call_given("image", self.image, arr, key in flat, shape)
+            if self.mask is not None and state.masks:
+                masks = state.masks
+                for key, arr in masks.items():
+                    masks[key] = self._call_given("mask", self.mask, arr, key in flat, shape)
+            if state.boxes:
+                for key, b in state.boxes.items():
+                    state.boxes[key] = self.apply_boxes(b, _ALL, state)
+            if state.points:
+                for key, pts in state.points.items():
+                    state.points[key] = self.apply_points(pts, _ALL, state)
             return
         super()._apply(state, _ALL if applied is None else LambdaParams(applied), applied)
 
@@ -239,8 +246,10 @@ def _given_shape(state: State) -> tuple[int, ...]:
     2-D image, else ``(H, W, C)``), from the first image (or mask) of the call."""
     for store in (state.images, state.masks):
         for key, arr in store.items():
-            shape = tuple(int(v) for v in arr.shape[-3:])
-            return shape[:2] if state.flat is not None and key in state.flat else shape
+            shape = arr.shape[-3:]
+            if type(shape[0]) is not int:  # torch sizes, CuPy/NumPy integers: plain ints
+                shape = tuple(map(int, shape))
+            return shape[:2] if state.flat is not None and key in state.flat else tuple(shape)
     return tuple(state.shape)
 
 
