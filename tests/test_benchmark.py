@@ -148,12 +148,15 @@ def test_every_common_transform_builds_in_both_libraries():
 
     names = B.common_transforms(albumentations)
     assert {"HorizontalFlip", "Normalize", "RandomResizedCrop"} <= set(names)
+    samples = B.photos((64, 96), "uint8")
     for name in names:
         kwargs = B.transform_args(name, 64, 96, "uint8")
-        img = B.convert(np.zeros((64, 96, 3), np.uint8), B.input_dtype(name, "uint8"))
+        dtype = B.input_dtype(name, "uint8")
+        data = B.inputs_for(name, {**samples[0], "image": B.convert(samples[0]["image"], dtype)})
         for lib in (xalbu, albumentations):
-            B.build_compose(lib, name, kwargs)(image=img)
-            B.build_direct(lib, name, kwargs)(image=img)
+            B.build_compose(lib, name, kwargs)(**data)
+            if "bboxes" not in data:  # boxes need a Compose (bbox_params) in both libraries
+                B.build_direct(lib, name, kwargs)(**data)
 
 
 def _asv_module(name: str = "_common"):

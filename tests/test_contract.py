@@ -228,7 +228,9 @@ def test_outputs(name: str, dtype: str, channels: int) -> None:
     img, mask = out["image"], out["mask"]
     assert isinstance(img, np.ndarray) and isinstance(mask, np.ndarray)
     assert img.dtype.name == expected_dtype(t, dtype)
-    assert img.ndim == data["image"].ndim, f"{name}: image ndim {data['image'].ndim} -> {img.ndim}"
+    assert img.ndim == data["image"].ndim or widened(data["image"], img), (
+        f"{name}: image ndim {data['image'].ndim} -> {img.ndim}"
+    )
     assert mask.ndim == 2 and img.shape[:2] == mask.shape, f"{name}: image {img.shape} vs mask {mask.shape}"
     assert mask.dtype == np.uint8, f"{name}: mask dtype became {mask.dtype}"
     if img.dtype.kind == "f" and name not in DTYPE_OUT:
@@ -302,13 +304,18 @@ def run_batch(name: str, p: float, data: dict[str, Any], seed: int = 0) -> dict[
         raise
 
 
+def widened(before: np.ndarray, after: np.ndarray) -> bool:
+    """HW stays HW, unless the transform gives several channels (ToRGB): then HWC."""
+    return after.ndim == before.ndim + 1 and after.shape[-1] > 1
+
+
 def check_batch(
     name: str, t: A.BasicTransform, data: dict[str, Any], out: dict[str, Any], dtype: str
 ) -> None:
     assert set(out) == set(data)
     imgs, masks = out["images"], out["masks"]
     assert isinstance(imgs, np.ndarray) and imgs.shape[0] == N and masks.shape[0] == N
-    assert imgs.ndim == data["images"].ndim and masks.ndim == 3
+    assert (imgs.ndim == data["images"].ndim or widened(data["images"], imgs)) and masks.ndim == 3
     assert imgs.shape[1:3] == masks.shape[1:3]
     assert imgs.dtype.name == expected_dtype(t, dtype) and masks.dtype == np.uint8
     hw = imgs.shape[1:3]
@@ -332,8 +339,8 @@ def test_batch(name: str, dtype: str, channels: int) -> None:
     check_batch(name, build(name), data, out, dtype)
     assert_same(data, before, "batch input")
     assert_same(out, run_batch(name, 1.0, data), "same seed, batch")
-    if out["images"].shape[1:3] == SQ and out["images"].dtype == data["images"].dtype:
-        # size and dtype kept: p < 1 is allowed in a batch
+    if out["images"].shape[1:] == data["images"].shape[1:] and out["images"].dtype == data["images"].dtype:
+        # size, channels and dtype kept: p < 1 is allowed in a batch
         half = run_batch(name, 0.5, data)
         assert half is not None, f"{name} keeps size and dtype but refuses p=0.5 in a batch"
         check_batch(name, build(name), data, half, dtype)

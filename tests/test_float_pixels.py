@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from _float_cases_catalogue import LOCAL_CASES, check_local
 
 import xalbu as A
 from xalbu.functional import color as FC
@@ -78,6 +79,17 @@ def _image_norm(x: np.ndarray) -> np.ndarray:
 
 GRAY_W = np.array([0.299, 0.587, 0.114])
 
+
+def _hsv_value_shift(x: np.ndarray, shift: float) -> np.ndarray:
+    """HSV with V + ``shift``: the clipped RGB scaled by ``V' / V`` (gray ``V'`` where V is 0); a
+    pixel with a NaN channel is NaN."""
+    c = _unit(x)
+    v = c.max(-1, keepdims=True)
+    v2 = np.minimum(v + shift, 1.0)
+    out = np.where(v > 0, c * (v2 / np.where(v > 0, v, 1.0)), v2)
+    return np.where(np.isnan(x).any(-1, keepdims=True), np.nan, out)
+
+
 # name -> (transform factory, float64 reference of the whole output (HWC or NHWC))
 CASES: dict[str, tuple[Callable[[], Any], Callable[[np.ndarray], np.ndarray]]] = {
     "RandomGamma": (lambda: A.RandomGamma((150, 150), p=1), lambda x: _unit(np.maximum(x, 0.0) ** 1.5)),
@@ -130,7 +142,49 @@ CASES: dict[str, tuple[Callable[[], Any], Callable[[np.ndarray], np.ndarray]]] =
         lambda x: np.repeat(_unit(x @ GRAY_W[:, None]), 3, -1),
     ),
     "ToGray_pca": (lambda: A.ToGray(method="pca", p=1), None),  # statistics: checked for locality
+    "HueSaturationValue": (  # a value shift of 0.1 scales each pixel's clipped RGB by V' / V
+        lambda: A.HueSaturationValue(0, 0, (25.5, 25.5), p=1),
+        lambda x: _hsv_value_shift(x, 0.1),
+    ),
+    "RGBShift": (
+        lambda: A.RGBShift((0.2, 0.2), (-0.1, -0.1), (0.05, 0.05), p=1),
+        lambda x: _unit(x + np.array([0.2, -0.1, 0.05])),
+    ),
+    "ColorJitter": (  # brightness alone (the other factors are the identity)
+        lambda: A.ColorJitter((1.2, 1.2), (1, 1), (1, 1), (0, 0), p=1),
+        lambda x: _unit(_unit(x) * 1.2),
+    ),
+    "ChannelDropout": (lambda: A.ChannelDropout((1, 2), fill=0.25, p=1), None),  # selects: checked by value
+    "ToRGB": (lambda: A.ToRGB(p=1), lambda x: x),  # an RGB image comes back as it is (with a warning)
+    "FancyPCA": (lambda: A.FancyPCA(alpha=0.0, p=1), _unit),  # no noise; statistics skip bad pixels
+    "PlanckianJitter": (
+        lambda: A.PlanckianJitter(temperature_limit=(6000, 6000), p=1),
+        lambda x: _unit(x * np.array([0.4979 / 0.4584, 1.0, 0.4468 / 0.4584])),
+    ),
+    "ChromaticAberration": (lambda: A.ChromaticAberration(0, 0, p=1), lambda x: x),  # resamples: values kept
+    # histograms of uint8 levels as albumentations (rint(x * 255); +inf 255, -inf and NaN 0): by value
+    "CLAHE": (lambda: A.CLAHE(clip_limit=(2, 2), p=1), None),
+    "Equalize": (lambda: A.Equalize(p=1), None),  # the same uint8 levels
+    "AutoContrast": (lambda: A.AutoContrast(p=1), None),
+    "Illumination": (  # a fixed Gaussian spot: the clipped product
+        lambda: A.Illumination(
+            "gaussian", (0.1, 0.1), "brighten", center_range=(0.5, 0.5), sigma_range=(0.5, 0.5), p=1
+        ),
+        lambda x: _unit(x * FT.gaussian_pattern(np, x, 0.1, 0.5, 0.5, 0.5)[..., None]),
+    ),
+    "PlasmaBrightnessContrast": (
+        lambda: A.PlasmaBrightnessContrast((0.1, 0.1), (0, 0), p=1),
+        None,
+    ),  # by value
+    "RandomToneCurve": (  # the mean curve (scale 0) on the clipped values
+        lambda: A.RandomToneCurve(scale=0, p=1),
+        lambda x: (
+            _unit(3 * (1 - _unit(x)) ** 2 * _unit(x) * 0.25 + 3 * (1 - _unit(x)) * _unit(x) ** 2 * 0.75)
+            + _unit(x) ** 3
+        ),
+    ),
 }
+CASES.update({name: (factory, None) for name, (factory, _) in LOCAL_CASES.items()})  # checked by value
 # where a transform breaks the rules today (ToGray's pca), the case is strictly expected to fail,
 # until it follows them
 ALL = frozenset(SPECIALS)
@@ -157,6 +211,9 @@ def _image(special: float, shape: tuple[int, int, int], seed: int = 0) -> np.nda
 
 def _assert_case(name: str, got: np.ndarray, x: np.ndarray) -> None:
     _, ref = CASES[name]
+    if name in LOCAL_CASES:
+        check_local(name, got, x)
+        return
     special_px = ~np.isfinite(x).all(-1)
     if name == "ChannelShuffle":
         np.testing.assert_array_equal(np.sort(got, -1), np.sort(x, -1))
@@ -165,6 +222,23 @@ def _assert_case(name: str, got: np.ndarray, x: np.ndarray) -> None:
         v = x[0, 0, 0]
         if not np.isfinite(v):
             np.testing.assert_allclose(got[0, 0], np.nan if np.isnan(v) else float(v > 0), atol=1e-6)
+        return
+    if name == "PlasmaBrightnessContrast":  # x + 0.1 P, P in [0, 1] unknown here: between the two, clipped
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(x))
+        with np.errstate(invalid="ignore"):
+            lo, hi = _unit(x.astype(np.float64)), _unit(x.astype(np.float64) + 0.1)
+        fin = ~np.isnan(x)
+        assert np.all(got[fin] >= lo[fin] - 1e-6) and np.all(got[fin] <= hi[fin] + 1e-6)
+        return
+    if name in ("CLAHE", "Equalize", "AutoContrast"):  # NaN stays NaN; every other value a uint8 level / 255
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(x))
+        levels = got[~np.isnan(got)] * 255
+        np.testing.assert_allclose(levels, np.rint(levels), atol=1e-4)
+        assert levels.min() >= 0 and levels.max() <= 255
+        return
+    if name == "ChannelDropout":  # each channel kept as it is (non-finite values too) or the fill
+        kept = ((got == x) | (np.isnan(got) & np.isnan(x))).all(axis=(0, 1))
+        assert np.all(kept | (got == np.float32(0.25)).all(axis=(0, 1))) and kept.any()
         return
     if name == "ToGray_pca":  # statistics over the finite pixels (test_pca_skips_non_finite_pixels)
         assert np.isnan(got[special_px]).all() and np.isfinite(got[~special_px]).all()

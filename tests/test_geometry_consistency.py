@@ -23,14 +23,18 @@ SEEDS = range(6)
 NAMES = sorted(n for n, c in A.TRANSFORMS.items() if c.kind in ("affine", "spatial"))
 BBOX = A.BboxParams(format="pascal_voc", label_fields=["labels"])
 KPS = A.KeypointParams(format="xy", label_fields=["kp_ids"])
+SPLITS_BOXES = {"RandomGridShuffle"}  # one box per connected piece of the moved box (as albumentations)
 
 
 def build(name: str, p: float = 1.0) -> tuple[A.BasicTransform, list[np.ndarray]]:
     """The transform with constant borders, and a list that records the matrices it uses."""
     cls = A.TRANSFORMS[name]
     kwargs = dict(EXAMPLES.get(name, {}))
-    if "border_mode" in inspect.signature(cls.__init__).parameters:
+    params = inspect.signature(cls.__init__).parameters
+    if "border_mode" in params:
         kwargs["border_mode"] = 0
+    if cls.kind == "spatial" and "fill_mask" in params:  # dropouts: holes cut the mask as the boxes
+        kwargs["fill_mask"] = 0
     t = cls(p=p, **kwargs)
     seen: list[np.ndarray] = []
     if t.kind == "affine":
@@ -98,6 +102,9 @@ def check_sample(
             span = (cols.max() + 1 - cols.min(), rows.max() + 1 - rows.min())
             assert min(span) <= 1, f"{name} {where}: box dropped but the mask region spans {span} px"
         return
+    if len(boxes) > 1 and name in SPLITS_BOXES:  # a box cut into pieces: their hull follows the region
+        b = np.asarray([bb[:4] for bb in boxes], np.float64)
+        boxes = [(b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())]
     assert len(boxes) == 1
     bx = np.asarray(boxes[0][:4], np.float64)
     if not len(rows):

@@ -160,7 +160,8 @@ def test_every_mask_dtype_gets_the_labels_of_uint8(name, args):
     cls = getattr(A, name)
     image = random_image(np.uint8, 3, False, hw=(32, 40))
     labels = _labels("uint8", (32, 40), 5)
-    batch_ok = name not in ("RandomRotate90", "D4")  # odd quarter turns of non-square images
+    # odd quarter turns of non-square images
+    batch_ok = name not in ("RandomRotate90", "D4", "SquareSymmetry")
     for seed in range(3):
         ref = A.Compose([cls(**args, p=1)], seed=seed)(image=image, mask=labels)["mask"]
         refs = None

@@ -63,5 +63,6 @@ def test_wheel_contents(tmp_path):
     assert top == {"xalbu"}, top
     assert "xalbu/backends/numpy_cv2/__init__.py" in names
     assert "xalbu/backends/cupy/__init__.py" in names
+    assert "xalbu/backends/cupy/kernels/common.cuh" in names  # #included by the .cu sources
     assert "xalbu/py.typed" in names
     assert any(n.startswith("xalbu/data/") and n.endswith((".png", ".jpg")) for n in names)

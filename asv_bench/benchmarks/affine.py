@@ -1,4 +1,4 @@
-"""``xalbu.transforms.affine``: affine warps (Affine, ShiftScaleRotate, Rotate, Perspective).
+"""``xalbu.transforms.affine``: affine warps (Affine, ShiftScaleRotate, Rotate, SafeRotate, Perspective).
 
 Every public transform of the module, found through its ``__all__`` (a new transform is benchmarked
 without editing this file; give it arguments in ``xalbu.benchmark.transform_args`` if it needs some).

@@ -1,4 +1,5 @@
-"""``xalbu.transforms.crops``: crops (Crop, CenterCrop, RandomCrop, RandomResizedCrop, RandomSizedCrop).
+"""``xalbu.transforms.crops``: crops (Crop, CenterCrop, RandomCrop, RandomCropFromBorders, RandomResizedCrop,
+RandomSizedCrop).
 
 Every public transform of the module, found through its ``__all__`` (a new transform is benchmarked
 without editing this file; give it arguments in ``xalbu.benchmark.transform_args`` if it needs some).

@@ -1,4 +1,5 @@
-"""``xalbu.transforms.flips``: flips and quarter turns (HorizontalFlip, VerticalFlip, Transpose, RandomRotate90, D4).
+"""``xalbu.transforms.flips``: flips and quarter turns (HorizontalFlip, VerticalFlip, Transpose, RandomRotate90, D4,
+SquareSymmetry).
 
 Every public transform of the module, found through its ``__all__`` (a new transform is benchmarked
 without editing this file; give it arguments in ``xalbu.benchmark.transform_args`` if it needs some).

@@ -1,4 +1,5 @@
-"""``xalbu.transforms.sizing``: resizing and padding (Resize, LongestMaxSize, SmallestMaxSize, Pad, PadIfNeeded).
+"""``xalbu.transforms.sizing``: resizing and padding (Resize, LongestMaxSize, SmallestMaxSize, RandomScale, Pad,
+PadIfNeeded, CropAndPad, LetterBox).
 
 Every public transform of the module, found through its ``__all__`` (a new transform is benchmarked
 without editing this file; give it arguments in ``xalbu.benchmark.transform_args`` if it needs some).

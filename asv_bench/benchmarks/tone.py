@@ -1,4 +1,4 @@
-"""``xalbu.transforms.tone``: tone curves (RandomBrightnessContrast, RandomGamma, Posterize, Solarize, InvertImg, ...).
+"""``xalbu.transforms.tone``: tone curves and histograms (RandomBrightnessContrast, RandomGamma, CLAHE, Equalize, ...).
 
 Every public transform of the module, found through its ``__all__`` (a new transform is benchmarked
 without editing this file; give it arguments in ``xalbu.benchmark.transform_args`` if it needs some).

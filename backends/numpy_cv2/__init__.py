@@ -1,3 +1,22 @@
 """OpenCV / NumPy overrides of the generic kernels (CPU), one module per family. Importing registers them."""
 
-from . import affine, color, crops, dtype, flips, sizing, tone  # noqa: F401
+# _filter: the shared linear filters (blur, sharpen); _random: the counter-based random bits (noise...)
+from . import (  # noqa: F401
+    _filter,
+    _random,
+    _stain,
+    _superpixels,
+    affine,
+    blur,
+    color,
+    crops,
+    distortion,
+    dropout,
+    dtype,
+    flips,
+    noise,
+    quality,
+    sharpen,
+    sizing,
+    tone,
+)

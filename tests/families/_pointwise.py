@@ -120,6 +120,17 @@ def check_override_matches_generic(
         np.testing.assert_allclose(got, expected, rtol=float_tol, atol=float_tol)
 
 
+def check_numpy_override_is_exact(kern: Any, img: np.ndarray, *args: Any, err_msg: str = "") -> None:
+    """The numpy_cv2 override of ``kern`` takes ``(img, *args)`` (does not decline) and gives the
+    generic kernel's dtype and values exactly, leaving ``img`` as it was."""
+    before = img.copy()
+    assert kern.overrides["numpy_cv2"](img, *args) is not NotImplemented, "the override declined"
+    got, want = kern(img, *args), np.asarray(kern.generic(img, *args))
+    np.testing.assert_array_equal(img, before)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want, err_msg=err_msg)
+
+
 def check_non_contiguous_input(rng, cases: list[tuple[Any, tuple[Any, ...]]]) -> None:
     """Each ``(kernel, args)`` handles a strided, non-contiguous uint8 view (within 1 of the generic)."""
     base = random_image(rng, "uint8", (12, 20, 4))

@@ -1,5 +1,5 @@
 """Affine: the warp kernel (golden values over every backend, properties, OpenCV override parity)
-and the transforms Affine, ShiftScaleRotate, Rotate and Perspective (exact pixels, geometry
+and the transforms Affine, ShiftScaleRotate, Rotate, SafeRotate and Perspective (exact pixels, geometry
 consistency, batches, sampling, validation).
 
 The warp is the resampling every affine-kind transform falls back to (per-sample batches, fused
@@ -22,6 +22,12 @@ from xalbu.functional import affine as G
 from xalbu.functional._common import LINEAR
 from xalbu.functional.flips import vflip
 
+from ._affine_safe_rotate import (  # noqa: F401 - SafeRotate's tests, collected here
+    test_safe_rotate_batch_matches_single,
+    test_safe_rotate_keeps_the_whole_image_and_targets_follow,
+    test_safe_rotate_matches_albumentations_box_geometry,
+    test_safe_rotate_validation,
+)
 from ._spatial import (
     CASES,
     TOL,

@@ -17,6 +17,9 @@ import pytest
 import xalbu as A
 from xalbu.functional import color as P
 
+from ._color_catalogue import *  # noqa: F403 - HueSaturationValue ... ChromaticAberration: kernels
+from ._color_catalogue_transforms import *  # noqa: F403 - and transforms (files of their own for size)
+from ._color_stain import *  # noqa: F403 - HEStain
 from ._pointwise import (
     DTYPES,
     ParityCase,

@@ -1,5 +1,6 @@
 """Crops: the crop kernel (golden values, OpenCV override parity) and the transforms Crop,
-CenterCrop, RandomCrop, RandomResizedCrop and RandomSizedCrop."""
+CenterCrop, RandomCrop, RandomResizedCrop, RandomSizedCrop, RandomCropFromBorders and CropAndPad (of
+the sizing family)."""
 
 from __future__ import annotations
 
@@ -491,3 +492,216 @@ def test_input_not_modified_and_repr():
     t = A.RandomResizedCrop((6, 6), scale=(0.5, 1.0))
     assert "scale=(0.5, 1.0)" in repr(t) and t.init_args()["size"] == (6, 6)
     assert A.Crop(1, 2, 3, 4).init_args()["x_max"] == 3
+
+
+# ------------------------------------------------------------------------------------------------
+# RandomCropFromBorders
+# ------------------------------------------------------------------------------------------------
+def test_random_crop_from_borders_is_a_slice_within_bounds():
+    h, w = 20, 30
+    img, mask = coords(1, h, w)[0], ramp(h, w).astype(np.int32)
+    t = recording(A.RandomCropFromBorders(0.2, 0.3, 0.4, 0.1))
+    pipe = A.Compose([t], seed=0)
+    seen = set()
+    for _ in range(50):
+        out = pipe(image=img, mask=mask)
+        p = t.drawn[-1]
+        # x_min in 0..int(0.2 * 30) = 6, x_max in int(0.7 * 30) = 21..30 (both ends included)
+        assert 0 <= p.x_min <= 6 and 21 <= p.x_max <= 30 and 0 <= p.y_min <= 8 and 18 <= p.y_max <= 20
+        np.testing.assert_array_equal(out["image"], img[p.y_min : p.y_max, p.x_min : p.x_max])
+        np.testing.assert_array_equal(out["mask"], mask[p.y_min : p.y_max, p.x_min : p.x_max])
+        seen.update([("x0", p.x_min), ("x1", p.x_max)])
+    assert ("x0", 0) in seen and ("x0", 6) in seen and ("x1", 21) in seen and ("x1", 30) in seen
+
+
+def test_random_crop_from_borders_keeps_a_pixel_and_targets_follow():
+    img = ramp(5, 6)
+    for seed in range(20):  # crop everything allowed: at least one pixel remains
+        out = A.Compose([A.RandomCropFromBorders(1.0, 0.0, 0.0, 1.0)], seed=seed)(image=img)["image"]
+        assert out.shape[0] >= 1 and out.shape[1] >= 1
+    h, w = 30, 40
+    mask = np.zeros((h, w), np.uint8)
+    mask[8:20, 10:30] = 1
+    kps = [[float(x) + 0.5, float(y) + 0.5] for y in range(8, 20, 3) for x in range(10, 30, 4)]
+    pipe = A.Compose(
+        [A.RandomCropFromBorders(0.4, 0.4, 0.4, 0.4)],
+        bbox_params=A.BboxParams("pascal_voc"),
+        keypoint_params=A.KeypointParams("xy"),
+        seed=1,
+    )
+    for _ in range(20):
+        out = pipe(image=ramp(h, w, 3), mask=mask, bboxes=[[10, 8, 30, 20]], keypoints=kps)
+        for x, y in out["keypoints"]:
+            assert out["mask"][int(y), int(x)] == 1
+        expected = mask_bbox(out["mask"])
+        if expected is not None:
+            np.testing.assert_allclose(out["bboxes"][0], expected, atol=1e-6)
+
+
+def test_random_crop_from_borders_batch_shares_one_box(xp):
+    n, h, w = 4, 16, 20
+    batch = coords(n, h, w)
+    out = A.Compose([A.RandomCropFromBorders(0.3, 0.3, 0.3, 0.3)], seed=2).batch(images=xp.asarray(batch))
+    images = xp.to_numpy(out["images"])
+    y, x = int(images[0, 0, 0, 0]), int(images[0, 0, 0, 1])
+    hh, ww = images.shape[1:3]
+    for k in range(n):
+        np.testing.assert_array_equal(images[k], batch[k, y : y + hh, x : x + ww])
+    with pytest.raises(ValueError, match="RandomCropFromBorders.*batch"):
+        A.Compose([A.RandomCropFromBorders(0.3, 0.3, 0.3, 0.3, p=0.5)], seed=0).batch(images=batch)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"crop_left": 1.5}, "crop_left"),
+        ({"crop_top": -0.1}, "crop_top"),
+        ({"crop_bottom": float("nan")}, "crop_bottom"),
+        ({"crop_right": True}, "crop_right"),
+        ({"crop_left": 0.6, "crop_right": 0.5}, "crop_left, crop_right"),
+        ({"crop_top": 0.6, "crop_bottom": 0.6}, "crop_top, crop_bottom"),
+    ],
+)
+def test_random_crop_from_borders_validation(kwargs, name):
+    with pytest.raises((ValueError, TypeError), match=name):
+        A.RandomCropFromBorders(**kwargs)
+
+
+# ------------------------------------------------------------------------------------------------
+# CropAndPad
+# ------------------------------------------------------------------------------------------------
+CROP_AND_PAD_CASES = [
+    {"px": (3, -4, 5, -6), "keep_size": False},
+    {"px": (3, -4, 5, -6)},
+    {"px": (3, -4, 5, -6), "interpolation": 2, "border_mode": 2},
+    {"percent": (0.1, -0.2, 0.05, -0.15)},
+    {"percent": (0.1, -0.2, 0.05, -0.15), "keep_size": False, "border_mode": 4},
+    {"px": -5, "border_mode": 1},
+    {"px": 7, "fill": 9, "fill_mask": 3, "keep_size": False},
+    {"px": (0, -1, 0, 1), "keep_size": False, "border_mode": 3},
+    {"px": (4, 6, 2, 3)},  # one warp of the input (padded on every side)
+    {"px": (-2, 6, 3, 3), "fill": 200},  # one warp: the result is larger on both axes
+    {"px": (-6, 2, 3, 3)},  # cropped rows, upscaled: crop, pad and resize
+]
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+@pytest.mark.parametrize("kwargs", CROP_AND_PAD_CASES)
+def test_crop_and_pad_matches_albumentations(kwargs, dtype):
+    alb = pytest.importorskip("albumentations")
+    img = random_image(dtype, 3, False, hw=(37, 53))
+    mask = np.random.default_rng(1).integers(0, 5, (37, 53)).astype(np.uint8)
+    ours = A.CropAndPad(**kwargs)(image=img, mask=mask)
+    theirs = alb.CropAndPad(**kwargs)(image=img, mask=mask)
+    assert ours["image"].shape == theirs["image"].shape
+    np.testing.assert_allclose(ours["image"], theirs["image"], atol=1 if dtype == np.uint8 else 1e-5)
+    if not kwargs.get("keep_size", True):  # no resize: the masks are exact too
+        np.testing.assert_array_equal(ours["mask"], theirs["mask"])
+
+
+def test_crop_and_pad_golden_and_targets():
+    img = ramp(4, 5)
+    # top +1 (pad), right -2 (crop), bottom 0, left -1 (crop)
+    out = A.CropAndPad(px=(1, -2, 0, -1), keep_size=False, fill=99)(image=img)["image"]
+    np.testing.assert_array_equal(out, [[99, 99], [1, 2], [6, 7], [11, 12], [16, 17]])
+    h, w = 30, 40
+    mask = np.zeros((h, w), np.uint8)
+    mask[8:20, 10:30] = 1
+    kps = [[float(x) + 0.5, float(y) + 0.5] for y in range(8, 20, 3) for x in range(10, 30, 4)]
+    for kwargs in [{"px": (-4, 6, 2, -8), "keep_size": False}, {"px": (-4, 10, 2, -8)}]:
+        pipe = A.Compose(
+            [A.CropAndPad(**kwargs)],
+            bbox_params=A.BboxParams("pascal_voc"),
+            keypoint_params=A.KeypointParams("xy"),
+        )
+        out = pipe(image=ramp(h, w, 3), mask=mask, bboxes=[[10, 8, 30, 20]], keypoints=kps)
+        for x, y in out["keypoints"]:
+            assert out["mask"][int(y), int(x)] == 1
+        np.testing.assert_allclose(out["bboxes"][0], mask_bbox(out["mask"]), atol=1.0)
+
+
+def test_crop_and_pad_sampling():
+    t = A.CropAndPad(px=(-2, 3))
+    rng = np.random.default_rng(0)
+    sides = np.array([t._sides(rng, (50, 50), None) for _ in range(400)])
+    assert set(np.unique(sides)) == {-2, -1, 0, 1, 2, 3}  # both ends included
+    assert len({tuple(r) for r in sides}) > 50  # sides drawn independently
+    t = A.CropAndPad(px=(-2, 3), sample_independently=False)
+    assert all(len(set(t._sides(rng, (50, 50), None))) == 1 for _ in range(50))
+    t = A.CropAndPad(px=(1, [4, 6, 8], (0, 2), -3))
+    for _ in range(50):
+        top, right, bottom, left = t._sides(rng, (50, 50), None)
+        assert top == 1 and right in (4, 6, 8) and 0 <= bottom <= 2 and left == -3
+    assert A.CropAndPad(percent=(0.1, -0.25, 0.0, 0.5))._sides(rng, (20, 30), None) == [2, -7, 0, 15]
+    fills = {A.CropAndPad(px=1, fill=(0, 3)).sample(rng, (5, 5), None).fill for _ in range(100)}
+    assert fills == {0, 1, 2, 3}  # an integer (low, high) fill draws integers, both ends included
+    assert {A.CropAndPad(px=1, fill=[5, 9, 11]).sample(rng, (5, 5), None).fill for _ in range(100)} == {
+        5,
+        9,
+        11,
+    }
+
+
+def test_crop_and_pad_keeps_at_least_one_pixel():
+    # crops past the image are reduced to leave one pixel, split between the two sides
+    p = A.CropAndPad(px=(-6, 0, -6, -30), keep_size=False).sample(np.random.default_rng(0), (10, 20), None)
+    assert (p.y_min, p.y_max, p.x_min, p.x_max) == (4, 5, 19, 20)
+    out = A.CropAndPad(px=-12, keep_size=False)(image=ramp(10, 20))["image"]
+    assert out.shape == (1, 1)
+
+
+def test_crop_and_pad_batch_matches_single(xp):
+    n, h, w = 6, 24, 28
+    batch = smooth(n, h, w)
+    masks = np.broadcast_to(ramp(h, w).astype(np.int32), (n, h, w))
+    t = recording(A.CropAndPad(px=(-5, 5), border_mode=0, fill=(0, 255), fill_mask=[1, 3, 5]))
+    out = A.Compose([t], seed=4).batch(images=xp.asarray(batch), masks=xp.asarray(masks))
+    images, outm = xp.to_numpy(out["images"]), xp.to_numpy(out["masks"])
+    assert images.shape == batch.shape
+    p = t.drawn[-1]
+    assert np.ndim(p.x_min) == 1  # per-sample amounts: the warp runs
+    for k in range(n):
+        pk = type(p)(*(np.broadcast_to(getattr(p, f), (n,))[k].item() for f in p.__dataclass_fields__))
+        geo = Geometry(t, pk, (h, w), (h, w), None, None)
+        single, single_mask = (
+            t.apply_image(batch[k], pk, geo),
+            t.apply_mask(masks[k][..., None], pk, geo)[..., 0],
+        )
+        # the warp reads the real pixels past the crop's edges where the resize replicates the edge
+        inner = (slice(2, -2), slice(2, -2))
+        assert np.abs(images[k][inner].astype(int) - single[inner].astype(int)).max() <= 1
+        assert np.mean(outm[k] != single_mask) < 0.1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name", "error"),
+    [
+        ({}, "px, percent", ValueError),
+        ({"px": 1, "percent": 0.1}, "px, percent", ValueError),
+        ({"px": 1.5}, "px", TypeError),
+        ({"px": (1, 2, 3)}, "px", ValueError),
+        ({"px": (1, 2, (3, 1), 4)}, r"px\[2\]", ValueError),
+        ({"percent": float("nan")}, "percent", ValueError),
+        ({"px": 1, "keep_size": "yes"}, "keep_size", TypeError),
+        ({"px": 1, "sample_independently": 1}, "sample_independently", TypeError),
+        ({"px": 1, "fill": float("nan")}, "fill", ValueError),
+        ({"px": 1, "border_mode": 7}, "border_mode", ValueError),
+        ({"px": 1, "interpolation": 9}, "interpolation", ValueError),
+    ],
+)
+def test_crop_and_pad_validation(kwargs, name, error):
+    with pytest.raises(error, match=name):
+        A.CropAndPad(**kwargs)
+
+
+def test_crop_and_pad_drawn_fill_is_not_fused_as_per_channel():
+    # a (low, high) fill is one drawn value for every channel, also inside a fused pipeline
+    img = np.full((10, 12, 3), 50, np.uint8)
+    steps = [
+        A.CropAndPad(px=3, fill=(0, 255), keep_size=False),
+        A.CropAndPad(px=-1, fill=(0, 255), keep_size=False),
+    ]
+    for fuse in (True, False):
+        out = A.Compose(steps, seed=1, fuse_affine=fuse)(image=img)["image"]
+        assert out.shape == (14, 16, 3) and len(set(out[0, 0].tolist())) == 1
+        np.testing.assert_array_equal(out[2:-2, 2:-2], img)

@@ -98,3 +98,68 @@ def test_parity_masks(dtype):
         override_and_generic(G.rot90, mask, 1),
     ]:
         np.testing.assert_array_equal(out, ref)
+
+
+# --------------------------------------------------------------------------------------------------
+# SquareSymmetry (albumentations' alias of D4)
+# --------------------------------------------------------------------------------------------------
+def test_square_symmetry_is_d4_with_its_draws():
+    import xalbu as A
+
+    img = np.arange(9, dtype=np.uint8).reshape(3, 3)
+    assert issubclass(A.SquareSymmetry, A.D4) and A.SquareSymmetry().p == 1.0
+    outs = set()
+    for seed in range(60):
+        ours = A.Compose([A.SquareSymmetry()], seed=seed)(image=img)["image"]
+        np.testing.assert_array_equal(ours, A.Compose([A.D4()], seed=seed)(image=img)["image"])
+        outs.add(ours.tobytes())
+    assert len(outs) == 8  # every symmetry of the square is drawn
+
+
+def test_square_symmetry_matches_albumentations_group():
+    alb = pytest.importorskip("albumentations")
+    import xalbu as A
+
+    img = random_image(np.uint8, 3, False, hw=(5, 5))
+    theirs = {
+        alb.SquareSymmetry(p=1).apply(img, group_element=e).tobytes()
+        for e in ("e", "r90", "r180", "r270", "v", "hvt", "h", "t")
+    }
+    ours = {A.Compose([A.SquareSymmetry()], seed=s)(image=img)["image"].tobytes() for s in range(60)}
+    assert ours == theirs
+
+
+def test_square_symmetry_targets_and_batch():
+    import xalbu as A
+
+    h = w = 12
+    mask = np.zeros((h, w), np.uint8)
+    mask[2:5, 3:9] = 1
+    kps = [[3.5, 2.5], [8.5, 4.5]]
+    pipe = A.Compose(
+        [A.SquareSymmetry()],
+        bbox_params=A.BboxParams("pascal_voc"),
+        keypoint_params=A.KeypointParams("xy"),
+        seed=0,
+    )
+    for _ in range(16):
+        out = pipe(image=np.zeros((h, w, 3), np.uint8), mask=mask, bboxes=[[3, 2, 9, 5]], keypoints=kps)
+        ys, xs = np.nonzero(out["mask"])
+        np.testing.assert_allclose(out["bboxes"][0], [xs.min(), ys.min(), xs.max() + 1, ys.max() + 1])
+        for x, y in out["keypoints"]:
+            assert out["mask"][int(y), int(x)] == 1
+    batch = random_image(np.uint8, 3, True, hw=(6, 6))
+    got = A.Compose([A.SquareSymmetry()], seed=3).batch(images=batch)["images"]
+    for k in range(3):  # each sample is one of the 8 symmetries of its input
+        cands = {np.rot90(t, r).tobytes() for t in (batch[k], batch[k].transpose(1, 0, 2)) for r in range(4)}
+        assert got[k].tobytes() in cands
+    refused = 0
+    for seed in range(10):  # non-square: draws that would give the samples different sizes are refused
+        try:
+            A.Compose([A.SquareSymmetry()], seed=seed).batch(
+                images=random_image(np.uint8, 3, True, hw=(6, 8))
+            )
+        except ValueError as e:
+            assert "SquareSymmetry" in str(e) and "batch" in str(e)
+            refused += 1
+    assert refused > 0

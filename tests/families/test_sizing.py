@@ -1,5 +1,6 @@
 """Sizing: the pad and resize kernels (golden values over every backend, properties, OpenCV
-override parity) and the transforms Resize, LongestMaxSize, SmallestMaxSize, Pad and PadIfNeeded."""
+override parity) and the transforms Resize, LongestMaxSize, SmallestMaxSize, RandomScale, Pad, PadIfNeeded and
+LetterBox (CropAndPad, also of this family, is tested in ``test_crops.py``)."""
 
 from __future__ import annotations
 
@@ -590,3 +591,161 @@ def test_p_zero_is_identity_and_repr():
         np.testing.assert_array_equal(t(image=img)["image"], img)
     assert repr(A.Pad((1, 2))) == "Pad(padding=(1, 2), fill=0.0, fill_mask=0.0, border_mode=0, p=1.0)"
     assert A.LongestMaxSize(max_size=[3, 4]).init_args()["max_size"] == (3, 4)
+
+
+# --------------------------------------------------------------------------------------------------
+# RandomScale
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"scale_limit": (0.3, 0.3)},
+        {"scale_limit": (-0.37, -0.37), "area_for_downscale": "image"},
+        {"scale_limit": (0.5, 0.5), "interpolation": 2},
+        {"scale_limit": (-0.2, -0.2), "interpolation": 3},
+        {"scale_limit": (0.13, 0.13), "interpolation": 4},
+    ],
+)
+def test_random_scale_matches_albumentations(kwargs, dtype):
+    alb = pytest.importorskip("albumentations")
+    img = random_image(dtype, 3, False, hw=(37, 53))
+    ours = A.RandomScale(**kwargs, p=1)(image=img)["image"]
+    theirs = alb.RandomScale(**kwargs, p=1)(image=img)["image"]
+    assert (
+        ours.shape
+        == theirs.shape
+        == (int(37 * (1 + kwargs["scale_limit"][0])), int(53 * (1 + kwargs["scale_limit"][0])), 3)
+    )
+    np.testing.assert_allclose(ours, theirs, atol=1 if dtype == np.uint8 else 1e-4)
+
+
+def test_random_scale_targets_follow_the_pixels():
+    h, w = 30, 40
+    mask = np.zeros((h, w), np.uint8)
+    mask[8:20, 10:30] = 1
+    kps = [[float(x) + 0.5, float(y) + 0.5] for y in range(8, 20, 3) for x in range(10, 30, 4)]
+    pipe = A.Compose(
+        [A.RandomScale(scale_limit=(-0.5, 1.0), p=1)],
+        bbox_params=A.BboxParams("pascal_voc"),
+        keypoint_params=A.KeypointParams("xy"),
+        seed=0,
+    )
+    sizes = set()
+    for _ in range(20):
+        out = pipe(image=np.zeros((h, w, 3), np.uint8), mask=mask, bboxes=[[10, 8, 30, 20]], keypoints=kps)
+        oh, ow = out["mask"].shape
+        sizes.add((oh, ow))
+        # boxes and keypoints scale by the actual size change (out / in), as the pixels do
+        np.testing.assert_allclose(
+            out["bboxes"][0], [10 * ow / w, 8 * oh / h, 30 * ow / w, 20 * oh / h], atol=1e-6
+        )
+        for x, y in out["keypoints"]:
+            assert out["mask"][int(y), int(x)] == 1
+    assert len(sizes) > 5
+
+
+def test_random_scale_sampling_and_batch():
+    t = A.RandomScale(scale_limit=0.2)
+    assert t.scale_limit == (-0.2, 0.2) and t.p == 0.5
+    rng = np.random.default_rng(0)
+    scales = [t.sample(rng, (10, 10), None).scale for _ in range(500)]
+    assert 0.8 <= min(scales) < 0.81 and 1.19 < max(scales) < 1.2
+    # one factor for the whole batch (its samples share their size); p < 1 refused in a batch
+    batch = np.stack([random_image(np.uint8, 3, False, hw=(20, 24), seed=s) for s in range(4)])
+    out = A.Compose([A.RandomScale((0.5, 0.5), p=1)], seed=1).batch(images=batch)["images"]
+    assert out.shape == (4, 30, 36, 3)
+    for k in range(4):
+        np.testing.assert_array_equal(out[k], A.RandomScale((0.5, 0.5), p=1)(image=batch[k])["image"])
+    with pytest.raises(ValueError, match="RandomScale.*batch"):
+        A.Compose([A.RandomScale((0.5, 0.5), p=0.5)], seed=0).batch(images=batch)
+    # a tiny image shrunk past one pixel keeps one
+    assert A.RandomScale((-0.9, -0.9), p=1)(image=np.zeros((5, 5), np.uint8))["image"].shape == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name", "error"),
+    [
+        ({"scale_limit": (-1.0, 0.1)}, "scale_limit", ValueError),
+        ({"scale_limit": float("nan")}, "scale_limit", ValueError),
+        ({"scale_limit": (0.2, 0.1)}, "scale_limit", ValueError),
+        ({"scale_limit": True}, "scale_limit", TypeError),
+        ({"interpolation": 7}, "interpolation", ValueError),
+        ({"area_for_downscale": "mask"}, "area_for_downscale", ValueError),
+    ],
+)
+def test_random_scale_validation(kwargs, name, error):
+    with pytest.raises(error, match=name):
+        A.RandomScale(**kwargs)
+
+
+# --------------------------------------------------------------------------------------------------
+# LetterBox (AlbumentationsX)
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("size", "position", "content", "pads"),
+    [
+        ((64, 64), "center", (45, 64), (9, 10, 0, 0)),  # s = min(64/37, 64/53) = 64/53; 37 s = 44.7 -> 45
+        ((30, 80), "bottom_right", (30, 43), (0, 0, 37, 0)),  # s = 30/37; 53 s = 42.97 -> 43
+        ((100, 40), "top_left", (28, 40), (0, 72, 0, 0)),
+    ],
+)
+def test_letterbox_is_resize_then_constant_pad(size, position, content, pads):
+    img = random_image(np.uint8, 3, False, hw=(37, 53))
+    mask = np.random.default_rng(1).integers(0, 5, (37, 53)).astype(np.uint8)
+    out = A.LetterBox(size, fill=114, fill_mask=7, position=position)(image=img, mask=mask)
+    top, bottom, left, right = pads
+    resized = A.Resize(*content)(image=img, mask=mask)
+    want = A.Pad((left, top, right, bottom), fill=114, fill_mask=7)(**resized)
+    assert out["image"].shape == (*size, 3) and out["mask"].shape == size
+    assert np.abs(out["image"].astype(int) - want["image"].astype(int)).max() <= 1  # bilinear: warp vs resize
+    np.testing.assert_array_equal(out["mask"], want["mask"])
+
+
+def test_letterbox_targets_and_random_position_batch():
+    h, w = 30, 40
+    mask = np.zeros((h, w), np.uint8)
+    mask[8:20, 10:30] = 1
+    kps = [[float(x) + 0.5, float(y) + 0.5] for y in range(9, 19, 3) for x in range(11, 29, 4)]
+    for size in [(64, 64), (20, 50), (90, 30)]:
+        pipe = A.Compose(
+            [A.LetterBox(size, position="random")],
+            bbox_params=A.BboxParams("pascal_voc"),
+            keypoint_params=A.KeypointParams("xy"),
+            seed=0,
+        )
+        out = pipe(image=np.zeros((h, w, 3), np.uint8), mask=mask, bboxes=[[10, 8, 30, 20]], keypoints=kps)
+        for x, y in out["keypoints"]:
+            assert out["mask"][int(y), int(x)] == 1
+        ys, xs = np.nonzero(out["mask"])
+        np.testing.assert_allclose(
+            out["bboxes"][0], [xs.min(), ys.min(), xs.max() + 1, ys.max() + 1], atol=1.0
+        )
+    # a batch places each sample on its own (an exact integer translation of the shared resize)
+    batch = random_image(np.uint8, 3, True, hw=(20, 30))
+    t = A.LetterBox((40, 40), position="random")
+    got = A.Compose([t], seed=3).batch(images=batch)["images"]
+    resized = A.Resize(27, 40)(image=batch[0])["image"]  # 20 * 40/30 = 26.7 -> 27
+    tops = set()
+    for k in range(3):
+        content = A.Resize(27, 40)(image=batch[k])["image"]
+        rows = [y for y in range(14) if np.abs(got[k, y : y + 27].astype(int) - content).max() <= 1]
+        assert len(rows) == 1 and resized.shape == content.shape
+        tops.add(rows[0])
+    assert len(tops) > 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name", "error"),
+    [
+        ({"size": (0, 10)}, "size", ValueError),
+        ({"size": 10}, "size", TypeError),
+        ({"size": (10, 10), "position": "middle"}, "position", ValueError),
+        ({"size": (10, 10), "fill": float("nan")}, "fill", ValueError),
+        ({"size": (10, 10), "interpolation": 8}, "interpolation", ValueError),
+        ({"size": (10, 10), "fill_mask": "x"}, "fill_mask", TypeError),
+    ],
+)
+def test_letterbox_validation(kwargs, name, error):
+    with pytest.raises(error, match=name):
+        A.LetterBox(**kwargs)

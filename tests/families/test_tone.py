@@ -632,3 +632,10 @@ def test_defaults_and_init_args_round_trip():
     assert t.num_bits == [3, (2, 4), 8]
     assert repr(A.Posterize(**t.init_args())) == repr(t)
     assert A.RandomBrightnessContrast(brightness_limit=0.3).brightness_limit == (-0.3, 0.3)
+
+
+# the histogram transforms (CLAHE, Equalize, AutoContrast) and the curves and lighting (RandomToneCurve,
+# Illumination) live in modules of their own (file size)
+from ._tone_curves import *  # noqa: E402, F403
+from ._tone_extras import *  # noqa: E402, F403
+from ._tone_histogram import *  # noqa: E402, F403

@@ -92,7 +92,9 @@ def _photo(h: int = 120, w: int = 160) -> np.ndarray:
 # ----------------------------------------------------------------------------- albumentations' files
 # Arguments that xalbu's to_dict writes and albumentations does not, where that is expected:
 # albumentations' ShiftScaleRotate writes only shift_limit_x/shift_limit_y, which replace shift_limit.
-XALBU_ONLY_ARGS = {"ShiftScaleRotate": {"shift_limit"}}
+# arguments xalbu writes and albumentations 2.0.8 leaves out of its files (Equalize: its mask_params,
+# which a saved albumentations pipeline loses)
+XALBU_ONLY_ARGS = {"ShiftScaleRotate": {"shift_limit"}, "Equalize": {"mask_params"}}
 
 
 def _norm(v: Any) -> Any:

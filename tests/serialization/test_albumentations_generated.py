@@ -188,6 +188,10 @@ def test_albumentations_generated_files_for_every_shared_transform(alb, tmp_path
             try:
                 want = alb.Compose([alb_t])(image=x)["image"]
             except Exception:  # noqa: BLE001 - e.g. Crop's default box (1024 px) on a small image
+                if A.TRANSFORMS[name].benchmark_inputs:  # needs boxes / a mask there; xalbu falls back
+                    loaded(image=x)  # (docs/differences.md): it runs
+                    checked += 1
+                    continue
                 with pytest.raises(ValueError):
                     loaded(image=x)
             else:
@@ -203,7 +207,7 @@ def test_albumentations_generated_files_for_every_shared_transform(alb, tmp_path
                     kwargs,
                 )
             checked += 1
-    assert checked >= 2 * len(shared)
+    assert checked == sum(len(ALB_CASES.get(name, [None])) for name in shared)  # every case ran
 
 
 def test_albumentations_generated_compositions(alb, tmp_path):

@@ -165,12 +165,12 @@ def test_malformed_input_names_the_node(what, doc, exc, pattern):
 
 def test_unknown_transforms_are_listed_together():
     doc = _doc(
-        {"__class_fullname__": "Blur", "p": 0.5},
-        {"__class_fullname__": "OneOf", "transforms": [_flip(), {"__class_fullname__": "CLAHE"}]},
+        {"__class_fullname__": "PluginBlur", "p": 0.5},
+        {"__class_fullname__": "OneOf", "transforms": [_flip(), {"__class_fullname__": "PluginCLAHE"}]},
         {
             "__class_fullname__": "Sequential",
             "transforms": [
-                {"__class_fullname__": "OneOf", "transforms": [{"__class_fullname__": "GaussNoise"}]}
+                {"__class_fullname__": "OneOf", "transforms": [{"__class_fullname__": "PluginNoise"}]}
             ],
         },
         {"__class_fullname__": "HorizontalFlip", "p": "bad"},  # never reached: the missing classes come first
@@ -180,9 +180,9 @@ def test_unknown_transforms_are_listed_together():
     msg = str(info.value)
     assert msg.startswith("3 transform(s) in this pipeline do not exist in xalbu")
     for where in (
-        "transform.transforms[0] (Blur)",
-        "transform.transforms[1].transforms[1] (CLAHE)",
-        "transform.transforms[2].transforms[0].transforms[0] (GaussNoise)",
+        "transform.transforms[0] (PluginBlur)",
+        "transform.transforms[1].transforms[1] (PluginCLAHE)",
+        "transform.transforms[2].transforms[0].transforms[0] (PluginNoise)",
     ):
         assert where in msg
 

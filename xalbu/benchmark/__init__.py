@@ -50,11 +50,13 @@ from .data import (
     convert,
     import_library,
     input_dtype,
+    inputs_for,
     max_value,
     parse_size,
     photos,
     size_label,
     transform_args,
+    transform_inputs,
     version_of,
 )
 from .gpu import cuda_device_name, gpu_section
@@ -102,6 +104,7 @@ __all__ = [
     "gpu_section",
     "import_library",
     "input_dtype",
+    "inputs_for",
     "interleaved",
     "machine_info",
     "main",
@@ -115,6 +118,7 @@ __all__ = [
     "summarise",
     "to_markdown",
     "transform_args",
+    "transform_inputs",
     "version_of",
     "versions",
 ]

@@ -42,6 +42,35 @@ def input_dtype(name: str, dtype: str) -> str:
     return cls.input_dtypes[0]
 
 
+def transform_inputs(name: str) -> tuple[str, ...]:
+    """The targets besides the image that the benchmarks pass to ``name`` (its ``benchmark_inputs``:
+    ``"mask"``, ``"bboxes"`` (with ``labels``), ``"cropping_bbox"``); ``()`` for most transforms.
+
+    >>> transform_inputs("HorizontalFlip"), transform_inputs("CropNonEmptyMaskIfExists")
+    ((), ('mask',))
+    """
+    from ..core.transform import TRANSFORMS
+
+    cls = TRANSFORMS.get(name)
+    return tuple(getattr(cls, "benchmark_inputs", ())) if cls is not None else ()
+
+
+def inputs_for(name: str, sample: dict[str, Any]) -> dict[str, Any]:
+    """The call's keyword arguments for ``name`` from a :func:`photos` sample: the image and the
+    targets :func:`transform_inputs` names (``cropping_bbox``: the sample's first box, in whole pixels)."""
+    out = {"image": sample["image"]}
+    for key in transform_inputs(name):
+        if key == "bboxes":
+            out["bboxes"], out["labels"] = sample["bboxes"], sample["labels"]
+        elif key == "cropping_bbox":
+            out["cropping_bbox"] = [
+                int(round(v)) for v in sample["bboxes"][0]
+            ]  # albumentations slices with it
+        else:
+            out[key] = sample[key]
+    return out
+
+
 # ----------------------------------------------------------------------------- data
 def parse_size(text: str) -> tuple[int, int]:
     """``"256"`` -> (256, 256); ``"480x640"`` -> (480, 640) (height x width)."""

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ._timing import Timing, interleaved, paired_ratio
-from .data import input_dtype, photos, size_label, transform_args
+from .data import input_dtype, inputs_for, photos, size_label, transform_args, transform_inputs
 from .options import CROP, MEAN, STD, Options, log
 
 
@@ -32,9 +32,13 @@ def _pair_row(
 
 def build_compose(lib: Any, name: str, kwargs: dict[str, Any]) -> Any:
     """``lib.Compose([lib.<name>(**kwargs)], seed=0)``: what the ``transforms`` section times."""
+    boxes = "bboxes" in transform_inputs(name)  # boxes need their processor (pascal_voc, labels)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return lib.Compose([getattr(lib, name)(**kwargs)], seed=0)
+        params = (
+            {"bbox_params": lib.BboxParams(format="pascal_voc", label_fields=["labels"])} if boxes else {}
+        )
+        return lib.Compose([getattr(lib, name)(**kwargs)], seed=0, **params)
 
 
 def build_direct(lib: Any, name: str, kwargs: dict[str, Any]) -> Any:
@@ -70,8 +74,8 @@ def compare_transforms(
         for name in names:
             in_dtype = input_dtype(name, dtype)
             if in_dtype not in data:
-                data[in_dtype] = [{"image": p["image"]} for p in photos(size, in_dtype)]
-            samples = data[in_dtype]
+                data[in_dtype] = photos(size, in_dtype)
+            samples = [inputs_for(name, p) for p in data[in_dtype]]
             kwargs = transform_args(name, *size, dtype=in_dtype)
             try:
                 px, po = build(xa, name, kwargs), build(other, name, kwargs)

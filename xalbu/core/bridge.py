@@ -59,7 +59,7 @@ def _sample_view(state: State, s: int | None) -> tuple[dict[str, Any], dict[str,
             base, _, idx = key.partition("[")
             if idx:  # an item of a list the user passed (masks=[m0, m1]): stacked per list
                 groups.setdefault(base, []).append(key)
-            data[key] = a[..., 0] if key in flat else a
+            data[key] = a[..., 0] if key in flat and a.shape[-1] == 1 else a
     for base, keys in groups.items():
         data[base] = np.stack([data.pop(k) for k in keys])
     for key, boxes in state.boxes.items():

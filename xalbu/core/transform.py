@@ -136,6 +136,9 @@ class BasicTransform:
     without a validated ``__init__``), so that xalbu refuses the albumentations names there too."""
     requires: ClassVar[tuple[str, ...]] = ()
     """Optional packages the transform needs at run time (e.g. ``("torch",)``)."""
+    benchmark_inputs: ClassVar[tuple[str, ...]] = ()
+    """Targets the side-by-side benchmark passes besides the image, for transforms that draw from
+    them (``"mask"``, ``"bboxes"`` with their labels, ``"cropping_bbox"``): albumentations needs them."""
 
     @classmethod
     def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
@@ -233,7 +236,8 @@ class BasicTransform:
                 state.images["image"] = img[..., None]
                 state.flat = {"image"}
                 self._apply(state, self.sample_data(rng, state), None)
-                return {"image": state.images["image"][..., 0]}
+                out = state.images["image"]
+                return {"image": out[..., 0] if out.shape[-1] == 1 else out}  # HW stays HW (1 channel)
         state, restore = _DIRECT_READER.read(data, False)
         if restore.tensor is not None or self.kind == "format":
             with cuda_stream(restore.tensor):

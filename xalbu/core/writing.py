@@ -41,7 +41,7 @@ def write_outputs(state: State, restore: Restore) -> dict[str, Any]:
         kind = spec[0]
         if kind == "array":  # the common case first
             arr = getattr(state, spec[1])[spec[2]]
-            value = arr[..., 0] if spec[3] else arr
+            value = arr[..., 0] if spec[3] and arr.shape[-1] == 1 else arr  # HW in, HW out (1 channel)
         elif kind == "value":
             value = spec[1]
         elif kind == "wide":
@@ -63,7 +63,7 @@ def write_outputs(state: State, restore: Restore) -> dict[str, Any]:
 
 
 def _squeezed(arr: Any, squeeze: bool) -> Any:
-    return arr[..., 0] if squeeze and arr is not None else arr
+    return arr[..., 0] if squeeze and arr is not None and arr.shape[-1] == 1 else arr
 
 
 def _wide(state: State, store: str, arr: Any, squeeze: bool, given: Any, read: Any) -> Any:

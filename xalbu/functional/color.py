@@ -1,4 +1,6 @@
-"""Generic colour kernels over array-API arrays: gray conversion, sepia and channel shuffles.
+"""Generic colour kernels over array-API arrays: gray conversion, sepia, channel shuffles, HSV
+shifts (OpenCV's maths, :mod:`xalbu.functional._hsv`), per-channel shifts and gains, colour jitter,
+channel dropout, gray to RGB, fancy PCA and radial (chromatic-aberration) resampling.
 
 Gray conversion follows albumentations 2.0.8's methods, including ``from_lab`` (the L of CIE Lab)
 and ``pca`` (the image's first principal component, min-max scaled, with the component's sign that
@@ -23,8 +25,27 @@ import numpy as np
 from array_api_compat import device, is_cupy_array
 
 from xalbu.core.dispatch import kernel
-from xalbu.functional._common import Param
-from xalbu.functional._utils import clip, is_float, max_value, namespace, round_cast
+from xalbu.functional._common import Param, cubic_weights
+from xalbu.functional._hsv import (  # noqa: F401 - re-exported: the backends read them here
+    _F32_EPS,
+    _HDIV,
+    _SDIV,
+    _gather,
+    _hsv_to_rgb,
+    _rgb_to_hsv_f32,
+    _rgb_to_hsv_u8,
+    hue_table_u8,
+)
+from xalbu.functional._utils import (
+    clip,
+    dtype_name,
+    finite_mean,
+    is_float,
+    max_value,
+    namespace,
+    param,
+    round_cast,
+)
 
 GRAY_WEIGHTS = {
     "weighted_average": (0.299, 0.587, 0.114),
@@ -271,4 +292,509 @@ def channel_shuffle(img: Any, order: Param) -> Any:
     return xp.permute_dims(xp.reshape(out, (n, c, h, w)), (0, 2, 3, 1))
 
 
-__all__: Sequence[str] = ("channel_shuffle", "first_principal_axis", "sepia", "to_gray")
+# ------------------------------------------------------------------------------------------ HSV shifts
+def hsv_shifts(hue_shift: Param, sat_shift: Param, val_shift: Param) -> tuple[np.ndarray, ...]:
+    """The three shifts as float64 host arrays of one common shape (``()`` or ``(N,)``) and whether
+    each sample is the identity (all three shifts exactly 0)."""
+    hue, sat, val = np.broadcast_arrays(
+        *(np.asarray(v, np.float64) for v in (hue_shift, sat_shift, val_shift))
+    )
+    return hue, sat, val, (hue == 0) & (sat == 0) & (val == 0)
+
+
+def _per_sample(xp: Any, value: np.ndarray, img: Any, dtype: Any = None) -> Any:
+    """A host scalar or ``(N,)`` array as something that broadcasts over ``img`` (``(N, 1, 1, 1)``)."""
+    if value.ndim == 0:
+        return value.item()
+    return param(xp, value, img, dtype=dtype)
+
+
+@kernel
+def shift_hsv(img: Any, hue_shift: Param, sat_shift: Param, val_shift: Param, /) -> Any:
+    """Shift hue, saturation and value of an RGB image (a 1-channel image: the value only).
+
+    The shifts are in OpenCV's 8-bit HSV units: ``hue_shift`` in steps of 2 degrees (180 is a full
+    turn), ``sat_shift`` and ``val_shift`` in 8-bit levels (255 is the full range); scalars or ``(N,)``.
+    uint8 follows OpenCV's 8-bit conversions (albumentations' maths): RGB -> HSV in fixed point,
+    ``H = floor((H + hue_shift) mod 180)``, ``S`` and ``V`` plus the shift truncated towards 0 and
+    saturated (``S = 0`` stays 0: gray stays gray), HSV -> RGB in float32, rounded. float32 and
+    uint16 (as ``x / 65535``) use OpenCV's float HSV (H in degrees): ``H = (H + 2 hue_shift) mod 360``,
+    ``S`` and ``V`` plus ``shift / 255`` clipped to [0, 1] (``S = 0`` stays 0). A sample whose three
+    shifts are 0 is returned unchanged. Float input is clipped to [0, 1]; a pixel with a NaN channel
+    gives NaN. Example: uint8 ``(255, 0, 0)`` (H 0) with ``hue_shift=60`` gives ``(0, 255, 0)``.
+    """
+    xp = namespace(img)
+    channels = img.shape[-1]
+    if channels not in (1, 3):
+        raise ValueError(f"shift_hsv needs a 1-channel or 3-channel RGB image, got {channels} channels")
+    hue, sat, val, ident = hsv_shifts(hue_shift, sat_shift, val_shift)
+    if bool(np.all(ident)):
+        return xp.asarray(img, copy=True)
+    name = dtype_name(xp, img.dtype)
+    if name == "uint8":
+        out = _shift_hsv_u8(xp, img, hue, np.trunc(sat), np.trunc(val))
+    elif is_float(xp, img.dtype) or name == "uint16":
+        out = _shift_hsv_float(xp, img, hue, sat, val)
+    else:
+        raise ValueError(f"shift_hsv takes uint8, uint16 or float32 images, got {name}")
+    if bool(np.any(ident)):
+        out = xp.where(_per_sample(xp, ident.astype(np.float32), img) > 0, img, out)
+    return out
+
+
+def _shift_hsv_u8(xp: Any, img: Any, hue: np.ndarray, sat: np.ndarray, val: np.ndarray) -> Any:
+    sv = _per_sample(xp, sat.astype(np.int32), img, xp.int32)
+    vv = _per_sample(xp, val.astype(np.int32), img, xp.int32)
+    if img.shape[-1] == 1:
+        return xp.astype(clip(xp, xp.astype(img, xp.int32) + vv, 0, 255), xp.uint8)
+    dev = device(img)
+    h, s, v = _rgb_to_hsv_u8(xp, img)
+    table = xp.asarray(hue_table_u8(hue).astype(np.int32).reshape(-1), device=dev)
+    if hue.ndim == 1:  # per sample: table row n for sample n
+        h = h + xp.reshape(xp.arange(hue.shape[0], dtype=xp.int32, device=dev) * 256, (-1, 1, 1, 1))
+    h = _gather(xp, table, h)
+    s = xp.where(s == 0, s, clip(xp, s + sv, 0, 255))
+    v = clip(xp, v + vv, 0, 255)
+    inv = 1.0 / 255.0
+    rgb = _hsv_to_rgb(
+        xp,
+        xp.astype(h, xp.float32),
+        xp.astype(s, xp.float32) * inv,
+        xp.astype(v, xp.float32) * inv,
+        6.0 / 180.0,
+    )
+    return round_cast(xp, rgb * 255.0, xp.uint8)
+
+
+def _shift_hsv_float(xp: Any, img: Any, hue: np.ndarray, sat: np.ndarray, val: np.ndarray) -> Any:
+    integer = not is_float(xp, img.dtype)
+    x = xp.astype(img, xp.float32)
+    x = x / 65535.0 if integer else clip(xp, x, 0.0, 1.0)
+    sv = _per_sample(xp, sat / 255.0, img)
+    vv = _per_sample(xp, val / 255.0, img)
+    if img.shape[-1] == 1:
+        out = clip(xp, x + vv, 0.0, 1.0)
+    else:
+        h, s, v = _rgb_to_hsv_f32(xp, x)
+        h = xp.remainder(h + _per_sample(xp, 2.0 * hue, img), 360.0)
+        s = xp.where(s == 0, s, clip(xp, s + sv, 0.0, 1.0))
+        v = clip(xp, v + vv, 0.0, 1.0)
+        out = _hsv_to_rgb(xp, h, s, v, 6.0 / 360.0)
+        if not integer:
+            nan = xp.any(xp.isnan(x), axis=-1, keepdims=True)
+            out = xp.where(nan, xp.asarray(float("nan"), dtype=xp.float32, device=device(img)), out)
+    if integer:
+        return round_cast(xp, out * 65535.0, img.dtype)
+    return xp.astype(out, img.dtype)
+
+
+# ------------------------------------------------------------------------------------ channel shifts
+@kernel
+def shift_channels(img: Any, shift: Param, /) -> Any:
+    """``img + shift`` per channel, in the image's value scale (255 for uint8, 65535 for uint16, 1 for
+    float32); integers rounded half to even and saturated, floats clipped to [0, 1].
+
+    ``shift``: a scalar, ``(C,)`` per channel, or ``(N, C)`` per sample and channel (a length-N
+    vector on a batch of N is per sample). Example: uint8 ``(100, 100, 100)`` shifted by
+    ``(20.5, -150, 0.5)`` gives ``(120, 0, 100)`` (120.5 and 100.5 round to even).
+    """
+    xp = namespace(img)
+    x = xp.astype(img, xp.float32) + param(xp, shift, img)
+    if is_float(xp, img.dtype):
+        return xp.astype(clip(xp, x, 0.0, 1.0), img.dtype)
+    return round_cast(xp, x, img.dtype)
+
+
+# -------------------------------------------------------------------------------------- colour jitter
+JITTER_IDENTITY = (1.0, 1.0, 1.0, 0.0)
+"""The factors of brightness, contrast, saturation and hue that change nothing."""
+
+
+GRAY_FIXED_15 = (9798, 19235, 3735)
+"""OpenCV's 8-bit RGB -> gray weights (0.299, 0.587, 0.114 in 15-bit fixed point, summing to 2**15)."""
+
+
+def _weighted_gray(xp: Any, img: Any) -> Any:
+    """The ``(..., 1)`` 0.299 R + 0.587 G + 0.114 B gray of RGB ``img`` in its dtype, a 1-channel
+    image itself. uint8: OpenCV's 15-bit fixed point (``cv2.COLOR_RGB2GRAY`` bit for bit); others
+    in float32, integers rounded."""
+    if img.shape[-1] == 1:
+        return img
+    if dtype_name(xp, img.dtype) != "uint8":
+        return _gray(xp, img, "weighted_average")
+    x = xp.astype(img, xp.int32)
+    w = GRAY_FIXED_15
+    g = (x[..., 0:1] * w[0] + x[..., 1:2] * w[1] + x[..., 2:3] * w[2] + (1 << 14)) >> 15
+    return xp.astype(g, xp.uint8)
+
+
+def gray_means(img: Any) -> Any:
+    """Each image's mean gray level (float32, ``(N, 1, 1, 1)`` for a batch, ``(1, 1, 1)`` for one
+    image), over the finite values: the contrast pivot of :func:`color_jitter`."""
+    xp = namespace(img)
+    g = xp.astype(_weighted_gray(xp, img), xp.float32)
+    if is_float(xp, img.dtype):
+        return finite_mean(xp, g, (-3, -2, -1))
+    return xp.mean(g, axis=(-3, -2, -1), keepdims=True)
+
+
+def _jitter_op(xp: Any, x: Any, op: int, factor: Any) -> Any:
+    """One ColorJitter step on ``x`` (its dtype kept, floats in [0, 1]): 0 brightness ``x f``,
+    1 contrast ``x f + m (1 - f)`` (m: the image's mean gray level), 2 saturation
+    ``x f + gray (1 - f)`` (``x`` where ``f = 1``), 3 hue (a hue shift of ``180 f`` in OpenCV's 8-bit
+    units, 2 degrees each). ``factor``: a float or ``(N,)``; ``1 - f`` is taken on the host (float64)."""
+    factor = np.asarray(factor, np.float64)
+    if op == 3:
+        return x if x.shape[-1] == 1 else shift_hsv.generic(x, factor * 180.0, 0.0, 0.0)  # type: ignore[attr-defined]
+    if op == 2 and x.shape[-1] == 1:
+        return x
+    f = _per_sample(xp, factor, x)
+    rest = _per_sample(xp, 1.0 - factor, x)
+    y = xp.astype(x, xp.float32)
+    if op == 0:
+        out = y * f
+    elif op == 1:
+        out = y * f + gray_means(x) * rest
+    else:
+        out = y * f + xp.astype(_weighted_gray(xp, x), xp.float32) * rest
+        keep = factor == 1.0
+        if np.any(keep):  # f = 1: the pixel itself (no NaN from a NaN neighbour's gray)
+            out = y if keep.ndim == 0 else xp.where(_per_sample(xp, keep.astype(np.float32), x) > 0, y, out)
+    if is_float(xp, x.dtype):
+        return xp.astype(clip(xp, out, 0.0, 1.0), x.dtype)
+    return round_cast(xp, out, x.dtype)
+
+
+@kernel
+def color_jitter(img: Any, factors: Param, order: Param, /) -> Any:
+    """torchvision's ColorJitter as albumentations 2.0.8 does it: brightness, contrast, saturation
+    and hue applied in ``order``, each result saturated into the image's dtype before the next.
+
+    ``factors``: ``(4,)`` (brightness, contrast, saturation, hue) or ``(N, 4)`` per sample;
+    ``order``: a permutation of ``0..3``, ``(4,)`` or ``(N, 4)``. Brightness multiplies by ``f``;
+    contrast blends with the image's mean gray level (``x f + m (1 - f)``, m over the whole image, of
+    its 0.299/0.587/0.114 gray: OpenCV's fixed point on uint8); saturation blends with the pixel's
+    gray; hue shifts the hue by ``f`` turns (OpenCV's HSV maths of :func:`shift_hsv`). 1-channel
+    images take brightness and contrast only. Float input is clipped to [0, 1] first. A step whose
+    factor is the identity ``(1, 1, 1, 0)`` for every sample is skipped. Example: uint8
+    ``(200, 100, 0)`` with brightness 1.5 and the others identity gives ``(255, 150, 0)``.
+    """
+    xp = namespace(img)
+    if img.shape[-1] not in (1, 3):
+        raise ValueError(
+            f"color_jitter needs a 1-channel or 3-channel RGB image, got {img.shape[-1]} channels"
+        )
+    f, o = jitter_plan(img, factors, order)
+    out = clip(xp, img, 0.0, 1.0) if is_float(xp, img.dtype) else img
+    for ops in o.T:  # one step: each sample's op
+        for op in range(4):
+            factor = np.where(ops == op, f[:, op], JITTER_IDENTITY[op])
+            if np.all(factor == JITTER_IDENTITY[op]):
+                continue
+            out = _jitter_op(xp, out, op, factor if img.ndim == 4 and f.shape[0] > 1 else float(factor[0]))
+    return xp.asarray(out, copy=True) if out is img else out
+
+
+def jitter_plan(img: Any, factors: Param, order: Param) -> tuple[np.ndarray, np.ndarray]:
+    """``factors`` and ``order`` as float64 ``(S, 4)`` and int64 ``(S, 4)`` host arrays (S = N when
+    either is per sample, else 1), checked."""
+    f = np.asarray(factors, np.float64)
+    o = np.asarray(order, np.int64)
+    if f.shape[-1:] != (4,) or o.shape[-1:] != (4,) or f.ndim > 2 or o.ndim > 2:
+        raise ValueError(
+            f"color_jitter: factors and order must be (4,) or (N, 4), got {f.shape} and {o.shape}"
+        )
+    if not np.all(np.sort(o, axis=-1) == np.arange(4)):
+        raise ValueError(f"color_jitter: order must be permutations of 0..3, got {o.tolist()}")
+    s = 1
+    if f.ndim == 2 or o.ndim == 2:
+        if img.ndim != 4:
+            raise ValueError("color_jitter: per-sample factors or orders need an NHWC batch")
+        s = img.shape[0]
+    return np.broadcast_to(f, (s, 4)), np.broadcast_to(o, (s, 4))
+
+
+# ---------------------------------------------------------------------------------- channel dropout
+def fill_value(fill: float, dtype_name_: str) -> float:
+    """``fill`` in an image dtype: integers rounded half to even and saturated, floats as given."""
+    top = {"uint8": 255.0, "uint16": 65535.0}.get(dtype_name_)
+    if top is None:
+        return float(fill)
+    return float(min(max(np.rint(fill), 0.0), top))
+
+
+@kernel
+def drop_channels(img: Any, dropped: Param, fill: float, /) -> Any:
+    """Set the ``dropped`` channels to ``fill``; the others are kept as they are (no saturation).
+
+    ``dropped``: booleans ``(C,)`` or per sample ``(N, C)``; ``fill``: a number, rounded and saturated
+    for integer images (:func:`fill_value`). Example: uint8 ``(10, 20, 30)`` with
+    ``dropped=(False, True, False)`` and ``fill=300`` gives ``(10, 255, 30)``.
+    """
+    xp = namespace(img)
+    mask = np.asarray(dropped, bool)
+    if mask.shape[-1] != img.shape[-1] or mask.ndim > 2 or (mask.ndim == 2 and img.ndim != 4):
+        raise ValueError(f"drop_channels: dropped must be (C,) or (N, C) for {img.shape}, got {mask.shape}")
+    value = xp.asarray(fill_value(fill, dtype_name(xp, img.dtype)), dtype=img.dtype, device=device(img))
+    m = xp.asarray(mask, device=device(img))
+    if mask.ndim == 2:
+        m = xp.reshape(m, (mask.shape[0], 1, 1, mask.shape[1]))
+    return xp.where(m, value, img)
+
+
+# ------------------------------------------------------------------------------------- gray to RGB
+@kernel
+def gray_to_rgb(img: Any, num_output_channels: int, /) -> Any:
+    """A 1-channel image replicated into ``num_output_channels`` channels (a copy for 1).
+
+    Example: ``[[[7]]]`` with 3 channels gives ``[[[7, 7, 7]]]``.
+    """
+    xp = namespace(img)
+    if img.shape[-1] != 1:
+        raise ValueError(f"gray_to_rgb needs a 1-channel image, got {img.shape[-1]} channels")
+    n = int(num_output_channels)
+    if n < 1:
+        raise ValueError(f"gray_to_rgb: num_output_channels must be >= 1, got {num_output_channels!r}")
+    return xp.concat([img] * n, axis=-1) if n > 1 else xp.asarray(img, copy=True)
+
+
+# ------------------------------------------------------------------------------------------ fancy PCA
+def _signed_axes(xp: Any, vecs: Any) -> Any:
+    """Eigenvectors (columns of ``(B, C, C)``) with a fixed sign: each column's first largest-magnitude
+    entry positive (an eigenvector's sign is arbitrary and solvers differ on it)."""
+    c = vecs.shape[-1]
+    big = xp.argmax(xp.abs(vecs), axis=-2)  # (B, C): the row of each column's largest entry
+    rows = xp.arange(c, device=device(vecs))
+    onehot = rows[None, :, None] == big[:, None, :]
+    lead = xp.sum(xp.where(onehot, vecs, xp.zeros_like(vecs)), axis=-2)  # (B, C)
+    return vecs * xp.where(lead < 0, -xp.ones_like(lead), xp.ones_like(lead))[:, None, :]
+
+
+def pca_noise_matrix(xp: Any, cov: Any, alpha: Any) -> Any:
+    """``V diag(alpha * lambda)`` of each symmetric ``(B, C, C)`` ``cov`` (float64): eigenvalues in
+    descending order, eigenvectors with :func:`_signed_axes`' signs; ``alpha`` ``(B, C)``."""
+    vals, vecs = xp.linalg.eigh(cov)
+    vals, vecs = xp.flip(vals, axis=-1), xp.flip(vecs, axis=-1)  # descending
+    return _signed_axes(xp, vecs) * (alpha * vals)[:, None, :]
+
+
+@kernel
+def fancy_pca(img: Any, alpha: Param, /) -> Any:
+    """AlexNet-style PCA colour noise as albumentations 2.0.8 computes it, on the image in [0, 1].
+
+    Each pixel's centred colour ``c = x - mean`` gets ``V diag(alpha * lambda) c`` added, with
+    ``lambda`` the eigenvalues (descending) and ``V`` the eigenvectors of the image's channel
+    covariance (``N - 1`` divisor; each eigenvector's largest entry made positive); one channel:
+    ``alpha * std * c``. The result is clipped to [0, 1] (integers: rounded back to their scale).
+    ``alpha``: ``(C,)`` or per sample ``(N, C)``. Statistics are over the pixels whose channels are all
+    finite; the others get no noise (they saturate). Example: uint8 ``[[0], [255]]`` (mean 0.5, std
+    0.5) with ``alpha = 0.5`` gives ``[[0], [255]]`` (0.25 pushed to 0, 1.25 to 1).
+    """
+    xp = namespace(img)
+    a = np.asarray(alpha, np.float64)
+    c = img.shape[-1]
+    if a.shape[-1] != c or a.ndim > 2 or (a.ndim == 2 and (img.ndim != 4 or a.shape[0] != img.shape[0])):
+        raise ValueError(
+            f"fancy_pca: alpha must be (C,) or (N, C) for an image of shape {img.shape}, got {a.shape}"
+        )
+    integer = not is_float(xp, img.dtype)
+    x = xp.astype(img, xp.float64)
+    if integer:
+        x = x / max_value(xp, img.dtype)
+    h, w = img.shape[-3], img.shape[-2]
+    pix = xp.reshape(x, (-1, h * w, c))  # (B, P, C)
+    b = pix.shape[0]
+    ok = xp.all(xp.isfinite(pix), axis=-1, keepdims=True)
+    count = xp.sum(xp.astype(ok, xp.float64), axis=1, keepdims=True)  # (B, 1, 1)
+    zero = xp.zeros_like(pix)
+    mean = xp.sum(xp.where(ok, pix, zero), axis=1, keepdims=True) / xp.maximum(count, 1.0)
+    cen = xp.where(ok, pix - mean, zero)
+    av = xp.asarray(np.broadcast_to(a.reshape(-1, c), (b, c)).copy(), device=device(img))
+    if c == 1:
+        std = xp.sqrt(xp.sum(cen * cen, axis=1, keepdims=True) / xp.maximum(count, 1.0))
+        noise = av[:, None, :] * std * cen
+    else:
+        cov = xp.matmul(xp.matrix_transpose(cen), cen) / xp.maximum(count - 1.0, 1.0)
+        noise = xp.matmul(cen, xp.matrix_transpose(pca_noise_matrix(xp, cov, av)))
+    out = xp.reshape(clip(xp, pix + noise, 0.0, 1.0), img.shape)
+    if integer:
+        return round_cast(xp, out * max_value(xp, img.dtype), img.dtype)
+    return xp.astype(out, img.dtype)
+
+
+# ------------------------------------------------------------------------------------- channel gains
+@kernel
+def scale_channels(img: Any, gains: Param, /) -> Any:
+    """``img * gains`` per channel; integers rounded half to even and saturated, floats clipped to [0, 1].
+
+    ``gains``: a scalar, ``(C,)`` or ``(N, C)`` per sample (a length-N vector on a batch of N is per
+    sample). Example: uint8 ``(100, 100, 100)`` with gains ``(1.085, 1, 0.5)`` gives ``(108, 100, 50)``
+    (108.5 rounds to even).
+    """
+    xp = namespace(img)
+    x = xp.astype(img, xp.float32) * param(xp, gains, img)
+    if is_float(xp, img.dtype):
+        return xp.astype(clip(xp, x, 0.0, 1.0), img.dtype)
+    return round_cast(xp, x, img.dtype)
+
+
+PLANCKIAN_COEFFS: dict[str, dict[int, tuple[float, float, float]]] = {
+    "blackbody": {
+        3000: (0.6743, 0.4029, 0.0013), 3500: (0.6281, 0.4241, 0.1665), 4000: (0.5919, 0.4372, 0.2513),
+        4500: (0.5623, 0.4457, 0.3154), 5000: (0.5376, 0.4515, 0.3672), 5500: (0.5163, 0.4555, 0.4103),
+        6000: (0.4979, 0.4584, 0.4468), 6500: (0.4816, 0.4604, 0.4782), 7000: (0.4672, 0.4619, 0.5053),
+        7500: (0.4542, 0.4630, 0.5289), 8000: (0.4426, 0.4638, 0.5497), 8500: (0.4320, 0.4644, 0.5681),
+        9000: (0.4223, 0.4648, 0.5844), 9500: (0.4135, 0.4651, 0.5990), 10000: (0.4054, 0.4653, 0.6121),
+        10500: (0.3980, 0.4654, 0.6239), 11000: (0.3911, 0.4655, 0.6346), 11500: (0.3847, 0.4656, 0.6444),
+        12000: (0.3787, 0.4656, 0.6532), 12500: (0.3732, 0.4656, 0.6613), 13000: (0.3680, 0.4655, 0.6688),
+        13500: (0.3632, 0.4655, 0.6756), 14000: (0.3586, 0.4655, 0.6820), 14500: (0.3544, 0.4654, 0.6878),
+        15000: (0.3503, 0.4653, 0.6933),
+    },
+    "cied": {
+        4000: (0.5829, 0.4421, 0.2288), 4500: (0.5510, 0.4514, 0.2948), 5000: (0.5246, 0.4576, 0.3488),
+        5500: (0.5021, 0.4618, 0.3941), 6000: (0.4826, 0.4646, 0.4325), 6500: (0.4654, 0.4667, 0.4654),
+        7000: (0.4502, 0.4681, 0.4938), 7500: (0.4364, 0.4692, 0.5186), 8000: (0.4240, 0.4700, 0.5403),
+        8500: (0.4127, 0.4705, 0.5594), 9000: (0.4023, 0.4709, 0.5763), 9500: (0.3928, 0.4713, 0.5914),
+        10000: (0.3839, 0.4715, 0.6049), 10500: (0.3757, 0.4716, 0.6171), 11000: (0.3681, 0.4717, 0.6281),
+        11500: (0.3609, 0.4718, 0.6380), 12000: (0.3543, 0.4719, 0.6472), 12500: (0.3480, 0.4719, 0.6555),
+        13000: (0.3421, 0.4719, 0.6631), 13500: (0.3365, 0.4719, 0.6702), 14000: (0.3313, 0.4719, 0.6766),
+        14500: (0.3263, 0.4719, 0.6826), 15000: (0.3217, 0.4719, 0.6882),
+    },
+}  # fmt: skip
+"""The RGB chromaticity of a black body / CIE D illuminant every 500 K (Zini et al., "Planckian
+jitter", the published table), as albumentations 2.0.8 uses it."""
+
+
+def planckian_gains(temperature: Any, mode: str) -> np.ndarray:
+    """The ``(..., 3)`` RGB gains of a colour temperature: the table interpolated linearly every 500 K
+    (the temperature clamped to its range), red and blue divided by green (green's gain is 1).
+
+    Example: 6000 K black body: ``(0.4979 / 0.4584, 1, 0.4468 / 0.4584) = (1.0862, 1, 0.9747)``.
+    """
+    table = PLANCKIAN_COEFFS[mode]
+    temps = np.array(sorted(table), np.float64)
+    coeffs = np.array([table[int(t)] for t in temps])
+    t = np.clip(np.asarray(temperature, np.float64), temps[0], temps[-1])
+    rgb = np.stack([np.interp(t, temps, coeffs[:, k]) for k in range(3)], axis=-1)
+    return np.stack([rgb[..., 0] / rgb[..., 1], np.ones_like(t), rgb[..., 2] / rgb[..., 1]], axis=-1)
+
+
+# ------------------------------------------------------------------------------- chromatic aberration
+RADIAL_INTERPOLATIONS = (0, 1, 2)
+"""nearest, linear and cubic (a = -0.75): OpenCV's remap codes."""
+
+
+def radial_maps(xp: Any, h: int, w: int, k1: Any, k2: Any, dev: Any) -> tuple[Any, Any]:
+    """``(B, H, W)`` float32 source coordinates of OpenCV's radial distortion (``initUndistortRectifyMap``
+    with the camera matrix ``[[w, 0, w/2], [0, h, h/2]]`` and coefficients ``k1, k2``): for the
+    output pixel ``(u, v)``, ``x = (u - w/2) / w``, ``y = (v - h/2) / h``, ``r2 = x^2 + y^2``, source
+    ``(w/2 + x w f, h/2 + y h f)`` with ``f = 1 + k1 r2 + k2 r2^2`` (float64, then float32).
+    ``k1``, ``k2``: ``(B,)`` device float64 arrays."""
+    u = xp.astype(xp.arange(w, device=dev), xp.float64)
+    v = xp.astype(xp.arange(h, device=dev), xp.float64)
+    x = (u - w / 2.0) / w
+    y = (v - h / 2.0) / h
+    r2 = y[:, None] * y[:, None] + x[None, :] * x[None, :]  # (H, W)
+    f = 1.0 + k1[:, None, None] * r2[None, ...] + k2[:, None, None] * (r2 * r2)[None, ...]
+    mx = xp.astype(w / 2.0 + (x * w)[None, None, :] * f, xp.float32)
+    my = xp.astype(h / 2.0 + (y * h)[None, :, None] * f, xp.float32)
+    return mx, my
+
+
+def _sample_replicate(xp: Any, plane: Any, mx: Any, my: Any, interpolation: int) -> Any:
+    """``plane`` ``(B, H, W)`` float32 sampled at ``(mx, my)`` with replicated borders (OpenCV's remap
+    rules: nearest rounds half to even; linear and cubic weights in float32)."""
+    b, h, w = plane.shape
+    flat = xp.reshape(plane, (-1,))
+    base = xp.reshape(xp.arange(b, device=device(plane)) * (h * w), (b, 1, 1))
+
+    def tap(yi: Any, xi: Any) -> Any:
+        idx = base + clip(xp, yi, 0, h - 1) * w + clip(xp, xi, 0, w - 1)
+        return xp.reshape(xp.take(flat, xp.reshape(idx, (-1,)), axis=0), idx.shape)
+
+    if interpolation == 0:
+        return tap(xp.astype(xp.round(my), xp.int64), xp.astype(xp.round(mx), xp.int64))
+    fx, fy = xp.floor(mx), xp.floor(my)
+    x0, y0 = xp.astype(fx, xp.int64), xp.astype(fy, xp.int64)
+    ax, ay = mx - fx, my - fy
+    if interpolation == 1:
+        wx, wy, first = [1.0 - ax, ax], [1.0 - ay, ay], 0
+    else:
+        wx, wy, first = cubic_weights(ax), cubic_weights(ay), -1
+    out = None
+    for j, wyj in enumerate(wy):
+        row = None
+        for i, wxi in enumerate(wx):
+            term = tap(y0 + (first + j), x0 + (first + i)) * wxi
+            row = term if row is None else row + term
+        out = row * wyj if out is None else out + row * wyj
+    return out
+
+
+@kernel
+def radial_distort(img: Any, coeffs: Param, interpolation: int, /) -> Any:
+    """Each channel resampled through its own radial lens distortion (OpenCV's model, replicated
+    borders): ``coeffs`` ``(C, 2)`` or per sample ``(N, C, 2)`` holds ``(k1, k2)`` per channel (see
+    :func:`radial_maps`); a channel whose coefficients are ``(0, 0)`` is copied. ``interpolation``:
+    0 nearest, 1 linear, 2 cubic. Integers rounded half to even and saturated; floats kept as
+    interpolated (as every resampling in xalbu: cubic may overshoot [0, 1] a little).
+    Example: ``k1 = k2 = 0`` on every channel returns the image unchanged.
+    """
+    xp = namespace(img)
+    if interpolation not in RADIAL_INTERPOLATIONS:
+        raise ValueError(
+            f"radial_distort: interpolation must be one of {RADIAL_INTERPOLATIONS}, got {interpolation!r}"
+        )
+    k = np.asarray(coeffs, np.float64)
+    c = img.shape[-1]
+    if (
+        k.shape[-2:] != (c, 2)
+        or k.ndim not in (2, 3)
+        or (k.ndim == 3 and (img.ndim != 4 or k.shape[0] != img.shape[0]))
+    ):
+        raise ValueError(f"radial_distort: coeffs must be (C, 2) or (N, C, 2) for {img.shape}, got {k.shape}")
+    x4 = img if img.ndim == 4 else img[None, ...]
+    b, h, w = x4.shape[0], x4.shape[1], x4.shape[2]
+    k = np.broadcast_to(k.reshape(-1, c, 2), (b, c, 2))
+    dev = device(img)
+    channels = []
+    for ch in range(c):
+        kc = k[:, ch, :]
+        plane = x4[..., ch]
+        if not np.any(kc):
+            channels.append(plane)
+            continue
+        mx, my = radial_maps(
+            xp, h, w, xp.asarray(kc[:, 0].copy(), device=dev), xp.asarray(kc[:, 1].copy(), device=dev), dev
+        )
+        out = round_cast(
+            xp, _sample_replicate(xp, xp.astype(plane, xp.float32), mx, my, int(interpolation)), img.dtype
+        )
+        zero = ~np.any(kc, axis=1)
+        if np.any(zero):  # samples without distortion on this channel: copied exactly
+            out = xp.where(xp.reshape(xp.asarray(zero, device=dev), (b, 1, 1)), plane, out)
+        channels.append(out)
+    out = xp.stack(channels, axis=-1)
+    return out if img.ndim == 4 else out[0, ...]
+
+
+__all__: Sequence[str] = (
+    "channel_shuffle",
+    "color_jitter",
+    "drop_channels",
+    "fancy_pca",
+    "fill_value",
+    "first_principal_axis",
+    "gray_means",
+    "gray_to_rgb",
+    "jitter_plan",
+    "pca_noise_matrix",
+    "planckian_gains",
+    "radial_distort",
+    "radial_maps",
+    "scale_channels",
+    "sepia",
+    "shift_channels",
+    "shift_hsv",
+    "to_gray",
+)

@@ -173,7 +173,7 @@ def static_overrides(backend: str = GPU_BACKEND, folder: str | Path | None = Non
     from the backend, so CuPy need not be installed. Returns the generic kernels' qualified names.
 
     >>> sorted(k.rsplit(".", 1)[-1] for k in static_overrides("cupy"))  # doctest: +ELLIPSIS
-    [..., 'gamma', ..., 'warp']
+    [..., 'gamma', ..., 'warp', ...]
     """
     if folder is None:
         import xalbu.backends

@@ -4,14 +4,18 @@
   (interpolations, border), ``_ExactWhenShared`` (exact kernels for shared parameters, else the base
   warp), and the padding / interpolation choices that crops and sizing both make;
 - pixel families (tone, color, dtype): ``_PixelTransform``, the base that refuses partial application
-  in a batch where outputs cannot be mixed per sample.
+  in a batch where outputs cannot be mixed per sample;
+- kernel-size families (blur, sharpen): ``odd_limit`` (albumentations' reading of a kernel-size
+  range), ``draw_odd`` and ``largest_odd``.
 
 ``_ExactWhenShared`` and ``_PixelTransform`` are abstract and not registered.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -20,7 +24,14 @@ from ..core import draw
 from ..core.affine import AffineTransform, Geometry
 from ..core.kinds import PixelTransform
 from ..core.state import State
-from ..core.validation import check_border_mode, check_choice, check_fill, check_interpolation
+from ..core.validation import (
+    check_border_mode,
+    check_choice,
+    check_fill,
+    check_int,
+    check_interpolation,
+    show,
+)
 from ..functional._common import AREA
 
 AREA_FOR_DOWNSCALE = (None, "image", "image_mask")
@@ -146,3 +157,52 @@ class _PixelTransform(PixelTransform):
                         "(p=1 and not inside OneOf/SomeOf branches)"
                     )
         super()._apply(state, params, applied)
+
+
+# ----------------------------------------------------------------------------------------------
+# kernel sizes (blur, sharpen)
+# ----------------------------------------------------------------------------------------------
+def odd_limit(name: str, value: Any, min_value: int) -> tuple[int, int]:
+    """albumentations' kernel-size range: ``v`` means ``(min_value, v)``; values below ``min_value``
+    are raised to it and even ones (but 0) to the next odd one, each with albumentations'
+    ``UserWarning``, and ``low > high`` becomes ``(high, high)`` with one too (as albumentations 2.0.8;
+    xalbu refuses other inverted ranges).
+
+    >>> odd_limit("blur_limit", 7, 3)
+    (3, 7)
+    """
+    if isinstance(value, Real) and not isinstance(value, bool):
+        pair = (min_value, check_int(name, value))
+    elif isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2:
+        pair = (check_int(f"{name}[0]", value[0]), check_int(f"{name}[1]", value[1]))
+    else:
+        raise TypeError(f"{name}: expected an integer or a (low, high) pair of integers, got {show(value)}")
+    if pair[0] < min_value or pair[1] < min_value:
+        new = (max(min_value, pair[0]), max(min_value, pair[1]))
+        warnings.warn(
+            f"{name}: sizes below {min_value} are not allowed; {pair} adjusted to {new}", UserWarning, 3
+        )
+        pair = new
+    odd = tuple(v if v == 0 or v % 2 else v + 1 for v in pair)
+    if odd != pair:
+        warnings.warn(f"{name}: non-zero kernel sizes must be odd; {pair} adjusted to {odd}", UserWarning, 3)
+        pair = odd
+    if pair[0] > pair[1]:  # albumentations 2.0.8 accepts it this way (other inverted ranges are refused)
+        warnings.warn(f"{name}: low > high in {pair}; adjusted to {(pair[1], pair[1])}", UserWarning, 3)
+        pair = (pair[1], pair[1])
+    return (int(pair[0]), int(pair[1]))
+
+
+def draw_odd(rng: np.random.Generator, low: int, high: int, n: int | None) -> Any:
+    """An odd size uniform over the odd values of ``[low, high]`` (both raised to at least 3 and odd)."""
+    low = max(3, low + (low % 2 == 0))
+    high = max(low, max(3, high + (high % 2 == 0)))
+    if low == high:
+        return low if n is None else np.full(n, low, np.int64)
+    return low + 2 * draw.integers(rng, 0, (high - low) // 2 + 1, n)
+
+
+def largest_odd(low: int, high: int) -> int:
+    """The largest size :func:`draw_odd` can give for ``(low, high)``."""
+    low = max(3, low + (low % 2 == 0))
+    return max(low, max(3, high + (high % 2 == 0)))

@@ -1,4 +1,4 @@
-"""Affine and perspective warps: Affine, ShiftScaleRotate, Rotate, Perspective.
+"""Affine and perspective warps: Affine, ShiftScaleRotate, Rotate, SafeRotate, Perspective.
 
 All are affine-kind: ``sample`` draws the parameters and builds the forward 3x3 matrix (or (N, 3, 3)
 for a batch) on the host; the base class warps images and masks and maps boxes and keypoints through
@@ -23,12 +23,12 @@ import numpy as np
 from ..core import draw
 from ..core import geometry as M
 from ..core.affine import AffineTransform
-from ..core.compat import BORDER_MODE_1X, FILL_1X, FILL_MASK_1X
+from ..core.compat import BORDER_MODE_1X, FILL_1X, FILL_MASK_1X, Rule
 from ..core.validation import check_bool, check_choice, check_range
 from ..functional._common import check_output_size
 from ._common import set_border, set_interpolations
 
-__all__ = ["Affine", "Perspective", "Rotate", "ShiftScaleRotate"]
+__all__ = ["Affine", "Perspective", "Rotate", "SafeRotate", "ShiftScaleRotate"]
 
 _EPS = 1e-6
 
@@ -523,6 +523,96 @@ class Rotate(_PrecomputedWarp):
             m = M.crop(x0, y0) @ m
             out_hw = (int(ch), int(cw))
         return RotateParams(angle, _snap(m), out_hw)
+
+
+class SafeRotate(_PrecomputedWarp):
+    """Rotate by a random angle and squeeze the whole rotated image back into the input size.
+
+    The rotated image's bounding rectangle, ``int(H |sin| + W |cos|)`` wide and
+    ``int(H |cos| + W |sin|)`` high (albumentations' sizes), is scaled per axis to ``W x H``, so no
+    corner is cut off (the aspect ratio of the content changes unless the angle is a multiple of
+    180 degrees). Masks, boxes and keypoints follow the same matrix; a batch draws one angle per sample.
+
+    Args:
+        limit: angle range in degrees; ``v`` means ``(-v, v)``. Positive is counter-clockwise on screen.
+        interpolation, mask_interpolation: OpenCV interpolation codes for images and masks.
+        border_mode, fill, fill_mask: how the corners outside the rotated image are filled.
+        rotate_method: ``"largest_box"`` (boxes become the hull of their mapped corners).
+        p: probability of applying the transform.
+
+    >>> import numpy as np, xalbu as A
+    >>> img = np.array([[1, 2], [3, 4]], np.uint8)
+    >>> A.SafeRotate(limit=(90, 90), interpolation=0, p=1)(image=img)["image"].tolist()
+    [[2, 4], [1, 3]]
+    """
+
+    Params = RotateParams
+    # albumentations 2.0.8's SafeRotate is an Affine underneath and writes that class's arguments too,
+    # at the values SafeRotate fixes (rotate copies limit): read as those, anything else refused
+    albumentations_args = {
+        "value": FILL_1X,
+        "mask_value": FILL_MASK_1X,
+        "rotate": Rule("drop", "albumentations 2.0.8: Affine's, a copy of limit"),
+        "fit_output": Rule("drop", "albumentations 2.0.8: Affine's, fixed by SafeRotate", keep_if=(True,)),
+        "keep_ratio": Rule("drop", "albumentations 2.0.8: Affine's, fixed by SafeRotate", keep_if=(False,)),
+        "balanced_scale": Rule(
+            "drop", "albumentations 2.0.8: Affine's, fixed by SafeRotate", keep_if=(False,)
+        ),
+        "scale": Rule(
+            "drop",
+            "albumentations 2.0.8: Affine's, fixed by SafeRotate",
+            keep_if=({"x": [1.0, 1.0], "y": [1.0, 1.0]},),
+        ),
+        "shear": Rule(
+            "drop",
+            "albumentations 2.0.8: Affine's, fixed by SafeRotate",
+            keep_if=({"x": [0.0, 0.0], "y": [0.0, 0.0]},),
+        ),
+        "translate_percent": Rule(
+            "drop", "albumentations 2.0.8: Affine's, fixed by SafeRotate", keep_if=(None,)
+        ),
+        "translate_px": Rule(
+            "drop",
+            "albumentations 2.0.8: Affine's, fixed by SafeRotate",
+            keep_if=({"x": [0, 0], "y": [0, 0]},),
+        ),
+    }
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {"limit": (-45.0, 45.0), "interpolation": 1, "border_mode": 0},
+            {"limit": 30, "border_mode": 4, "mask_interpolation": 1, "fill_mask": 1},
+            {"limit": (10, 20), "interpolation": 2, "fill": (1, 2, 3)},
+        ]
+
+    def __init__(
+        self,
+        limit: Any = (-90, 90),
+        interpolation: int = 1,
+        border_mode: int = 0,
+        rotate_method: str = "largest_box",
+        mask_interpolation: int = 0,
+        fill: Any = 0,
+        fill_mask: Any = 0,
+        p: float = 0.5,
+    ) -> None:
+        super().__init__(p)
+        self.limit = check_range("limit", limit, symmetric_around=0.0)
+        set_interpolations(self, interpolation, mask_interpolation)
+        set_border(self, border_mode, fill, fill_mask)
+        self.rotate_method = _check_rotate_method(rotate_method)
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> RotateParams:
+        h, w = shape
+        angle = _uniform(rng, self.limit, n)
+        a = np.deg2rad(angle)
+        c, s = np.abs(np.cos(a)), np.abs(np.sin(a))
+        # the rotated image's bounding rectangle, truncated as albumentations does
+        new_w = np.trunc(h * s + w * c)
+        new_h = np.trunc(h * c + w * s)
+        m = M.about_center(M.scale(w / new_w, h / new_h) @ M.rotate_deg(angle), shape)
+        return RotateParams(angle, _snap(m), shape)
 
 
 # ----------------------------------------------------------------------------------------------

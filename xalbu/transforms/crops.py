@@ -1,5 +1,5 @@
-"""Crops: fixed boxes (Crop, CenterCrop), random boxes (RandomCrop) and crop-then-resize
-(RandomResizedCrop, RandomSizedCrop).
+"""Crops: fixed boxes (Crop, CenterCrop), random boxes (RandomCrop, RandomCropFromBorders) and
+crop-then-resize (RandomResizedCrop, RandomSizedCrop).
 
 All are affine-kind: boxes and keypoints follow a translation (crops) or a crop-and-scale matrix.
 One image (or a batch sharing one box) goes through the exact kernels ``pad``/``crop`` and
@@ -21,7 +21,14 @@ from ..core import draw
 from ..core import geometry as M
 from ..core.affine import Geometry
 from ..core.compat import HEIGHT_WIDTH, PAD_CVAL_1X, PAD_CVAL_MASK_1X, PAD_MODE_1X
-from ..core.validation import check_bool, check_choice, check_int, check_number, check_range, check_size
+from ..core.validation import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_number,
+    check_range,
+    check_size,
+)
 from ..functional._common import check_output_size
 from ..functional.crops import crop
 from ..functional.sizing import pad, resize
@@ -35,7 +42,14 @@ from ._common import (
     split_padding,
 )
 
-__all__ = ["CenterCrop", "Crop", "RandomCrop", "RandomResizedCrop", "RandomSizedCrop"]
+__all__ = [
+    "CenterCrop",
+    "Crop",
+    "RandomCrop",
+    "RandomCropFromBorders",
+    "RandomResizedCrop",
+    "RandomSizedCrop",
+]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -497,3 +511,79 @@ class RandomSizedCrop(_CropResize):
         y = draw.integers(rng, 0, h - ch + 1, n)
         x = draw.integers(rng, 0, w - cw + 1, n)
         return self._box(ch, cw, y, x, n)
+
+
+# ----------------------------------------------------------------------------------------------
+# crop from the borders
+# ----------------------------------------------------------------------------------------------
+class RandomCropFromBorders(_ExactWhenShared):
+    """Cut random amounts off each side: up to ``crop_left`` of the width from the left, and so on.
+
+    ``x_min`` is uniform on ``0 .. int(crop_left * W)``, ``x_max`` on
+    ``max(x_min + 1, int((1 - crop_right) * W)) .. W`` (both included), the same for the rows; at
+    least one pixel always remains. The output size varies with the draw, so a batch draws one box
+    for all its samples (they share their size) and needs ``p=1``.
+
+    Args:
+        crop_left, crop_right, crop_top, crop_bottom: the largest fraction of the width (height)
+            cut from that side, each in [0, 1]; ``crop_left + crop_right`` and
+            ``crop_top + crop_bottom`` at most 1.
+        p: probability of applying the transform.
+
+    >>> import numpy as np, xalbu as A
+    >>> t = A.RandomCropFromBorders(0, 0, 0, 0)
+    >>> t(image=np.zeros((4, 5, 3), np.uint8))["image"].shape
+    (4, 5, 3)
+    """
+
+    Params = CropBoxParams
+    interpolation = 0  # exact kernels only (shared box); any fallback is an integer translation
+    mask_interpolation = 0
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {"crop_left": 0.1, "crop_right": 0.1, "crop_top": 0.1, "crop_bottom": 0.1},
+            {"crop_left": 0.5, "crop_right": 0.5, "crop_top": 0.0, "crop_bottom": 1.0},
+        ]
+
+    def __init__(
+        self,
+        crop_left: float = 0.1,
+        crop_right: float = 0.1,
+        crop_top: float = 0.1,
+        crop_bottom: float = 0.1,
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(p)
+        self.crop_left = check_number("crop_left", crop_left, 0.0, 1.0)
+        self.crop_right = check_number("crop_right", crop_right, 0.0, 1.0)
+        self.crop_top = check_number("crop_top", crop_top, 0.0, 1.0)
+        self.crop_bottom = check_number("crop_bottom", crop_bottom, 0.0, 1.0)
+        for a, b in (("crop_left", "crop_right"), ("crop_top", "crop_bottom")):
+            if getattr(self, a) + getattr(self, b) > 1.0:
+                raise ValueError(
+                    f"{a}, {b}: their sum must be at most 1, got {getattr(self, a):g} + {getattr(self, b):g}"
+                )
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropBoxParams:
+        # one box per call: the samples of a batch share their size
+        h, w = shape
+        # draw.integers' values (lo + int(u * (hi - lo))), inlined: this runs on every call
+        u = rng.random
+        x_min = int(u() * (min(int(self.crop_left * w), w - 1) + 1))
+        lo = max(x_min + 1, int((1 - self.crop_right) * w))
+        x_max = lo + int(u() * (w + 1 - lo))
+        y_min = int(u() * (min(int(self.crop_top * h), h - 1) + 1))
+        lo = max(y_min + 1, int((1 - self.crop_bottom) * h))
+        y_max = lo + int(u() * (h + 1 - lo))
+        return CropBoxParams(x_min, y_min, x_max, y_max)
+
+    def output_shape(self, params: CropBoxParams, shape: tuple[int, int]) -> tuple[int, int]:
+        return (params.y_max - params.y_min, params.x_max - params.x_min)
+
+    def matrix(self, params: CropBoxParams, shape: tuple[int, int]) -> np.ndarray:
+        return M.crop(params.x_min, params.y_min)
+
+    def _exact(self, arr: Any, p: CropBoxParams, geo: Geometry, mask: bool) -> Any:
+        return self._gated(crop(arr, p.x_min, p.y_min, p.x_max, p.y_max), arr, geo)

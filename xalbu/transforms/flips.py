@@ -19,7 +19,7 @@ from ..core.affine import AffineTransform, Geometry
 from ..functional import flips as F
 from ._common import _ExactWhenShared
 
-__all__ = ["D4", "HorizontalFlip", "RandomRotate90", "Transpose", "VerticalFlip"]
+__all__ = ["D4", "HorizontalFlip", "RandomRotate90", "SquareSymmetry", "Transpose", "VerticalFlip"]
 
 
 @functools.lru_cache(maxsize=128)
@@ -173,7 +173,8 @@ class D4(_ExactWhenShared):
         swaps = (e % 4) % 2 != (e >= 4)
         if e.ndim and shape[0] != shape[1] and np.any(swaps != swaps.flat[0]):
             raise ValueError(
-                f"D4: in a batch of non-square images ({shape[0]}x{shape[1]}) samples would get different sizes"
+                f"{type(self).__name__}: in a batch of non-square images ({shape[0]}x{shape[1]}) samples "
+                "would get different sizes"
             )
         return (shape[1], shape[0]) if bool(swaps.flat[0]) else shape
 
@@ -181,3 +182,22 @@ class D4(_ExactWhenShared):
         e = int(params.element)
         out = F.rot90(arr, e % 4)
         return F.transpose(out) if e >= 4 else out
+
+
+class SquareSymmetry(D4):
+    """One of the 8 symmetries of the square, drawn uniformly: albumentations' friendlier name for :class:`D4`.
+
+    The eight maps are the identity, rotations by 90, 180 and 270 degrees (counter-clockwise), and
+    the mirrors about the vertical, horizontal, main-diagonal and anti-diagonal axes. They are exact
+    (no resampling) and move masks, boxes and keypoints with the image. Meant for square images:
+    on a non-square image half of the maps swap height and width, so a batch of non-square images
+    refuses draws that would give its samples different sizes.
+
+    Args:
+        p: probability of applying the transform (default 1, as albumentations).
+
+    >>> import numpy as np, xalbu as A
+    >>> out = A.SquareSymmetry(p=1)(image=np.arange(4, dtype=np.uint8).reshape(2, 2))["image"]
+    >>> sorted(out.ravel().tolist())
+    [0, 1, 2, 3]
+    """

@@ -1,4 +1,5 @@
-"""Size changes: resizes (Resize, LongestMaxSize, SmallestMaxSize) and pads (Pad, PadIfNeeded).
+"""Size changes: resizes (Resize, LongestMaxSize, SmallestMaxSize, RandomScale), pads (Pad,
+PadIfNeeded) and crop-or-pad by side (CropAndPad, then resized back by default).
 
 All are affine-kind: boxes and keypoints follow a scale or translation matrix. Images and masks go
 through the exact kernels ``resize`` / ``pad``; a batch with per-sample pad offsets (random
@@ -17,20 +18,56 @@ import numpy as np
 from ..core import draw
 from ..core import geometry as M
 from ..core.affine import AffineTransform, Geometry
-from ..core.compat import FILL_1X, FILL_MASK_1X, Rule
-from ..core.validation import check_choice, check_int
+from ..core.compat import FILL_1X, FILL_MASK_1X, PAD_CVAL_1X, PAD_CVAL_MASK_1X, PAD_MODE_1X, Rule
+from ..core.fusion import flush_affine
+from ..core.state import State
+from ..core.validation import (
+    check_bool,
+    check_border_mode,
+    check_choice,
+    check_fill,
+    check_int,
+    check_range,
+    check_size,
+)
 from ..functional import sizing as F
-from ..functional._common import MAX_PIXELS, check_output_size
+from ..functional._common import CONSTANT, LINEAR, MAX_PIXELS, NEAREST, check_output_size
+from ..functional.affine import warp
+from ..functional.crops import crop
 from ._common import (
     POSITIONS,
     _ExactWhenShared,
+    collapse,
     pick_interpolation,
     set_border,
+    set_interpolations,
     set_resize_interpolations,
     split_padding,
 )
+from ._sizing_parts import (
+    CropAndPadParams,
+    _amounts,
+    _both_int,
+    _check_random_fill,
+    _collapse_float,
+    _draw_value,
+    _is_seq,
+    _keep_some,
+    _keep_some_one,
+    _resize_by_scale,
+    one_warp_is_exact,
+)
 
-__all__ = ["LongestMaxSize", "Pad", "PadIfNeeded", "Resize", "SmallestMaxSize"]
+__all__ = [
+    "CropAndPad",
+    "LetterBox",
+    "LongestMaxSize",
+    "Pad",
+    "PadIfNeeded",
+    "RandomScale",
+    "Resize",
+    "SmallestMaxSize",
+]
 
 
 def _check_optional_int(name: str, value: Any, lo: int = 1) -> int | None:
@@ -235,6 +272,70 @@ class SmallestMaxSize(_MaxSize):
     _longest = False
 
 
+@dataclass
+class ScaleParams:
+    scale: float  # the zoom factor (1 + a draw from scale_limit); one per call, shared by a batch
+
+
+class RandomScale(_Resizer):
+    """Resize by a random factor ``1 + u``, ``u`` uniform in ``scale_limit``, the same on both sides.
+
+    The output is ``int(H * scale) x int(W * scale)`` (at least 1 pixel a side); boxes and keypoints
+    follow the actual size change (``out / in`` per axis), so they stay on the resized pixels.
+
+    Args:
+        scale_limit: range of ``u``; ``v`` means ``(-v, v)``. ``1 + low`` must be positive.
+        interpolation, mask_interpolation, area_for_downscale: as for :class:`Resize`.
+        p: probability of applying the transform.
+
+    A batch draws one factor for all its samples (they share their size), so in a batch it needs
+    ``p=1``.
+
+    >>> import numpy as np, xalbu as A
+    >>> A.RandomScale(scale_limit=(1.0, 1.0), p=1)(image=np.zeros((3, 5), np.uint8))["image"].shape
+    (6, 10)
+    """
+
+    Params = ScaleParams
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {"scale_limit": (0.05, 0.25), "interpolation": 1},
+            {"scale_limit": 0.5, "interpolation": 2, "mask_interpolation": 1, "area_for_downscale": "image"},
+            {"scale_limit": (-0.6, -0.4), "area_for_downscale": "image_mask", "interpolation": 0},
+        ]
+
+    def __init__(
+        self,
+        scale_limit: Any = (-0.1, 0.1),
+        interpolation: int = 1,
+        mask_interpolation: int = 0,
+        area_for_downscale: str | None = None,
+        p: float = 0.5,
+    ) -> None:
+        super().__init__(p)
+        self.scale_limit = check_range("scale_limit", scale_limit, symmetric_around=0.0)
+        if self.scale_limit[0] <= -1:
+            raise ValueError(
+                f"scale_limit: the scale is 1 + value, so values must be greater than -1, got {scale_limit!r}"
+            )
+        set_resize_interpolations(self, interpolation, mask_interpolation, area_for_downscale)
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> ScaleParams:
+        # one factor per call: the samples of a batch share their size
+        return ScaleParams(draw.uniform(rng, self.scale_limit[0], self.scale_limit[1], None) + 1.0)
+
+    def _resize(self, arr: Any, geo: Geometry, interpolation: int, mask: bool) -> Any:
+        interp = pick_interpolation(interpolation, self.area_for_downscale, mask, geo.in_hw, geo.out_hw)
+        return self._gated(_resize_by_scale(arr, geo.out_hw, interp), arr, geo)
+
+    def _target(self, params: ScaleParams, shape: tuple[int, int]) -> tuple[int, int]:
+        s = params.scale
+        out = (max(1, int(shape[0] * s)), max(1, int(shape[1] * s)))
+        return check_output_size(type(self).__name__, out) if out[0] * out[1] > MAX_PIXELS else out
+
+
 # ----------------------------------------------------------------------------------------------
 # pads
 # ----------------------------------------------------------------------------------------------
@@ -412,3 +513,280 @@ class PadIfNeeded(_Padder):
         else:
             w_pad = -w % self.pad_width_divisor
         return PadParams(*split_padding(h_pad, w_pad, self.position, rng, n))
+
+
+# ----------------------------------------------------------------------------------------------
+# crop and pad by pixels or fractions
+# ----------------------------------------------------------------------------------------------
+class CropAndPad(_ExactWhenShared):
+    """Crop or pad each side by pixels (``px``) or fractions of the side (``percent``), then by default
+    resize back to the input size.
+
+    Positive amounts pad, negative ones crop. Each of ``px``/``percent`` (give exactly one) is a number
+    for every side, a ``(low, high)`` range drawn for every side (one draw for all four unless
+    ``sample_independently``), or 4 entries for (top, right, bottom, left), each a number, a
+    ``(low, high)`` range or a list of choices. Pixel ranges include both ends; fractions become
+    ``int(fraction * side)``. Crops that would leave no pixel are reduced to leave one.
+
+    Args:
+        px, percent: the amounts (see above); exactly one of them.
+        keep_size: resize the result back to the input size (``interpolation`` for images,
+            ``mask_interpolation`` for masks); else the output size is the cropped and padded size.
+        sample_independently: with a ``(low, high)`` range, draw each side on its own.
+        interpolation, mask_interpolation: OpenCV codes for that resize.
+        border_mode, fill, fill_mask: how the padding is filled. ``fill``/``fill_mask`` are a number,
+            a ``(low, high)`` range (a random value per image; integers if both ends are) or a list
+            of values to choose from (albumentations' rule; not per channel).
+        p: probability of applying the transform.
+
+    A batch with ``keep_size`` draws per sample (a per-sample warp: the resize's sampling except at
+    crop edges, where it reads the real neighbours); without, one draw (shared size) and ``p=1``.
+
+    >>> import numpy as np, xalbu as A
+    >>> img = np.arange(6, dtype=np.uint8).reshape(2, 3)
+    >>> A.CropAndPad(px=(0, -1, 0, 1), keep_size=False)(image=img)["image"].tolist()
+    [[0, 0, 1], [0, 3, 4]]
+    """
+
+    Params = CropAndPadParams
+    albumentations_args = dict(pad_mode=PAD_MODE_1X, pad_cval=PAD_CVAL_1X, pad_cval_mask=PAD_CVAL_MASK_1X)
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {"px": (-10, 10), "keep_size": True, "interpolation": 1},
+            {"percent": (-0.1, 0.2), "keep_size": False, "border_mode": 4},
+            {
+                "px": (3, -4, (-2, 2), [0, 5, -5]),
+                "fill": (0, 255),
+                "fill_mask": [1, 3, 5],
+                "sample_independently": False,
+            },
+            {"percent": 0.1, "mask_interpolation": 1, "interpolation": 2, "fill": 7},
+        ]
+
+    def __init__(
+        self,
+        px: Any = None,
+        percent: Any = None,
+        keep_size: bool = True,
+        sample_independently: bool = True,
+        interpolation: int = 1,
+        mask_interpolation: int = 0,
+        border_mode: int = 0,
+        fill: Any = 0,
+        fill_mask: Any = 0,
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(p)
+        if (px is None) == (percent is None):
+            raise ValueError("px, percent: give exactly one of them (the other None)")
+        self.px = _amounts("px", px, True)
+        self.percent = _amounts("percent", percent, False)
+        self.keep_size = check_bool("keep_size", keep_size)
+        self.sample_independently = check_bool("sample_independently", sample_independently)
+        set_interpolations(self, interpolation, mask_interpolation)
+        self.border_mode = check_border_mode("border_mode", border_mode)
+        self.fill = _check_random_fill("fill", fill)
+        self.fill_mask = _check_random_fill("fill_mask", fill_mask)
+
+    # -------------------------------------------------------------- sampling
+    def _sides(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> list[Any]:
+        """Signed pixel amounts (top, right, bottom, left): ints, or (N,) int64 arrays."""
+        integer = self.px is not None
+        spec = self.px if integer else self.percent
+        if _is_seq(spec) and len(spec) == 2:  # one range for every side
+            if self.sample_independently:
+                values = [_draw_value(rng, spec, integer, n) for _ in range(4)]
+            else:
+                values = [_draw_value(rng, spec, integer, n)] * 4
+        elif _is_seq(spec):
+            values = [_draw_value(rng, e, integer, n) for e in spec]
+        else:
+            values = [spec] * 4
+        if integer:
+            return [int(v) if n is None else np.broadcast_to(np.asarray(v, np.int64), (n,)) for v in values]
+        h, w = shape
+        sides = (h, w, h, w)
+        if n is None:
+            return [int(v * s) for v, s in zip(values, sides, strict=True)]
+        return [
+            np.trunc(np.broadcast_to(np.asarray(v, np.float64), (n,)) * s).astype(np.int64)
+            for v, s in zip(values, sides, strict=True)
+        ]
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropAndPadParams:
+        h, w = shape
+        draws = n if self.keep_size else None  # without keep_size the samples of a batch share their size
+        if draws is None:  # one draw: Python ints (numpy calls on scalars cost ~1 us each)
+            top, right, bottom, left = self._sides(rng, shape, None)
+            ct, cb = _keep_some_one(max(-top, 0), max(-bottom, 0), h)
+            cl, cr = _keep_some_one(max(-left, 0), max(-right, 0), w)
+            fill = _draw_value(rng, self.fill, _both_int(self.fill), None)
+            fill_mask = _draw_value(rng, self.fill_mask, _both_int(self.fill_mask), None)
+            pads = (max(top, 0), max(bottom, 0), max(left, 0), max(right, 0))
+            return CropAndPadParams(cl, ct, w - cr, h - cb, *pads, fill, fill_mask)
+        top, right, bottom, left = self._sides(rng, shape, draws)
+        pads = [np.maximum(v, 0) for v in (top, bottom, left, right)]
+        ct, cb = _keep_some(np.maximum(-top, 0), np.maximum(-bottom, 0), h)
+        cl, cr = _keep_some(np.maximum(-left, 0), np.maximum(-right, 0), w)
+        fill = _draw_value(rng, self.fill, _both_int(self.fill), draws)
+        fill_mask = _draw_value(rng, self.fill_mask, _both_int(self.fill_mask), draws)
+        box = (cl, ct, w - cr, h - cb)
+        return CropAndPadParams(
+            *(collapse(v) for v in (*box, *pads)), _collapse_float(fill), _collapse_float(fill_mask)
+        )
+
+    def _apply(self, state: State, params: CropAndPadParams, applied: np.ndarray | None) -> None:
+        if not (state.fuse and (_is_seq(self.fill) or _is_seq(self.fill_mask))):
+            return super()._apply(state, params, applied)
+        flush_affine(state)  # drawn fills are not one fill for a fused warp: run now
+        state.fuse = False
+        try:
+            super()._apply(state, params, applied)
+        finally:
+            state.fuse = True
+
+    @staticmethod
+    def _result_hw(p: CropAndPadParams) -> tuple[Any, Any]:
+        return (p.y_max - p.y_min + p.pad_top + p.pad_bottom, p.x_max - p.x_min + p.pad_left + p.pad_right)
+
+    def output_shape(self, params: CropAndPadParams, shape: tuple[int, int]) -> tuple[int, int]:
+        if self.keep_size:
+            return shape
+        rh, rw = self._result_hw(params)
+        out = (int(rh), int(rw))
+        return check_output_size(type(self).__name__, out) if out[0] * out[1] > MAX_PIXELS else out
+
+    def matrix(self, params: CropAndPadParams, shape: tuple[int, int]) -> np.ndarray:
+        tx, ty = params.pad_left - params.x_min, params.pad_top - params.y_min
+        if not self.keep_size:
+            return M.translate(tx, ty)
+        rh, rw = self._result_hw(params)
+        return M.crop_resize(-tx, -ty, rw - tx, rh - ty, shape)
+
+    def _fill(self, params: CropAndPadParams, mask: bool) -> Any:
+        return params.fill_mask if mask else params.fill
+
+    def _exact(self, arr: Any, p: CropAndPadParams, geo: Geometry, mask: bool) -> Any:
+        h, w = geo.in_hw
+        out = arr
+        padded = p.pad_top or p.pad_bottom or p.pad_left or p.pad_right
+        rh, rw = self._result_hw(p)
+        resized = self.keep_size and (rh, rw) != (h, w)
+        if (p.x_min, p.y_min, p.x_max, p.y_max) != (0, 0, w, h):
+            # a view when padding or resizing follows (they copy), else the copying kernel
+            cut = crop.generic if padded or resized else crop
+            out = cut(out, p.x_min, p.y_min, p.x_max, p.y_max)
+        if padded:
+            out = F.pad(
+                out, p.pad_top, p.pad_bottom, p.pad_left, p.pad_right, self.border_mode, self._fill(p, mask)
+            )
+        if resized:
+            out = _resize_by_scale(out, (h, w), self.mask_interpolation if mask else self.interpolation)
+        return self._gated(out, arr, geo)
+
+    def _one_warp(self, p: CropAndPadParams, geo: Geometry) -> bool:
+        plain = self.keep_size and self.interpolation == LINEAR and self.border_mode == CONSTANT
+        return plain and one_warp_is_exact(p, geo.in_hw, self._result_hw(p))
+
+    def apply_image(self, img: Any, params: CropAndPadParams, geo: Geometry) -> Any:
+        if geo.shared and not self._one_warp(params, geo):
+            return self._exact(img, params, geo, False)
+        out = warp(img, geo.matrix, geo.out_hw, self.interpolation, self.border_mode, params.fill)
+        return out if not geo.shared else self._gated(out, img, geo)
+
+    def apply_mask(self, mask: Any, params: CropAndPadParams, geo: Geometry) -> Any:
+        if geo.shared:
+            return self._exact(mask, params, geo, True)
+        return warp(mask, geo.matrix, geo.out_hw, self.mask_interpolation, self.border_mode, params.fill_mask)
+
+
+# ----------------------------------------------------------------------------------------------
+# letterbox: fit inside a canvas, then pad
+# ----------------------------------------------------------------------------------------------
+class LetterBox(AffineTransform):
+    """Scale to fit inside a ``size`` canvas keeping the aspect ratio, then pad to exactly ``size``
+    (YOLO's letterbox: :class:`LongestMaxSize` then :class:`PadIfNeeded`, in one step).
+
+    The content is ``round(H * s) x round(W * s)`` (at least 1 pixel), ``s = min(height / H, width / W)``,
+    placed by ``position`` in constant padding. AlbumentationsX's transform; albumentations 2.0.8 has none.
+
+    Args:
+        size: ``(height, width)`` of the output.
+        interpolation, mask_interpolation: OpenCV codes of the resize for images and masks.
+        fill, fill_mask: the padding's value (a number or one per channel; YOLO uses 114 on uint8).
+        position: ``center`` (the odd pixel bottom/right), ``top_left``, ``top_right``,
+            ``bottom_left``, ``bottom_right`` or ``random`` (drawn per sample in a batch).
+        p: probability of applying the transform.
+
+    >>> import numpy as np, xalbu as A
+    >>> A.LetterBox((4, 4), fill=9)(image=np.ones((2, 4), np.uint8))["image"].tolist()
+    [[9, 9, 9, 9], [1, 1, 1, 1], [1, 1, 1, 1], [9, 9, 9, 9]]
+    """
+
+    Params = PadParams
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {"size": (height // 2 + 8, width // 2)},
+            {"size": (40, 30), "position": "random", "fill": 114, "fill_mask": 3},
+            {
+                "size": (2 * height, width),
+                "interpolation": 2,
+                "mask_interpolation": 1,
+                "position": "top_left",
+            },
+        ]
+
+    def __init__(
+        self,
+        size: tuple[int, int],
+        interpolation: int = 1,
+        mask_interpolation: int = 0,
+        fill: Any = 0,
+        fill_mask: Any = 0,
+        position: str = "center",
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(p)
+        self.size = check_output_size("size", check_size("size", size))
+        set_interpolations(self, interpolation, mask_interpolation)
+        self.fill = check_fill("fill", fill)  # the padding is always constant
+        self.fill_mask = check_fill("fill_mask", fill_mask)
+        self.position = check_choice("position", position, POSITIONS)
+
+    def _content_hw(self, shape: tuple[int, int]) -> tuple[int, int]:
+        h, w = shape
+        s = min(self.size[0] / h, self.size[1] / w)
+        return max(1, round(h * s)), max(1, round(w * s))
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> PadParams:
+        ch, cw = self._content_hw(shape)
+        return PadParams(*split_padding(self.size[0] - ch, self.size[1] - cw, self.position, rng, n))
+
+    def output_shape(self, params: PadParams, shape: tuple[int, int]) -> tuple[int, int]:
+        return self.size
+
+    def matrix(self, params: PadParams, shape: tuple[int, int]) -> np.ndarray:
+        ch, cw = self._content_hw(shape)
+        return M.translate(params.left, params.top) @ M.scale(cw / shape[1], ch / shape[0])
+
+    def _letterbox(self, arr: Any, p: PadParams, geo: Geometry, mask: bool) -> Any:
+        content = self._content_hw(geo.in_hw)
+        out = arr
+        if content != geo.in_hw:
+            out = _resize_by_scale(arr, content, self.mask_interpolation if mask else self.interpolation)
+        fill = self.fill_mask if mask else self.fill
+        if geo.shared:
+            out = F.pad(out, p.top, p.bottom, p.left, p.right, CONSTANT, fill)
+        else:  # per-sample placement: an integer translation, sampled exactly
+            out = warp(out, M.translate(p.left, p.top), self.size, NEAREST, CONSTANT, fill)
+        return self._gated(out, arr, geo)
+
+    def apply_image(self, img: Any, params: PadParams, geo: Geometry) -> Any:
+        return self._letterbox(img, params, geo, False)
+
+    def apply_mask(self, mask: Any, params: PadParams, geo: Geometry) -> Any:
+        return self._letterbox(mask, params, geo, True)

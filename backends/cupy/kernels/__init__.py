@@ -12,6 +12,7 @@ fill), replicate, reflect, wrap, reflect_101 — the same rules as the generic k
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 
 import cupy
@@ -31,8 +32,14 @@ WARP_TYPES = {
 
 @functools.cache
 def source(name: str) -> str:
-    """The CUDA source file ``name`` of this package (``"warp.cu"``), as text."""
-    return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+    """The CUDA source file ``name`` of this package (``"warp.cu"``), as text, with each line
+    ``#include "x.cuh"`` replaced by that header of this package (``common.cuh``: device helpers
+    several sources share), so that NVRTC and the CPU harness both get one self-contained source."""
+    text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+    return _INCLUDE.sub(lambda m: source(m.group(1)), text)
+
+
+_INCLUDE = re.compile(r'^#include "([\w.]+\.cuh)"[ \t]*$', re.M)
 
 
 # no fused multiply-add contraction: the generic kernel (and the tests' exact nearest sampling) rounds

@@ -119,12 +119,12 @@ def pipelines() -> dict[str, tuple[A.Compose, str]]:
             A.Compose([A.Lambda(name="identity", image=_double, p=1.0), A.VerticalFlip(p=1.0)]),
             "json",
         ),
-        # transforms xalbu lacks, at several depths
+        # transforms xalbu lacks (the weather family, until issue 14), at several depths
         "unknown": (
             A.Compose(
                 [
-                    A.Blur(blur_limit=3),
-                    A.OneOf([A.HorizontalFlip(), A.CLAHE(), A.OneOf([A.GaussNoise(), A.NoOp()])]),
+                    A.RandomRain(),
+                    A.OneOf([A.HorizontalFlip(), A.RandomFog(), A.OneOf([A.RandomSnow(), A.NoOp()])]),
                     A.HorizontalFlip(),
                 ]
             ),
