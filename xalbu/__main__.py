@@ -107,19 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gallery.add_argument("--out", required=True, metavar="DIR", help="output folder (created if needed)")
     gallery.add_argument(
-        "--seeds", type=_positive_int, default=3, help="seeds per photo (default: %(default)s)"
+        "--seeds", type=_positive_int, default=2, help="seeds per photo (default: %(default)s)"
     )
     gallery.add_argument(
         "--size",
         type=_size,
-        default=(160, 160),
+        default=(128, 128),
         metavar="HxW",
-        help="photos are scaled and centre-cropped to this size first (default: 160x160)",
+        help="photos are scaled and centre-cropped to this size first (default: 128x128)",
     )
     gallery.add_argument(
         "--quality",
         type=int,
-        default=80,
+        default=55,
         choices=range(1, 101),
         metavar="Q",
         help="JPEG quality (default: %(default)s)",

@@ -33,12 +33,16 @@ def _ours(name: str) -> bool:
 @contextmanager
 def installed() -> Iterator[ModuleType]:
     """Within the block, ``import cupy`` gives the harness and CuPy arrays dispatch to its backend."""
+    import numpy
     import xalbu.backends
 
     from xalbu.core import dispatch
 
     from . import fake_cupy
 
+    # the CPU backend first: were it loaded inside the block (by a NumPy call), restoring the overrides
+    # as they were before would drop its registrations for good (its module stays imported)
+    dispatch.backend_name(numpy.ndarray)
     saved_modules = {k: sys.modules.pop(k) for k in list(sys.modules) if _ours(k)}
     missing = object()
     saved_attr = getattr(xalbu.backends, "cupy", missing)

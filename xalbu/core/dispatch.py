@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -51,8 +52,12 @@ def backend_name(array_type: type) -> str | None:
         _LOADED.add(name)
         try:
             importlib.import_module(_BACKEND_MODULES[name])
-        except ImportError:  # pragma: no cover - optional backend missing pieces
-            pass
+        except ImportError as exc:  # pragma: no cover - a backend with a missing piece: say so
+            warnings.warn(
+                f"xalbu: the {name} backend could not be loaded ({exc}); its arrays run the generic kernels",
+                RuntimeWarning,
+                stacklevel=2,
+            )
     _TYPE_BACKEND[array_type] = name
     return name
 

@@ -276,3 +276,62 @@ __all__: Sequence[str] = (
     "host_fill",
     "select",
 )
+
+
+def _axis_taps(xp: Any, u: Any, interpolation: int) -> list[tuple[Any, Any]]:
+    """Integer tap indices and float weights (``None`` for nearest) along one axis."""
+    if interpolation == NEAREST:
+        return [(xp.astype(xp.floor(u + 0.5), xp.int64), None)]
+    f0 = xp.floor(u)
+    x0 = xp.astype(f0, xp.int64)
+    f = u - f0
+    if interpolation == CUBIC:
+        return [(x0 + (k - 1), wk) for k, wk in enumerate(cubic_weights(f))]
+    return [(x0, 1 - f), (x0 + 1, f)]
+
+
+def sample_at(img: Any, u: Any, v: Any, interp: int, border_mode: int, fill: Any) -> Any:
+    """``img`` (HWC or NHWC) read at source coordinates ``u``, ``v`` (float32 ``(N or 1, Ho, Wo)``,
+    finite), the one resampler of the warp and remap kernels: nearest reads ``floor(x + 0.5)``,
+    linear and cubic (a = -0.75) sum their taps in float32; taps outside the image take the border
+    rule (constant: ``fill``, scalar, per channel, ``(N,)`` or ``(N, C)``); ``interp`` and
+    ``border_mode`` are already :func:`warp_codes`. Output in ``img``'s dtype and layout."""
+    from array_api_compat import device
+
+    from xalbu.functional._utils import dtype_name, namespace
+
+    xp = namespace(img)
+    dev = device(img)
+    x4 = img if img.ndim == 4 else xp.expand_dims(img, axis=0)
+    n, h, w, c = x4.shape
+    ho, wo = u.shape[-2], u.shape[-1]
+    flat = xp.reshape(x4, (n * h * w, c))
+    base = xp.reshape(xp.arange(n, dtype=xp.int64, device=dev) * (h * w), (n, 1, 1))
+    fill_host = host_fill(fill, dtype_name(xp, img.dtype), c, n if img.ndim == 4 else None)
+    if interp != NEAREST:
+        fill_host = fill_host.astype(np.float32)
+    value = xp.asarray(fill_host, device=dev)
+
+    def gather(ix: Any, iy: Any) -> Any:
+        idx = base + fold_index(xp, iy, h, border_mode) * w + fold_index(xp, ix, w, border_mode)
+        idx = xp.broadcast_to(idx, (n, ho, wo))
+        vals = xp.reshape(xp.take(flat, xp.reshape(idx, (-1,)), axis=0), (n, ho, wo, c))
+        if interp != NEAREST:
+            vals = xp.astype(vals, xp.float32)
+        if border_mode == CONSTANT:
+            inside = xp.broadcast_to((ix >= 0) & (ix < w) & (iy >= 0) & (iy < h), (n, ho, wo))
+            vals = xp.where(xp.expand_dims(inside, axis=-1), vals, value)
+        return vals
+
+    out = None
+    for iy, wy in _axis_taps(xp, v, interp):
+        for ix, wx in _axis_taps(xp, u, interp):
+            vals = gather(ix, iy)
+            if wy is None:
+                out = vals
+                continue
+            term = xp.expand_dims(wy * wx, axis=-1) * vals
+            out = term if out is None else out + term
+    if interp != NEAREST:
+        out = _cast(xp, out, img.dtype)
+    return out if img.ndim == 4 else out[0, ...]

@@ -21,16 +21,10 @@ from array_api_compat import device
 
 from xalbu.core.dispatch import kernel
 from xalbu.functional._common import (
-    CONSTANT,
-    CUBIC,
-    NEAREST,
-    _cast,
-    cubic_weights,
-    fold_index,
-    host_fill,
+    sample_at,
     warp_codes,
 )
-from xalbu.functional._utils import clip, dtype_name, namespace
+from xalbu.functional._utils import clip, namespace
 
 _BIG = float(2**24)  # source coordinates are clamped to +-_BIG before turning them into indices
 
@@ -90,18 +84,6 @@ def _source_coords(
     return clamp(u), clamp(v)
 
 
-def _taps(xp: Any, u: Any, interpolation: int) -> list[tuple[Any, Any]]:
-    """Integer tap indices and float weights (``None`` for nearest) along one axis."""
-    if interpolation == NEAREST:
-        return [(xp.astype(xp.floor(u + 0.5), xp.int64), None)]
-    f0 = xp.floor(u)
-    x0 = xp.astype(f0, xp.int64)
-    f = u - f0
-    if interpolation == CUBIC:
-        return [(x0 + (k - 1), wk) for k, wk in enumerate(cubic_weights(f))]
-    return [(x0, 1 - f), (x0 + 1, f)]
-
-
 @kernel
 def warp(
     img: Any,
@@ -122,43 +104,10 @@ def warp(
     ``[[-1, 0, W], [0, 1, 0], [0, 0, 1]]`` with nearest equals ``hflip``.
     """
     xp = namespace(img)
-    dev = device(img)
-    x4 = img if img.ndim == 4 else xp.expand_dims(img, axis=0)
-    n, h, w, c = x4.shape
     ho, wo = int(out_hw[0]), int(out_hw[1])
     interp, border_mode = warp_codes(interpolation, border_mode)
-    u, v = _source_coords(xp, index_inverse(matrix), (ho, wo), is_affine(matrix), dev)
-    flat = xp.reshape(x4, (n * h * w, c))
-    base = xp.reshape(xp.arange(n, dtype=xp.int64, device=dev) * (h * w), (n, 1, 1))
-    name = dtype_name(xp, img.dtype)
-    fill_host = host_fill(fill, name, c, n if img.ndim == 4 else None)
-    if interp != NEAREST:
-        fill_host = fill_host.astype(np.float32)
-    value = xp.asarray(fill_host, device=dev)
-
-    def gather(ix: Any, iy: Any) -> Any:
-        idx = base + fold_index(xp, iy, h, border_mode) * w + fold_index(xp, ix, w, border_mode)
-        idx = xp.broadcast_to(idx, (n, ho, wo))
-        vals = xp.reshape(xp.take(flat, xp.reshape(idx, (-1,)), axis=0), (n, ho, wo, c))
-        if interp != NEAREST:
-            vals = xp.astype(vals, xp.float32)
-        if border_mode == CONSTANT:
-            inside = (ix >= 0) & (ix < w) & (iy >= 0) & (iy < h)
-            vals = xp.where(xp.expand_dims(inside, axis=-1), vals, value)
-        return vals
-
-    out = None
-    for iy, wy in _taps(xp, v, interp):
-        for ix, wx in _taps(xp, u, interp):
-            vals = gather(ix, iy)
-            if wy is None:
-                out = vals
-                continue
-            term = xp.expand_dims(wy * wx, axis=-1) * vals
-            out = term if out is None else out + term
-    if interp != NEAREST:
-        out = _cast(xp, out, img.dtype)
-    return out if img.ndim == 4 else out[0, ...]
+    u, v = _source_coords(xp, index_inverse(matrix), (ho, wo), is_affine(matrix), device(img))
+    return sample_at(img, u, v, interp, border_mode, fill)
 
 
 __all__: Sequence[str] = ("index_inverse", "is_affine", "warp")

@@ -30,15 +30,11 @@ from xalbu.core.dispatch import kernel
 from xalbu.functional import _random as R
 from xalbu.functional._common import (
     CONSTANT,
-    CUBIC,
     NEAREST,
-    _cast,
-    cubic_weights,
-    fold_index,
-    host_fill,
+    sample_at,
     warp_codes,
 )
-from xalbu.functional._utils import clip, dtype_name, namespace
+from xalbu.functional._utils import clip, namespace
 
 _BIG = float(2**24)  # source positions are clamped to +-_BIG before becoming indices (as the warp)
 
@@ -46,18 +42,6 @@ _BIG = float(2**24)  # source positions are clamped to +-_BIG before becoming in
 # ----------------------------------------------------------------------------------------------
 # remap
 # ----------------------------------------------------------------------------------------------
-def _taps(xp: Any, u: Any, interpolation: int) -> list[tuple[Any, Any]]:
-    """Integer tap indices and float weights (``None`` for nearest) along one axis."""
-    if interpolation == NEAREST:
-        return [(xp.astype(xp.floor(u + 0.5), xp.int64), None)]
-    f0 = xp.floor(u)
-    x0 = xp.astype(f0, xp.int64)
-    f = u - f0
-    if interpolation == CUBIC:
-        return [(x0 + (k - 1), wk) for k, wk in enumerate(cubic_weights(f))]
-    return [(x0, 1 - f), (x0 + 1, f)]
-
-
 @kernel
 def remap(img: Any, /, maps: Any, interpolation: int, border_mode: int, fill: Any) -> Any:
     """Resample ``img`` through source ``maps`` (see the module doc): ``out[i, j] = img(maps[i, j])``.
@@ -69,48 +53,14 @@ def remap(img: Any, /, maps: Any, interpolation: int, border_mode: int, fill: An
     returns the image unchanged, whatever the interpolation.
     """
     xp = namespace(img)
-    dev = device(img)
-    x4 = img if img.ndim == 4 else xp.expand_dims(img, axis=0)
-    n, h, w, c = x4.shape
     m4 = maps if maps.ndim == 4 else xp.expand_dims(maps, axis=0)
-    ho, wo = m4.shape[1], m4.shape[2]
     interp, border_mode = warp_codes(interpolation, border_mode)
 
     def clamp(t: Any) -> Any:
         return clip(xp, xp.where(xp.isnan(t), -_BIG, t), -_BIG, _BIG)
 
     u, v = clamp(m4[..., 0]), clamp(m4[..., 1])
-    flat = xp.reshape(x4, (n * h * w, c))
-    base = xp.reshape(xp.arange(n, dtype=xp.int64, device=dev) * (h * w), (n, 1, 1))
-    name = dtype_name(xp, img.dtype)
-    fill_host = host_fill(fill, name, c, n if img.ndim == 4 else None)
-    if interp != NEAREST:
-        fill_host = fill_host.astype(np.float32)
-    value = xp.asarray(fill_host, device=dev)
-
-    def gather(ix: Any, iy: Any) -> Any:
-        idx = base + fold_index(xp, iy, h, border_mode) * w + fold_index(xp, ix, w, border_mode)
-        idx = xp.broadcast_to(idx, (n, ho, wo))
-        vals = xp.reshape(xp.take(flat, xp.reshape(idx, (-1,)), axis=0), (n, ho, wo, c))
-        if interp != NEAREST:
-            vals = xp.astype(vals, xp.float32)
-        if border_mode == CONSTANT:
-            inside = xp.broadcast_to((ix >= 0) & (ix < w) & (iy >= 0) & (iy < h), (n, ho, wo))
-            vals = xp.where(xp.expand_dims(inside, axis=-1), vals, value)
-        return vals
-
-    out = None
-    for iy, wy in _taps(xp, v, interp):
-        for ix, wx in _taps(xp, u, interp):
-            vals = gather(ix, iy)
-            if wy is None:
-                out = vals
-                continue
-            term = xp.expand_dims(wy * wx, axis=-1) * vals
-            out = term if out is None else out + term
-    if interp != NEAREST:
-        out = _cast(xp, out, img.dtype)
-    return out if img.ndim == 4 else out[0, ...]
+    return sample_at(img, u, v, interp, border_mode, fill)
 
 
 # ----------------------------------------------------------------------------------------------

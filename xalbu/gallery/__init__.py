@@ -71,10 +71,10 @@ class GalleryResult:
 
 def write_gallery(
     out: str | Path,
-    seeds: int = 3,
-    size: tuple[int, int] = (160, 160),
+    seeds: int = 2,
+    size: tuple[int, int] = (128, 128),
     names: Iterable[str] | None = None,
-    quality: int = 80,
+    quality: int = 55,
     verbose: bool = False,
 ) -> GalleryResult:
     """Write the gallery: ``out/index.html``, ``out/reference.md`` and the pictures in ``out/img/``.

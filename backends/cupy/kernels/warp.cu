@@ -33,6 +33,49 @@ __device__ __forceinline__ T xalbu_cast(float v, int is_int, float lo, float hi)
     return (T)v;
 }
 
+// One output pixel (all channels) read at source (u, v): the sampling shared by warp<T> and remap<T>
+// (remap.cu is compiled after this file). Nearest reads floor(x + 0.5); linear / cubic sum their taps
+// in float32; out-of-image taps follow the border (constant: fill, nearest in T exactly).
+template <typename T>
+__device__ __forceinline__ void xalbu_sample(const T* s, T* o, float u, float v, int H, int W, int C,
+                                             int interp, int border, const float* f, const T* ft,
+                                             int is_int, float lo, float hi) {
+    u = isnan(u) ? -16777216.f : fminf(fmaxf(u, -16777216.f), 16777216.f);
+    v = isnan(v) ? -16777216.f : fminf(fmaxf(v, -16777216.f), 16777216.f);
+    if (interp == 0) {
+        bool out = false;
+        int ix = xalbu_fold((int)floorf(u + 0.5f), W, border, &out);
+        int iy = xalbu_fold((int)floorf(v + 0.5f), H, border, &out);
+        const T* q = s + ((long long)iy * W + ix) * C;
+        for (int c = 0; c < C; ++c) o[c] = out ? ft[c] : q[c];
+        return;
+    }
+    int taps = interp == 1 ? 2 : 4;
+    float fu = floorf(u), fv = floorf(v);
+    int x0 = (int)fu - (taps == 4 ? 1 : 0), y0 = (int)fv - (taps == 4 ? 1 : 0);
+    float wx[4], wy[4];
+    xalbu_weights(u - fu, interp, wx);
+    xalbu_weights(v - fv, interp, wy);
+    int ixs[4], iys[4];
+    bool ox[4], oy[4];
+    for (int k = 0; k < taps; ++k) {
+        ox[k] = false; oy[k] = false;
+        ixs[k] = xalbu_fold(x0 + k, W, border, &ox[k]);
+        iys[k] = xalbu_fold(y0 + k, H, border, &oy[k]);
+    }
+    for (int c = 0; c < C; ++c) {
+        float acc = 0.f;
+        for (int j = 0; j < taps; ++j) {
+            for (int k = 0; k < taps; ++k) {
+                float val = (ox[k] || oy[j]) ? f[c]
+                          : (float)s[((long long)iys[j] * W + ixs[k]) * C + c];
+                acc += wy[j] * wx[k] * val;
+            }
+        }
+        o[c] = xalbu_cast<T>(acc, is_int, lo, hi);
+    }
+}
+
 template <typename T>
 __global__ void warp(const T* __restrict__ src, T* __restrict__ dst,
                      const float* __restrict__ inv, int inv_stride,
@@ -52,43 +95,7 @@ __global__ void warp(const T* __restrict__ src, T* __restrict__ dst,
         float d = m[6] * X + m[7] * Y + m[8];
         float u = (m[0] * X + m[1] * Y + m[2]) / d;
         float v = (m[3] * X + m[4] * Y + m[5]) / d;
-        u = isnan(u) ? -16777216.f : fminf(fmaxf(u, -16777216.f), 16777216.f);
-        v = isnan(v) ? -16777216.f : fminf(fmaxf(v, -16777216.f), 16777216.f);
-        const T* s = src + (long long)n * H * W * C;
-        T* o = dst + p * C;
-        const float* f = fill + (long long)n * fill_stride;  // interpolated taps (float32, as the generic)
-        const T* ft = fill_t + (long long)n * fill_stride;     // nearest: the fill in T, exact
-        if (interp == 0) {
-            bool out = false;
-            int ix = xalbu_fold((int)floorf(u + 0.5f), W, border, &out);
-            int iy = xalbu_fold((int)floorf(v + 0.5f), H, border, &out);
-            const T* q = s + ((long long)iy * W + ix) * C;
-            for (int c = 0; c < C; ++c) o[c] = out ? ft[c] : q[c];
-            continue;
-        }
-        int taps = interp == 1 ? 2 : 4;
-        float fu = floorf(u), fv = floorf(v);
-        int x0 = (int)fu - (taps == 4 ? 1 : 0), y0 = (int)fv - (taps == 4 ? 1 : 0);
-        float wx[4], wy[4];
-        xalbu_weights(u - fu, interp, wx);
-        xalbu_weights(v - fv, interp, wy);
-        int ixs[4], iys[4];
-        bool ox[4], oy[4];
-        for (int k = 0; k < taps; ++k) {
-            ox[k] = false; oy[k] = false;
-            ixs[k] = xalbu_fold(x0 + k, W, border, &ox[k]);
-            iys[k] = xalbu_fold(y0 + k, H, border, &oy[k]);
-        }
-        for (int c = 0; c < C; ++c) {
-            float acc = 0.f;
-            for (int j = 0; j < taps; ++j) {
-                for (int k = 0; k < taps; ++k) {
-                    float val = (ox[k] || oy[j]) ? f[c]
-                              : (float)s[((long long)iys[j] * W + ixs[k]) * C + c];
-                    acc += wy[j] * wx[k] * val;
-                }
-            }
-            o[c] = xalbu_cast<T>(acc, is_int, lo, hi);
-        }
+        xalbu_sample<T>(src + (long long)n * H * W * C, dst + p * C, u, v, H, W, C, interp, border,
+                        fill + (long long)n * fill_stride, fill_t + (long long)n * fill_stride, is_int, lo, hi);
     }
 }
