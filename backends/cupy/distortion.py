@@ -16,24 +16,12 @@ import numpy as np
 
 from xalbu.core.dispatch import register
 from xalbu.functional import distortion as F
-from xalbu.functional._common import NEAREST, host_fill, warp_codes
+from xalbu.functional._common import NEAREST, warp_codes
 
+from ._sampler import launch_sampler
 from .kernels import WARP_OPTIONS, WARP_TYPES, source
 
-_THREADS = 256
 _NAMES = tuple(f"remap<{t}>" for t in WARP_TYPES.values())
-
-
-def _range(name: str) -> tuple[int, float, float]:
-    """(is_int, lo, hi) of the saturating cast of interpolated values (hi below 2**31 in float32), as
-    the warp kernel's (``warp.cu``'s ``xalbu_cast``)."""
-    if name in ("float32", "bool"):
-        return 0, 0.0, 0.0
-    info = np.iinfo(name)
-    hi = float(info.max)
-    if float(np.float32(hi)) > hi:
-        hi = float(np.nextafter(np.float32(hi), np.float32(0)))
-    return 1, float(info.min), hi
 
 
 @functools.cache
@@ -57,39 +45,7 @@ def remap(img: Any, /, maps: Any, interpolation: int, border_mode: int, fill: An
     interp, border_mode = warp_codes(interpolation, border_mode)
     if name == "bool" and interp != NEAREST:
         return NotImplemented
-    x4 = cupy.ascontiguousarray(img if img.ndim == 4 else img[None])
-    n, h, w, c = (int(s) for s in x4.shape)
     m = cupy.ascontiguousarray(maps, dtype=cupy.float32)
-    ho, wo = int(m.shape[-3]), int(m.shape[-2])
-    fills = host_fill(fill, name, c, n if img.ndim == 4 else None).reshape(-1, c)
-    fill_dev = cupy.asarray(np.ascontiguousarray(fills, np.float32))
-    fill_t_dev = cupy.asarray(np.ascontiguousarray(fills, x4.dtype))
-    out = cupy.empty((n, ho, wo, c), dtype=x4.dtype)
-    total = n * ho * wo
-    if total:
-        is_int, lo, hi = _range(name)
-        remap_kernel(name)(
-            ((total + _THREADS - 1) // _THREADS,),
-            (_THREADS,),
-            (
-                x4,
-                out,
-                m,
-                np.int64(ho * wo * 2 if m.ndim == 4 else 0),
-                np.int32(n),
-                np.int32(h),
-                np.int32(w),
-                np.int32(c),
-                np.int32(ho),
-                np.int32(wo),
-                np.int32(interp),
-                np.int32(border_mode),
-                fill_dev,
-                fill_t_dev,
-                np.int32(c if fills.shape[0] > 1 else 0),
-                np.int32(is_int),
-                np.float32(lo),
-                np.float32(hi),
-            ),
-        )
-    return out if img.ndim == 4 else out[0]
+    stride = np.int64(int(m.shape[-3]) * int(m.shape[-2]) * 2 if m.ndim == 4 else 0)
+    out_hw = (int(m.shape[-3]), int(m.shape[-2]))
+    return launch_sampler(remap_kernel(name), img, m, stride, out_hw, interp, border_mode, fill)
