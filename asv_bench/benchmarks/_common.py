@@ -204,6 +204,16 @@ def build_direct(name: str, size: str, dtype: str) -> Any:
     return cls(**transform_args(name, *parse_size(size), dtype))
 
 
+def call_inputs(name: str, photo: dict[str, Any]) -> dict[str, Any]:
+    """A timed call's keyword values: ``image`` plus the metadata ``name`` needs (reference images,
+    mix partners: ``xalbu.benchmark.metadata_for``; nothing on revisions without it)."""
+    try:
+        from xalbu.benchmark import metadata_for
+    except ImportError:
+        return {"image": photo["image"]}
+    return {"image": photo["image"], **metadata_for(name, photo)}
+
+
 def reseed(pipe: Any) -> None:
     """Restart the pipeline's random stream, so every timed call draws the same parameters.
 
@@ -240,14 +250,14 @@ class _TransformFamily(_Timing):
         require_backend(backend)
         self.backend = backend
         self.pipe = build(transform, size, dtype)
-        self.deck = [p["image"] for p in photos(size, dtype, backend)] * DECK
-        self.pipe(image=self.deck[0])  # first call: caches, kernel compilation on the GPU
+        self.deck = [call_inputs(transform, p) for p in photos(size, dtype, backend)] * DECK
+        self.pipe(**self.deck[0])  # first call: caches, kernel compilation on the GPU
         sync(backend)
 
     def time_call(self, transform: str, backend: str, dtype: str, size: str) -> None:
         reseed(self.pipe)
-        for image in self.deck:
-            self.pipe(image=image)
+        for inputs in self.deck:
+            self.pipe(**inputs)
         sync(self.backend)
 
 
@@ -261,12 +271,15 @@ class _TransformFamilyBatch(_Timing):
         self.backend = backend
         self.pipe = build(transform, BATCH_SIZE, dtype)
         self.images = batch_of(BATCH_SIZE, dtype, BATCH_N, backend)["images"]
-        self.pipe.batch(images=self.images)
+        extra = call_inputs(transform, photos(BATCH_SIZE, dtype, backend)[0])
+        self.inputs = {**extra, "images": self.images}
+        del self.inputs["image"]
+        self.pipe.batch(**self.inputs)
         sync(backend)
 
     def time_batch(self, transform: str, backend: str, dtype: str) -> None:
         reseed(self.pipe)
-        self.pipe.batch(images=self.images)
+        self.pipe.batch(**self.inputs)
         sync(self.backend)
 
 
@@ -282,10 +295,10 @@ class _TransformFamilyDirect(_Timing):
     def setup(self, transform: str, size: str) -> None:
         require_backend("numpy")
         self.transform = build_direct(transform, size, "uint8")
-        self.deck = [p["image"] for p in photos(size, "uint8")] * DECK
-        self.transform(image=self.deck[0])  # first call: caches
+        self.deck = [call_inputs(transform, p) for p in photos(size, "uint8")] * DECK
+        self.transform(**self.deck[0])  # first call: caches
 
     def time_direct(self, transform: str, size: str) -> None:
         reseed_direct(self.transform)
-        for image in self.deck:
-            self.transform(image=image)
+        for inputs in self.deck:
+            self.transform(**inputs)

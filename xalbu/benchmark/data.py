@@ -44,7 +44,9 @@ def input_dtype(name: str, dtype: str) -> str:
 
 def transform_inputs(name: str) -> tuple[str, ...]:
     """The targets besides the image that the benchmarks pass to ``name`` (its ``benchmark_inputs``:
-    ``"mask"``, ``"bboxes"`` (with ``labels``), ``"cropping_bbox"``); ``()`` for most transforms.
+    ``"mask"``, ``"bboxes"`` (with ``labels``), ``"cropping_bbox"``, ``"metadata"`` (the keyword
+    values the class's ``benchmark_metadata(sample)`` returns: reference images, mix partners));
+    ``()`` for most transforms.
 
     >>> transform_inputs("HorizontalFlip"), transform_inputs("CropNonEmptyMaskIfExists")
     ((), ('mask',))
@@ -60,7 +62,9 @@ def inputs_for(name: str, sample: dict[str, Any]) -> dict[str, Any]:
     targets :func:`transform_inputs` names (``cropping_bbox``: the sample's first box, in whole pixels)."""
     out = {"image": sample["image"]}
     for key in transform_inputs(name):
-        if key == "bboxes":
+        if key == "metadata":
+            out.update(metadata_for(name, sample))
+        elif key == "bboxes":
             out["bboxes"], out["labels"] = sample["bboxes"], sample["labels"]
         elif key == "cropping_bbox":
             out["cropping_bbox"] = [
@@ -69,6 +73,22 @@ def inputs_for(name: str, sample: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = sample[key]
     return out
+
+
+def metadata_for(name: str, sample: dict[str, Any]) -> dict[str, Any]:
+    """The extra keyword values ``name`` needs on a :func:`photos` sample (reference images, mix
+    partners): its class's ``benchmark_metadata(sample)`` where its ``benchmark_inputs`` name
+    ``"metadata"``, else ``{}``. The asv suite passes them too, to single calls and batches.
+
+    >>> metadata_for("HorizontalFlip", {"image": None})
+    {}
+    """
+    from ..core.transform import TRANSFORMS
+
+    cls = TRANSFORMS.get(name)
+    if cls is None or "metadata" not in getattr(cls, "benchmark_inputs", ()):
+        return {}
+    return dict(cls.benchmark_metadata(sample))
 
 
 # ----------------------------------------------------------------------------- data
