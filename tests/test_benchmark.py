@@ -319,7 +319,7 @@ def test_asv_direct_benchmark_calls_the_transform_alone_with_the_same_draws():
     bench.setup("RandomCrop", "64x96")
     assert type(bench.transform) is xalbu.RandomCrop and len(bench.deck) == 3 * C.DECK
     bench.time_direct("RandomCrop", "64x96")
-    img = bench.deck[0]
+    img = bench.deck[0]["image"]
     outs = []
     for _ in range(2):
         C.reseed_direct(bench.transform)
