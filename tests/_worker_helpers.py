@@ -74,3 +74,32 @@ class LazyDataset(AugmentedDataset):
         if self._pipeline is None:
             self._pipeline = make_pipeline(self.seed)
         return self._pipeline
+
+
+def distributed_rank(
+    rank: int, world: int, init_file: str, out_dir: str, num_workers: int, seed: int
+) -> None:
+    """One rank of a ``torch.distributed`` job (gloo): the pipeline is built before the process group
+    exists, then each rank reads two epochs through a DataLoader with ``num_workers`` workers, every
+    rank seeding torch alike, and saves ``(epoch, worker, image)`` rows to ``out_dir/rank{rank}.npz``."""
+    import torch
+    import torch.distributed as dist
+    from torch.utils.data import DataLoader
+
+    pipe = make_pipeline(seed)  # built before init_process_group: streams are derived on first use
+    dist.init_process_group("gloo", init_method=f"file://{init_file}", rank=rank, world_size=world)
+    try:
+        torch.manual_seed(1234)  # the same on every rank, as most training scripts do
+        loader = DataLoader(
+            AugmentedDataset(pipe, size=8), batch_size=None, num_workers=num_workers, persistent_workers=True
+        )
+        epochs, workers, images = [], [], []
+        for epoch in range(2):
+            for image, worker in loader:
+                epochs.append(epoch)
+                workers.append(int(worker))
+                images.append(np.asarray(image))
+        np.savez(f"{out_dir}/rank{rank}.npz", epoch=epochs, worker=workers, image=np.stack(images))
+        dist.barrier()
+    finally:
+        dist.destroy_process_group()

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import xalbu as A
+from xalbu.benchmark import metadata_for
 
 H, W = 24, 32
 
@@ -87,8 +88,39 @@ def build(name: str, p: float = 1.0, **extra: Any) -> A.BasicTransform:
     return A.TRANSFORMS[name](p=p, **kwargs)
 
 
+class Pipe(A.Compose):
+    """``Compose`` that hands its transforms the metadata they need (reference images, mix partners:
+    their ``benchmark_metadata``, through :func:`xalbu.benchmark.metadata_for`) when a call lacks
+    it, and returns only the keys the call gave."""
+
+    def _metadata(self, data: dict[str, Any], batch: bool) -> dict[str, Any]:
+        first = (lambda v: v[0]) if batch else (lambda v: v)
+        sample = {
+            "image": first(data["images" if batch else "image"]),
+            "mask": first(data["masks" if batch else "mask"])
+            if ("masks" if batch else "mask") in data
+            else None,
+            "bboxes": first(data["bboxes"]) if "bboxes" in data else np.zeros((0, 4)),
+            "labels": first(data["labels"]) if "labels" in data else [],
+        }
+        extra: dict[str, Any] = {}
+        for t in self.transforms:
+            extra.update(metadata_for(type(t).__name__, sample))
+        return {k: v for k, v in extra.items() if k not in data}
+
+    def __call__(self, *args: Any, **data: Any) -> dict[str, Any]:
+        extra = self._metadata(data, False) if "image" in data else {}
+        out = super().__call__(*args, **data, **extra)
+        return {k: v for k, v in out.items() if k not in extra}
+
+    def batch(self, *args: Any, **data: Any) -> dict[str, Any]:
+        extra = self._metadata(data, True) if "images" in data else {}
+        out = super().batch(*args, **data, **extra)
+        return {k: v for k, v in out.items() if k not in extra}
+
+
 def pipeline(t: A.BasicTransform | list, seed: int = 0) -> A.Compose:
-    return A.Compose(
+    return Pipe(
         t if isinstance(t, list) else [t], bbox_params=BBOX_PARAMS, keypoint_params=KP_PARAMS, seed=seed
     )
 

@@ -4,6 +4,7 @@ Commands:
     demo       augment the bundled sample photos, print the backend and images/s, write a contact sheet
     benchmark  time every transform against albumentations (``python -m xalbu.benchmark --help``)
     gallery    write a static HTML page showing every transform on the sample photos, with a reference table
+    catalogue  rewrite the README's catalogue table (albumentations 2.0.8's transforms, and xalbu's)
 """
 
 from __future__ import annotations
@@ -41,6 +42,20 @@ def _gallery(args: argparse.Namespace) -> int:
         write_gallery(args.out, seeds=args.seeds, size=args.size, quality=args.quality, verbose=True)
     except (RuntimeError, OSError, ValueError) as exc:
         print(f"xalbu gallery: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _catalogue(args: argparse.Namespace) -> int:
+    from .gallery._catalogue import update_readme
+
+    try:
+        current = update_readme(args.readme, check=args.check)
+    except (OSError, ValueError) as exc:
+        print(f"xalbu catalogue: error: {exc}", file=sys.stderr)
+        return 1
+    if args.check and not current:
+        print(f"xalbu catalogue: {args.readme}: the table is out of date (run python -m xalbu catalogue)")
         return 1
     return 0
 
@@ -125,6 +140,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="JPEG quality (default: %(default)s)",
     )
     gallery.set_defaults(func=_gallery)
+
+    catalogue = sub.add_parser(
+        "catalogue",
+        help="rewrite the README's catalogue table",
+        description="Rewrite the table between the catalogue markers of the README: every public transform "
+        "of albumentations 2.0.8 with whether xalbu has it, and xalbu's other transforms.",
+    )
+    catalogue.add_argument("--readme", default="README.md", help="the README (default: %(default)s)")
+    catalogue.add_argument("--check", action="store_true", help="only say whether the table is current")
+    catalogue.set_defaults(func=_catalogue)
 
     # listed for --help; its arguments are parsed by xalbu.benchmark itself (see main)
     sub.add_parser(

@@ -569,14 +569,15 @@ class RandomCropFromBorders(_ExactWhenShared):
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropBoxParams:
         # one box per call: the samples of a batch share their size
         h, w = shape
-        # draw.integers' values (lo + int(u * (hi - lo))), inlined: this runs on every call
-        u = rng.random
-        x_min = int(u() * (min(int(self.crop_left * w), w - 1) + 1))
+        # draw.integers' values (lo + int(u * (hi - lo))), inlined, from one draw of the four uniforms
+        # (the same numbers as four scalar draws): this runs on every call
+        u0, u1, u2, u3 = rng.random(4).tolist()
+        x_min = int(u0 * (min(int(self.crop_left * w), w - 1) + 1))
         lo = max(x_min + 1, int((1 - self.crop_right) * w))
-        x_max = lo + int(u() * (w + 1 - lo))
-        y_min = int(u() * (min(int(self.crop_top * h), h - 1) + 1))
+        x_max = lo + int(u1 * (w + 1 - lo))
+        y_min = int(u2 * (min(int(self.crop_top * h), h - 1) + 1))
         lo = max(y_min + 1, int((1 - self.crop_bottom) * h))
-        y_max = lo + int(u() * (h + 1 - lo))
+        y_max = lo + int(u3 * (h + 1 - lo))
         return CropBoxParams(x_min, y_min, x_max, y_max)
 
     def output_shape(self, params: CropBoxParams, shape: tuple[int, int]) -> tuple[int, int]:
