@@ -783,3 +783,18 @@ def test_invalid_arguments_raise_value_error(make, match):
 def test_invalid_types_raise_type_error(make, match):
     with pytest.raises(TypeError, match=match):
         make()
+
+
+def test_perspective_one_image_closed_form_matches_the_solve():
+    """One image with keep_size (the common call) builds its homography in closed form; it equals
+    the batched 8x8 solve the other paths use, for the same draws."""
+    from xalbu.transforms.affine import Perspective
+
+    t = Perspective(scale=(0.05, 0.3), p=1)
+    for seed in range(50):
+        for shape in ((256, 200), (31, 480)):
+            one = t.sample(np.random.default_rng(seed), shape, None)
+            ref = t.sample(np.random.default_rng(seed), shape, 1)
+            np.testing.assert_allclose(one.matrix, ref.matrix[0], rtol=1e-9, atol=1e-9)
+            np.testing.assert_allclose(one.points, ref.points[0])
+            assert one.out_hw == ref.out_hw == shape

@@ -164,6 +164,36 @@ def _homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     return np.concatenate([h, np.ones((n, 1))], axis=1).reshape(n, 3, 3)
 
 
+def _quad_to_unit(q: list[list[float]]) -> np.ndarray:
+    """The 3x3 map taking the quadrilateral ``q`` (tl, tr, br, bl, as lists) onto the unit square, in
+    closed form: the square-to-quadrilateral map (Heckbert, "Fundamentals of Texture Mapping", 1989,
+    sec. 2.2.3) inverted by its adjugate, normalised so that its last entry is 1.
+
+    >>> bool((_quad_to_unit([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]) == np.eye(3)).all())
+    True
+    >>> m = _quad_to_unit([[0.1, 0.2], [0.9, 0.0], [1.0, 0.8], [0.0, 1.0]])
+    >>> p = m @ [0.9, 0.0, 1.0]; bool(np.allclose(p[:2] / p[2], [1.0, 0.0]))  # tr goes to (1, 0)
+    True
+    """
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = q
+    sx, sy = x0 - x1 + x2 - x3, y0 - y1 + y2 - y3
+    dx1, dx2, dy1, dy2 = x1 - x2, x3 - x2, y1 - y2, y3 - y2
+    den = dx1 * dy2 - dx2 * dy1
+    g = (sx * dy2 - dx2 * sy) / den
+    hh = (dx1 * sy - sx * dy1) / den
+    a, b, c = x1 - x0 + g * x1, x3 - x0 + hh * x3, x0
+    d, e, f = y1 - y0 + g * y1, y3 - y0 + hh * y3, y0
+    # adjugate of [[a, b, c], [d, e, f], [g, hh, 1]]
+    inv = np.array(
+        [
+            [e - f * hh, c * hh - b, b * f - c * e],
+            [f * g - d, a - c * g, c * d - a * f],
+            [d * hh - e * g, b * g - a * hh, a * e - b * d],
+        ]
+    )
+    return inv / inv[2, 2]
+
+
 def _uniform(rng: np.random.Generator, r: tuple[float, float], n: int | None) -> Any:
     return draw.uniform(rng, r[0], r[1], n)
 
@@ -682,6 +712,10 @@ class Perspective(_PrecomputedWarp):
         sigma = rng.uniform(self.scale[0], self.scale[1], size=k)
         jit = np.mod(np.abs(rng.normal(0.0, 1.0, size=(k, 4, 2)) * sigma[:, None, None]), 0.32)
         frac = np.abs(np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]) - jit)  # tl, tr, br, bl
+        if n is None and self.keep_size and not self.fit_output:  # the common call: closed form
+            unit = _quad_to_unit(frac[0].tolist())
+            m = unit * np.array([[1.0, w / h, w], [h / w, 1.0, h], [1 / w, 1 / h, 1.0]])
+            return PerspectiveParams(frac[0] * np.array([w, h], np.float64), _snap(m), (h, w))
         pts = frac * np.array([w, h], np.float64)
         if self.keep_size:  # the quadrilateral fills the input-sized output directly
             qw, qh = np.full(k, w), np.full(k, h)
