@@ -19,6 +19,13 @@ import numpy as np
 
 import xalbu as A
 
+_REF = np.linspace(0.2, 0.9, 4 * 5 * 3, dtype=np.float32).reshape(4, 5, 3)  # domain transforms' reference
+
+
+def _same(ref: np.ndarray) -> np.ndarray:
+    return ref
+
+
 # name -> (transform factory, radius of the neighbourhood a non-finite pixel may change)
 LOCAL_CASES: dict[str, tuple[Callable[[], Any], int | None]] = {
     "Blur": (lambda: A.Blur(blur_limit=(3, 3), p=1), 1),
@@ -54,6 +61,26 @@ LOCAL_CASES: dict[str, tuple[Callable[[], Any], int | None]] = {
         lambda: A.PhotoMetricDistort(distort_p=1, p=1),
         0,
     ),  # ColorJitter steps, a permutation
+    # weather: float32 goes through uint8 (NaN reads 0, infinities saturate): every output is finite
+    "RandomRain": (lambda: A.RandomRain(p=1), 0),
+    "RandomFog": (lambda: A.RandomFog(p=1), 0),
+    "RandomSnow": (lambda: A.RandomSnow(p=1), 0),
+    "RandomGravel": (lambda: A.RandomGravel(p=1), 0),
+    "AtmosphericFog": (lambda: A.AtmosphericFog(p=1), 0),  # float32 maths: NaN stays NaN, inf saturates
+    # lighting: pointwise (the flare layer and shadows do not depend on the pixels); floats clipped first
+    "RandomShadow": (lambda: A.RandomShadow(shadow_roi=(0, 0, 1, 1), p=1), 0),
+    "PlasmaShadow": (lambda: A.PlasmaShadow(p=1), 0),
+    "RandomSunFlare": (lambda: A.RandomSunFlare(src_radius=20, p=1), 0),
+    "RandomSunFlare_physics": (lambda: A.RandomSunFlare(src_radius=20, method="physics_based", p=1), 0),
+    # domain: whole-image statistics / spectra (FDA spreads a non-finite value everywhere); text: levels
+    "FDA": (lambda: A.FDA(reference_images=[_REF], read_fn=_same, beta_limit=(0.1, 0.2), p=1), None),
+    "HistogramMatching": (lambda: A.HistogramMatching(reference_images=[_REF], read_fn=_same, p=1), None),
+    "PixelDistributionAdaptation": (
+        lambda: A.PixelDistributionAdaptation(reference_images=[_REF], read_fn=_same, p=1),
+        None,
+    ),
+    "TextImage": (lambda: A.TextImage(font_path=None, p=1), 0),  # no boxes given: the image's levels
+    "Spatter": (lambda: A.Spatter(p=1), 0),  # float32 maths per pixel: NaN stays NaN, inf saturates
 }
 
 

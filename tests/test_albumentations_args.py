@@ -85,6 +85,14 @@ LEGACY_VALUES: dict[str, Any] = {
     "shear": {"x": [0.0, 0.0], "y": [0.0, 0.0]},
     "translate_percent": None,
     "translate_px": {"x": [0, 0], "y": [0, 0]},
+    "pad_position": "center",  # CenterCrop3D/RandomCrop3D: albumentations saves its base class's argument
+    # XYMasking's arguments that albumentations 2.0.8's TimeMasking/FrequencyMasking write
+    "num_masks_x": (0, 0),
+    "num_masks_y": (0, 0),
+    "mask_x_length": (0, 0),
+    "mask_y_length": (0, 0),
+    "fill": 0,
+    "fill_mask": 0,
 }
 NOT_IN_ALBUMENTATIONS_TOP_LEVEL = {"ToTensorV2"}  # albumentations.pytorch, which needs torch
 

@@ -118,6 +118,18 @@ def test_mixed_devices_raise(cupy):
 TOLERANCE = {"uint8": 1, "uint16": 8, "float32": 1e-4}  # interpolation on float32 vs OpenCV's fixed point
 
 
+# the generic HLS round trip (RandomSnow's bleach, RandomGravel) is within 1 level of OpenCV's for
+# about 1 colour in 30,000, which the conversion back can widen to 6 levels
+# (tests/families/test_weather.py checks that bound)
+LEVELS = {"RandomSnow": 6, "RandomGravel": 6}
+
+
+def _on_levels(x: np.ndarray) -> bool:
+    """Whether every finite value of a float image is a multiple of 1/255 (a uint8 level)."""
+    v = x[np.isfinite(x)].astype(np.float64) * 255
+    return bool(np.all(np.abs(v - np.round(v)) < 1e-3))
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("name", NAMES)
 def test_every_transform_batches_on_cupy_like_numpy(cupy, name, dtype):
@@ -140,7 +152,11 @@ def test_every_transform_batches_on_cupy_like_numpy(cupy, name, dtype):
             scale = (
                 max(1.0, float(np.abs(want).max())) if want.dtype.kind == "f" else 1.0
             )  # float32: relative
-            assert diff.max() <= TOLERANCE.get(want.dtype.name, 1e-4) * scale, diff.max()
+            tol = TOLERANCE.get(want.dtype.name, 1e-4) * scale
+            if want.dtype.kind == "f" and _on_levels(want) and _on_levels(got):  # computed in uint8 levels
+                # (the weather transforms, as albumentations): +-1 level, or the transform's own bound
+                tol = max(tol, LEVELS.get(name, 1) / 255 + 1e-6)
+            assert diff.max() <= tol, diff.max()
         else:
             assert np.mean(diff == 0) >= 0.99
     for key in ("bboxes", "keypoints"):

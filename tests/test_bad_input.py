@@ -28,6 +28,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from test_contract import Pipe
 
 import xalbu as A
 from xalbu.core import serialization as S
@@ -500,13 +501,17 @@ def test_bad_bbox_params_in_files_name_the_argument():
 # ----------------------------------------------------------------------------------------------
 # replay records
 # ----------------------------------------------------------------------------------------------
-REPLAYED = [n for n in NAMES if A.TRANSFORMS[n].kind != "format" and A.TRANSFORMS[n].Params is not None]
+REPLAYED = [  # the 3-D transforms' records: tests/families/test_volume.py
+    n
+    for n in NAMES
+    if A.TRANSFORMS[n].kind not in ("format", "volume") and A.TRANSFORMS[n].Params is not None
+]
 
 
 def _recorded(name: str, batch: bool = False) -> tuple[A.Compose, dict[str, Any], list[dict]]:
     cls = A.TRANSFORMS[name]
     side = H  # square: quarter turns keep the size of every sample of a batch
-    pipe = A.Compose([cls(**{**cls.examples(side, side)[0], "p": 1.0})], seed=3, save_applied_params=True)
+    pipe = Pipe([cls(**{**cls.examples(side, side)[0], "p": 1.0})], seed=3, save_applied_params=True)
     dtype = cls.input_dtypes[0]
     img = (np.arange(side * side * 3).reshape(side, side, 3) % 251).astype(dtype)
     if dtype == "float32":

@@ -189,19 +189,31 @@ def test_every_transform_builds_with_the_argument_table(name):
     for dtype in ("uint8", "float32", "uint16"):
         img = B.convert(np.full((64, 96, 3), 128, np.uint8), B.input_dtype(name, dtype))
         kwargs = B.transform_args(name, 64, 96, dtype)
+        sample = {
+            "image": img,
+            "mask": np.zeros((64, 96), np.uint8),
+            "bboxes": np.zeros((0, 4)),
+            "labels": [],
+        }
+        # reference images, mix partners; 3-D transforms get a volume instead of the image
+        call = (
+            B.inputs_for(name, sample)
+            if xalbu.TRANSFORMS[name].kind == "volume"
+            else {"image": img, **B.metadata_for(name, sample)}
+        )
         try:
             outs = [
-                B.build_compose(xalbu, name, kwargs)(image=img),
-                B.build_direct(xalbu, name, kwargs)(image=img),
-                C.build(name, "64x96", dtype)(image=img),
-                C.build_direct(name, "64x96", dtype)(image=img),
+                B.build_compose(xalbu, name, kwargs)(**call),
+                B.build_direct(xalbu, name, kwargs)(**call),
+                C.build(name, "64x96", dtype)(**call),
+                C.build_direct(name, "64x96", dtype)(**call),
             ]
         except Exception as exc:
             pytest.fail(
                 f"{name} ({dtype}): {exc!r}; xalbu.benchmark.transform_args({name!r}, ...) must give "
                 "arguments it runs with (the side-by-side tool and the asv suite both use them)"
             )
-        assert all("image" in out for out in outs)
+        assert all(("volume" if "volume" in call else "image") in out for out in outs)
 
 
 def test_cli_runs_in_process_and_as_module(tmp_path):

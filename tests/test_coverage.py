@@ -24,6 +24,7 @@ import pytest
 
 import xalbu as A
 import xalbu.functional
+from xalbu.benchmark import inputs_for, metadata_for
 from xalbu.core.dispatch import backend_name
 from xalbu.gallery._static import static_overrides
 
@@ -112,5 +113,14 @@ def test_every_transform_runs_with_its_benchmark_arguments(name):
         img = np.random.default_rng(0).integers(0, 256, (48, 64, 3)).astype(dtype)
         if dtype == "float32":
             img /= 255
-        out = cls(p=1.0, **kwargs)(image=img)["image"]
+        sample = {
+            "image": img,
+            "mask": np.zeros((48, 64), np.uint8),
+            "bboxes": np.zeros((0, 4)),
+            "labels": [],
+        }
+        if cls.kind == "volume":  # 3-D transforms: a volume of the image's slices
+            out = cls(p=1.0, **kwargs)(**inputs_for(name, sample))["volume"]
+        else:
+            out = cls(p=1.0, **kwargs)(image=img, **metadata_for(name, sample))["image"]
         assert out is not None, (name, dtype)

@@ -114,6 +114,9 @@ def test_constructor_defaults_are_albumentations():
             if arg in ("self", "args", "kwargs") or (name, arg) in lenient:
                 continue
             assert arg in ours, f"{name}({arg}=...) is missing"
+            if callable(param.default) and callable(ours[arg].default):  # FDA(read_fn=read_rgb_image)
+                assert ours[arg].default.__name__ == param.default.__name__, (name, arg)
+                continue
             assert ours[arg].default == param.default, (
                 f"{name}({arg}): default {ours[arg].default!r}, albumentations {param.default!r}"
             )

@@ -90,8 +90,8 @@ def test_no_image():
 def test_unknown_formats():
     with pytest.raises(ValueError, match=r"BboxParams.format: .*pascal_voc.*'xyxy'"):
         A.BboxParams(format="xyxy")
-    with pytest.raises(ValueError, match=r"KeypointParams.format: .*'xyz'"):
-        A.KeypointParams(format="xyz")
+    with pytest.raises(ValueError, match=r"KeypointParams.format: .*'xyzq'"):
+        A.KeypointParams(format="xyzq")
     with pytest.raises(ValueError, match=r"BboxParams.format"):
         flip(bbox_params={"format": "voc"})
 
@@ -195,7 +195,14 @@ def _range_args(cls):
 # numeric pairs that are not (low, high) ranges: a grid's (columns, rows), a fixed (x, y) offset; and
 # kernel-size ranges, which albumentations 2.0.8 accepts inverted (as (high, high), with a warning:
 # tests/families/test_blur.py checks it)
-NOT_RANGES = {("CLAHE", "tile_grid_size"), ("GridDropout", "shift_xy"), ("RandomGridShuffle", "grid")}
+NOT_RANGES = {  # pairs that are sizes or offsets, not (low, high) ranges
+    ("CLAHE", "tile_grid_size"),
+    ("GridDropout", "shift_xy"),
+    ("RandomGridShuffle", "grid"),
+    ("Mosaic", "grid_yx"),
+    ("Mosaic", "cell_shape"),
+    ("Mosaic", "target_size"),
+}
 KERNEL_SIZES = {"blur_limit"}
 RANGE_CASES = [
     (n, a, v)

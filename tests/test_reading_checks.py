@@ -4,8 +4,8 @@ dtypes that come back, checked against albumentations 2.0.8 where xalbu matches 
 - float64 images and masks are accepted (``np.zeros((h, w))`` is float64): computed as float32 and
   returned as float64 (images: unless a transform gives them a dtype of its own, as Normalize does);
   every transform that takes float32 takes float64;
-- albumentations' 3-D targets (``volume``, ``volumes``, ``mask3d``, ``masks3d``) are refused by name
-  instead of coming back untransformed;
+- albumentations' 3-D targets (``volume``, ``volumes``, ``mask3d``, ``masks3d``) are transformed slice by
+  slice with one draw, as albumentations does (tests/families/test_volume.py has the rest); ``batch`` refuses them;
 - label fields: not named like a target, not shared by boxes and keypoints, not listed twice;
 - batches: every target's N, no lists for ``images``, label lists checked per sample, N = 0 works;
 - images given as lists and empty images are refused up front, naming the argument;
@@ -22,7 +22,7 @@ import array_api_strict as xps
 import cuda_harness
 import numpy as np
 import pytest
-from test_contract import DTYPE_OUT, NAMES, build, make_image, make_mask, rejection
+from test_contract import DTYPE_OUT, NAMES, Pipe, build, make_image, make_mask, rejection
 
 import xalbu as A
 
@@ -70,8 +70,8 @@ def test_every_transform_that_takes_float32_takes_float64(name: str, channels: i
         pytest.skip(f"{name} rejects float32 with {channels} channel(s)")
     img, mask = image64(channels), mask64()
     before = img.copy(), mask.copy()
-    out = A.Compose([build(name)], seed=0)(image=img, mask=mask)
-    ref = A.Compose([build(name)], seed=0)(image=img.astype(np.float32), mask=mask.astype(np.float32))
+    out = Pipe([build(name)], seed=0)(image=img, mask=mask)
+    ref = Pipe([build(name)], seed=0)(image=img.astype(np.float32), mask=mask.astype(np.float32))
     assert out["image"].dtype.name == expected_dtype64(name)
     if out["image"] is not img:  # identities (NoOp, ToGray of one channel) give the input itself
         np.testing.assert_array_equal(out["image"], ref["image"].astype(out["image"].dtype))
@@ -90,12 +90,12 @@ def test_every_transform_batches_float64(name: str) -> None:
     imgs = np.stack([image64(3, s, (16, 16)) for s in range(4)])
     masks = np.stack([mask64(s, (16, 16)) for s in range(4)])
     try:
-        ref = A.Compose([build(name)], seed=0).batch(
+        ref = Pipe([build(name)], seed=0).batch(
             images=imgs.astype(np.float32), masks=masks.astype(np.float32)
         )
     except ValueError as e:
         pytest.skip(f"{name} cannot batch these samples: {e}")
-    out = A.Compose([build(name)], seed=0).batch(images=imgs, masks=masks)
+    out = Pipe([build(name)], seed=0).batch(images=imgs, masks=masks)
     assert out["images"].dtype.name == expected_dtype64(name) and out["masks"].dtype == np.float64
     if out["images"] is not imgs:
         np.testing.assert_array_equal(out["images"], ref["images"].astype(out["images"].dtype))
@@ -207,7 +207,7 @@ def test_float64_batch_on_cupy_stays_sync_free() -> None:
         assert out["masks"].dtype == np.float64
 
 
-# ============================================================================ 2. targets xalbu lacks
+# ============================================================================ 2. 3-D targets
 UNSUPPORTED = {
     "volume": np.zeros((4, H, W, 3), np.uint8),
     "volumes": np.zeros((2, 4, H, W, 3), np.uint8),
@@ -217,18 +217,16 @@ UNSUPPORTED = {
 
 
 @pytest.mark.parametrize("key", sorted(UNSUPPORTED))
-def test_3d_targets_are_refused_by_name(key: str) -> None:
-    """albumentations transforms them; xalbu would return them untransformed: refused, naming the key."""
-    value = UNSUPPORTED[key]
-    match = rf"^{key}: .*{key}.* not supported by xalbu yet"
-    with pytest.raises(ValueError, match=match):
-        flip()(image=IMG, **{key: value})
-    with pytest.raises(ValueError, match=match):
-        A.HorizontalFlip(p=1)(image=IMG, **{key: value})
-    with pytest.raises(ValueError, match=match):
-        flip().batch(images=IMG[None], **{key: [value]})
+def test_3d_targets_are_transformed_as_albumentations_does(key: str) -> None:
+    """Every slice of a 3-D target moves with the image (one draw); a batch refuses them, naming the key."""
+    value = np.random.default_rng(0).integers(0, 256, UNSUPPORTED[key].shape).astype(np.uint8)
     theirs = alb().Compose([alb().HorizontalFlip(p=1)])(image=IMG, **{key: value})
-    assert theirs[key].shape == value.shape  # albumentations takes them
+    ours = flip()(image=IMG, **{key: value})
+    assert ours[key].shape == value.shape
+    np.testing.assert_array_equal(ours[key], theirs[key])
+    np.testing.assert_array_equal(A.HorizontalFlip(p=1)(image=IMG, **{key: value})[key], theirs[key])
+    with pytest.raises(ValueError, match=rf"^{key}: pipeline.batch\(...\) does not take 3-D targets"):
+        flip().batch(images=IMG[None], **{key: [value]})
 
 
 def test_a_3d_name_declared_as_a_target_of_xalbus_kinds_is_fine() -> None:

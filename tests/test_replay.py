@@ -17,6 +17,7 @@ from test_contract import (
     BBOX_PARAMS,
     KP_PARAMS,
     NAMES,
+    Pipe,
     assert_same,
     build,
     full_inputs,
@@ -33,7 +34,7 @@ each = pytest.mark.parametrize("name", NAMES)
 
 def recording(t: Any, seed: int = 0, **kw: Any) -> A.Compose:
     ts = t if isinstance(t, list) else [t]
-    return A.Compose(
+    return Pipe(
         ts, bbox_params=BBOX_PARAMS, keypoint_params=KP_PARAMS, seed=seed, save_applied_params=True, **kw
     )
 
@@ -98,7 +99,7 @@ def test_replay_on_other_data_equals_a_fresh_run_with_the_same_params(name: str)
     record = through_json(pipe(**full_inputs("uint8", 3))["applied_transforms"])
     other = other_inputs("uint8", 3)
     fixed(t, seen[0])
-    fresh = A.Compose([t], bbox_params=BBOX_PARAMS, keypoint_params=KP_PARAMS)(**other)
+    fresh = Pipe([t], bbox_params=BBOX_PARAMS, keypoint_params=KP_PARAMS)(**other)
     assert_same(pipe.replay(record, **other), fresh, f"{name} on other data")
 
 
@@ -163,7 +164,7 @@ def test_replay_batch_on_other_data_equals_a_fresh_run(name: str) -> None:
     record = through_json(out["applied_transforms"])
     other = batch_data(10)
     fixed(t, seen[0])
-    fresh = A.Compose([t], bbox_params=BBOX_PARAMS, keypoint_params=KP_PARAMS).batch(**other)
+    fresh = Pipe([t], bbox_params=BBOX_PARAMS, keypoint_params=KP_PARAMS).batch(**other)
     assert_same(pipe.replay_batch(record, **other), fresh, f"{name} batch on other data")
 
 

@@ -238,6 +238,8 @@ ran = []
 for name in sorted(A.TRANSFORMS):
     if A.TRANSFORMS[name].kind == "format" and not has_torch:
         continue  # ToTensorV2 makes torch tensors
+    if A.TRANSFORMS[name].kind == "volume":
+        continue  # 3-D transforms take volumes: tests/families/_volume_contract.py checks them
     pipeline(build(name))(**full_inputs("uint8", 3))
     try:
         pipeline(build(name)).batch(images=np.zeros((2, 24, 24, 3), np.uint8))
@@ -251,7 +253,7 @@ print(len(ran), "cupy" in sys.modules)
 def _runnable_here() -> list[str]:
     """Every transform, less the format ones (torch tensors) when torch is not installed."""
     has_torch = importlib.util.find_spec("torch") is not None
-    return [n for n, c in A.TRANSFORMS.items() if has_torch or c.kind != "format"]
+    return [n for n, c in A.TRANSFORMS.items() if (has_torch or c.kind != "format") and c.kind != "volume"]
 
 
 @pytest.mark.slow

@@ -22,6 +22,7 @@ from .core.transform import (
     ImageOnlyTransform,
     register_transform,
 )
+from .core.volume import Transform3D, VolumeTransform
 from .transforms import *  # noqa: F403
 from .transforms import __all__ as _transforms
 
@@ -47,6 +48,8 @@ __all__ = [
     "SerializationError",
     "SomeOf",
     "SpatialTransform",
+    "Transform3D",
+    "VolumeTransform",
     "from_dict",
     "load",
     "register_transform",

@@ -1,4 +1,4 @@
-"""``xalbu.transforms.dropout``: dropout transforms: rectangular holes (coarse, erasing, grid, XY stripes) filled with a value or random values.
+"""``xalbu.transforms.dropout``: dropout transforms: rectangular holes (coarse, erasing, grid, grid lines, XY stripes, guided) filled with a value, random values or inpainting.
 
 Every public transform of the module, found through its ``__all__`` (a new transform is benchmarked
 without editing this file; give it arguments in ``xalbu.benchmark.transform_args`` if it needs some).

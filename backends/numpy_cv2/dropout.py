@@ -3,6 +3,7 @@ assignment (a value, or the sample's counter-based random values from NumPy's ow
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -118,3 +119,90 @@ def fill_where(img: Any, /, drop: Any, fill: Any) -> Any:
     out = img.copy()
     out[drop] = _scalar_if_shared(host_fill(fill, name, img.shape[-1]))
     return out
+
+
+_INPAINT_FLAGS = {"inpaint_telea": 1, "inpaint_ns": 0}  # cv2.INPAINT_TELEA, cv2.INPAINT_NS
+_UNIT_LUT = np.arange(256, dtype=np.float32) / np.float32(255)
+
+
+def _cv_inpaint(src: np.ndarray, mask: np.ndarray, radius: float, flag: int) -> np.ndarray:
+    """``cv2.inpaint`` over any number of channels: 3 at a time, then one by one (OpenCV takes 1 or
+    3; each channel is filled on its own either way, so the chunks give what one call would)."""
+    import cv2
+
+    c = src.shape[2]
+    if c in (1, 3):
+        return cv2.inpaint(src, mask, radius, flag).reshape(src.shape)
+    parts = [
+        cv2.inpaint(np.ascontiguousarray(src[..., i : i + 3]), mask, radius, flag)
+        for i in range(0, c - c % 3, 3)
+    ]
+    parts += [
+        cv2.inpaint(np.ascontiguousarray(src[..., i]), mask, radius, flag)[..., None]
+        for i in range(c - c % 3, c)
+    ]
+    return np.concatenate(parts, axis=2)
+
+
+@register(F.inpaint, "numpy_cv2")
+def inpaint(img: Any, /, drop: Any, method: str = "inpaint_telea", radius: Any = 3) -> Any:
+    """OpenCV's inpainting, as albumentations 2.0.8 runs it: uint8 as it is, float32 through uint8
+    (``rint(x * 255)``, then ``/ 255``; only the filled pixels change), uint16 channel by channel."""
+    if not isinstance(img, np.ndarray) or img.ndim not in (3, 4) or method not in _INPAINT_FLAGS:
+        return NotImplemented
+    name = _NAMES.get(img.dtype)
+    if name not in _LEVELS:
+        return NotImplemented
+    batched = img.ndim == 4
+    out = img.copy()
+    o4 = out if batched else out[None]
+    n, h, w, c = o4.shape
+    d = np.asarray(drop, bool)
+    d = np.broadcast_to(d if batched and d.ndim == 3 else d.reshape(1, h, w), (n, h, w))
+    radii = np.broadcast_to(np.asarray(radius, np.float64).reshape(-1), (n,)).tolist()
+    flag = _INPAINT_FLAGS[method]
+    for s in range(n):
+        if not d[s].any():
+            continue
+        pad = int(math.ceil(radii[s])) + 3
+        for y0, y1, x0, x1 in _windows(d[s], pad):
+            region = d[s, y0:y1, x0:x1]
+            o4[s, y0:y1, x0:x1][region] = _fill_window(o4[s, y0:y1, x0:x1], region, radii[s], flag, name)
+    return out
+
+
+def _runs(flags: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    """``[start, end)`` runs of the true entries of ``flags``, joined across gaps of at most ``gap``."""
+    at = np.flatnonzero(flags)
+    cut = np.flatnonzero(np.diff(at) > gap + 1)
+    starts, ends = np.concatenate([[0], cut + 1]), np.concatenate([cut, [len(at) - 1]])
+    return list(zip(at[starts].tolist(), (at[ends] + 1).tolist(), strict=True))
+
+
+def _windows(drop: np.ndarray, pad: int) -> list[tuple[int, int, int, int]]:
+    """Windows ``(y0, y1, x0, x1)`` around groups of ``drop``'s pixels: bands of rows, then runs of
+    columns in each, split where ``2 pad`` clean rows (columns) part them, grown by ``pad``. OpenCV
+    reads nothing farther than radius + 2 from a region, so each window alone gives the values the
+    whole image gives."""
+    h, w = drop.shape
+    out = []
+    for r0, r1 in _runs(drop.any(axis=1), 2 * pad):
+        for c0, c1 in _runs(drop[r0:r1].any(axis=0), 2 * pad):
+            out.append((max(r0 - pad, 0), min(r1 + pad, h), max(c0 - pad, 0), min(c1 + pad, w)))
+    return out
+
+
+def _fill_window(src: np.ndarray, region: np.ndarray, radius: float, flag: int, name: str) -> np.ndarray:
+    """The inpainted values of ``region``'s pixels of the window ``src``."""
+    mask = np.ascontiguousarray(region).view(np.uint8)
+    if name == "float32":
+        unit = np.nan_to_num(src, nan=0.0, posinf=1.0, neginf=0.0)
+        u8 = np.clip(np.rint(unit * np.float32(255)), 0, 255).astype(np.uint8)
+        return _UNIT_LUT[_cv_inpaint(u8, mask, radius, flag)[region]]
+    if name == "uint16":
+        one = [
+            _cv_inpaint(np.ascontiguousarray(src[..., i : i + 1]), mask, radius, flag)
+            for i in range(src.shape[-1])
+        ]
+        return np.concatenate(one, axis=-1)[region]
+    return _cv_inpaint(np.ascontiguousarray(src), mask, radius, flag)[region]

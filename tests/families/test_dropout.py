@@ -14,6 +14,8 @@ from xalbu.functional import dropout as P
 from xalbu.transforms import _holes as H
 from xalbu.transforms import dropout as D
 
+from ._dropout_more import *  # noqa: F403 - inpainting fills (and AlbumentationsX's extras), kept apart for size
+
 DTYPES = ("uint8", "uint16", "float32")
 HOLES = np.array([[1, 0, 3, 2], [2, 1, 5, 4]])  # x_min, y_min, x_max, y_max (the second overlaps the first)
 
@@ -279,7 +281,7 @@ def test_grid_dropout_holes_match_albumentations_without_offset():
 
 def test_xy_masking_stripes():
     rng = np.random.default_rng(0)
-    t = A.XYMasking(num_masks_x=(1, 2), num_masks_y=3, mask_x_length=(2, 4), mask_y_length=5)
+    t = A.XYMasking(num_masks_x=(1, 2), num_masks_y=(3, 3), mask_x_length=(2, 4), mask_y_length=(5, 5))
     holes = t.holes(rng, (20, 30))
     vert = holes[(holes[:, 1] == 0) & (holes[:, 3] == 20)]
     horiz = holes[(holes[:, 0] == 0) & (holes[:, 2] == 30)]
@@ -288,6 +290,16 @@ def test_xy_masking_stripes():
     assert (horiz[:, 3] - horiz[:, 1] == 5).all()
     with pytest.raises(ValueError, match="mask_x_length"):
         A.XYMasking(num_masks_x=1, mask_x_length=40)(image=np.zeros((20, 30), np.uint8), force_apply=True)
+    # a number n is the range (0, n), as albumentations 2.0.8 reads it
+    import albumentations as albu
+
+    alb = albu.XYMasking(num_masks_x=2, mask_x_length=3)
+    ours = A.XYMasking(num_masks_x=2, mask_x_length=3)
+    assert (
+        (ours.num_masks_x, ours.mask_x_length)
+        == (tuple(alb.num_masks_x), tuple(alb.mask_x_length))
+        == ((0, 2), (0, 3))
+    )
 
 
 def test_fill_mask_none_leaves_masks_and_2d_images_stay_2d():
@@ -588,7 +600,7 @@ def test_mask_dropout_bad_arguments():
     for kw, match in [
         ({"max_objects": 0}, "max_objects"),
         ({"max_objects": (2, 1)}, "max_objects"),
-        ({"fill": "inpaint_ns"}, "fill"),
+        ({"fill": "inpaint"}, "fill"),
         ({"fill": float("nan")}, "fill"),
         ({"fill_mask": "x"}, "fill_mask"),
     ]:
@@ -625,14 +637,6 @@ def test_difference_mask_dropout_without_a_mask():
     with pytest.raises((KeyError, ValueError)):
         albu.MaskDropout(p=1)(image=img)
     np.testing.assert_array_equal(A.MaskDropout(p=1)(image=img)["image"], img)
-
-
-def test_difference_inpaint_fills_are_refused():
-    import albumentations as albu
-
-    albu.CoarseDropout(fill="inpaint_telea")  # accepted there
-    with pytest.raises(ValueError, match="inpaint"):
-        A.CoarseDropout(fill="inpaint_telea")
 
 
 def test_pixel_dropout_and_mask_dropout_apply_like_albumentations_on_the_same_pixels():

@@ -92,9 +92,9 @@ def test_albumentations_file_with_missing_transforms_fails_once():
         A.load(DATA / "unknown.json")
     msg = str(info.value)
     assert msg.startswith("3 transform(s) in this pipeline do not exist in xalbu:")
-    assert "transform.transforms[0] (RandomRain)" in msg
-    assert "transform.transforms[1].transforms[1] (RandomFog)" in msg
-    assert "transform.transforms[1].transforms[2].transforms[0] (RandomSnow)" in msg
+    assert "transform.transforms[0] (PluginRain)" in msg
+    assert "transform.transforms[1].transforms[1] (PluginFog)" in msg
+    assert "transform.transforms[1].transforms[2].transforms[0] (PluginSnow)" in msg
 
 
 # albumentations 1.x-style documents (hand-written in the layout albumentations 1.4 saved): dotted class

@@ -129,7 +129,7 @@ MALFORMED = [
     ),
     (
         "keypoint format",
-        _doc(keypoint_params={"format": "xyz"}),
+        _doc(keypoint_params={"format": "xyzq"}),
         ValueError,
         r"^transform\.keypoint_params \(KeypointParams\): KeypointParams\.format",
     ),

@@ -44,7 +44,8 @@ def input_dtype(name: str, dtype: str) -> str:
 
 def transform_inputs(name: str) -> tuple[str, ...]:
     """The targets besides the image that the benchmarks pass to ``name`` (its ``benchmark_inputs``:
-    ``"mask"``, ``"bboxes"`` (with ``labels``), ``"cropping_bbox"``, ``"metadata"`` (the keyword
+    ``"mask"``, ``"bboxes"`` (with ``labels``), ``"cropping_bbox"``, ``"volume"`` (a volume of
+    16 slices instead of the image, for the 3-D transforms), ``"metadata"`` (the keyword
     values the class's ``benchmark_metadata(sample)`` returns: reference images, mix partners));
     ``()`` for most transforms.
 
@@ -64,6 +65,11 @@ def inputs_for(name: str, sample: dict[str, Any]) -> dict[str, Any]:
     for key in transform_inputs(name):
         if key == "metadata":
             out.update(metadata_for(name, sample))
+        elif key == "volume":  # 3-D transforms: 16 slices of the photo (shifted a pixel each), no image
+            import numpy as np
+
+            img = out.pop("image")
+            out["volume"] = np.stack([np.roll(img, d, axis=1) for d in range(16)])
         elif key == "bboxes":
             out["bboxes"], out["labels"] = sample["bboxes"], sample["labels"]
         elif key == "cropping_bbox":

@@ -16,7 +16,10 @@ What the subclass sees (albumentations 2.x's contract):
   each called as ``fn(value, **params)``: images and masks as the user gave them (2-D stays 2-D),
   ``masks`` as one stacked (N, H, W[, C]) array, ``bboxes`` as a float array of normalised
   ``x_min, y_min, x_max, y_max`` plus extra columns, ``keypoints`` as a float array of
-  ``x, y, z, angle, scale`` (pixels, radians; z = 0) plus extra columns. The last extra column is
+  ``x, y, z, angle, scale`` (pixels, radians; z = 0 but for keypoints of format ``xyz``) plus extra
+  columns. 3-D targets go to a transform whose ``targets`` name them (``Transform3D``:
+  ``apply_to_volume``...) as albumentations hands them, (D, H, W[, C]) or (N, D, H, W[, C]); other
+  transforms see a volume as a stack of images (``apply_to_images``), as albumentations does. The last extra column is
   the row's index, which is how labels and the user's own extra columns follow rows that the
   transform reorders or drops: a transform must carry extra columns through, as in albumentations.
 
@@ -60,6 +63,10 @@ def _sample_view(state: State, s: int | None) -> tuple[dict[str, Any], dict[str,
             if idx:  # an item of a list the user passed (masks=[m0, m1]): stacked per list
                 groups.setdefault(base, []).append(key)
             data[key] = a[..., 0] if key in flat and a.shape[-1] == 1 else a
+            if s is None and state.volumes and key in state.volumes:  # N volumes: (N, D, H, W[, C])
+                kind, n = state.volumes[key]
+                if kind in ("volumes", "masks3d"):
+                    data[key] = data[key].reshape(n, -1, *data[key].shape[1:])
     for base, keys in groups.items():
         data[base] = np.stack([data.pop(k) for k in keys])
     for key, boxes in state.boxes.items():
@@ -77,7 +84,9 @@ def _sample_view(state: State, s: int | None) -> tuple[dict[str, Any], dict[str,
     return {_PER_SAMPLE.get(k, k): v for k, v in data.items()}, names
 
 
-def _target_kind(state: State, key: str) -> str:
+def _target_kind(state: State, key: str, functions: dict[str, Any] | None = None) -> str:
+    if state.volumes and key in state.volumes and (functions is None or state.volumes[key][0] in functions):
+        return state.volumes[key][0]  # a 3-D target, for a transform that takes it (Transform3D...)
     if key in state.boxes:
         return "bboxes"
     if key in state.points:
@@ -121,10 +130,10 @@ def _draw_one(t: Any, rng: np.random.Generator, state: State, data: dict[str, An
 
 
 def _first_shape(data: dict[str, Any], state: State) -> tuple[int, ...]:
-    for key in ("image", "images"):
+    for key in ("image", "images", "volume", "volumes"):
         if key in data:
             arr = data[key]
-            return tuple(arr.shape if key == "image" else arr.shape[1:])
+            return tuple(arr.shape[{"image": 0, "images": 1, "volume": 1, "volumes": 2}[key] :])
     return tuple(state.shape)
 
 
@@ -133,7 +142,7 @@ def apply(t: Any, state: State, params: Any, applied: np.ndarray | None) -> None
     functions = t.targets
     if state.batch is None:
         out = _call(t, functions, state, *_sample_view(state, None), params)
-        _write_back(state, out)
+        _write_back(state, out, functions)
         return
     outs = {}
     for s in range(state.batch):
@@ -155,10 +164,16 @@ def _call(
     out = {}
     for name, value in data.items():
         key = names[name]
-        kind = _target_kind(state, key)
+        kind = _target_kind(state, key, functions)
         fn = functions.get(kind)
         if fn is None:
             continue
+        if (
+            kind in ("images", "masks")
+            and state.volumes
+            and state.volumes.get(key, ("",))[0] in ("volumes", "masks3d")
+        ):
+            value = value.reshape(-1, *value.shape[2:])  # N volumes, for a 2-D transform: N * D frames
         if kind == "masks" and len(value) == 0:
             out[key] = value
             continue
@@ -167,9 +182,12 @@ def _call(
     return out
 
 
-def _shape_of(out: dict[str, Any], state: State) -> tuple[int, int]:
+def _shape_of(out: dict[str, Any], state: State, functions: dict[str, Any] | None = None) -> tuple[int, int]:
     for key, value in out.items():
-        kind = _target_kind(state, key)
+        kind = _target_kind(state, key, functions)
+        if kind in ("volume", "mask3d", "volumes", "masks3d"):
+            lead = 2 if kind in ("volumes", "masks3d") else 1
+            return (int(value.shape[lead]), int(value.shape[lead + 1]))
         if kind in ("image", "mask"):
             return (int(value.shape[0]), int(value.shape[1]))
         if kind in ("images", "masks") and len(value):
@@ -182,11 +200,19 @@ def _hwc(value: Any) -> np.ndarray:
     return a[..., None] if a.ndim == 2 else a
 
 
-def _write_back(state: State, out: dict[str, Any]) -> None:
-    new_shape = _shape_of(out, state)
+def _write_back(state: State, out: dict[str, Any], functions: dict[str, Any] | None = None) -> None:
+    new_shape = _shape_of(out, state, functions)
     for key, value in out.items():
-        kind = _target_kind(state, key)
-        if kind in ("image", "mask", "images") and (key in state.images or key in state.masks):
+        kind = _target_kind(state, key, functions)
+        if kind in ("volume", "mask3d", "volumes", "masks3d"):  # back to N * D frames
+            store = state.images if key in state.images else state.masks
+            a = np.asarray(value)
+            many = kind in ("volumes", "masks3d")
+            if a.ndim == (4 if many else 3):
+                a = a[..., None]
+            state.depth = int(a.shape[1 if many else 0])
+            store[key] = a.reshape(-1, *a.shape[2:]) if many else a
+        elif kind in ("image", "mask", "images") and (key in state.images or key in state.masks):
             store = state.images if key in state.images else state.masks
             a = np.asarray(value)
             store[key] = a[..., None] if a.ndim == (3 if kind == "images" else 2) else a

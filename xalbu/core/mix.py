@@ -6,10 +6,15 @@ one image, entries of the list the call passes under ``metadata_key`` (dicts wit
 ``image``, ``mask``, ``bboxes``, label fields...). Subclasses say how pixels mix
 (``mix_image``, ``mix_mask``) and which rows survive (``mix_rows``); rows taken from a partner keep
 their labels and extra columns (their ``origin`` says where they came from).
+
+A mix transform may also report values per call (which partner, which weight, soft labels):
+``mix_outputs`` returns them and the engine keeps them in ``state.outputs`` (see
+:func:`set_outputs`), which the writer adds to the call's result.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -18,7 +23,7 @@ import numpy as np
 from ..functional._common import select
 from .reading import read_partner
 from .state import State
-from .transform import BasicTransform
+from .transform import DualTransform
 
 
 @dataclass
@@ -30,9 +35,10 @@ class MixDraw:
     params: Any
 
 
-class MixTransform(BasicTransform):
+class MixTransform(DualTransform):
     """Base of the mix kind (see the module docstring).
 
+    A :class:`~.transform.DualTransform` (every target changes), as albumentations' Mosaic is.
     Subclasses implement ``sample(rng, shape, n)`` for their own parameters, ``mix_image(img,
     partners, params)`` (``img`` HWC or NHWC, ``partners`` a list of ``n_partners`` arrays of the same
     shape), and may override ``mix_mask`` (default: the sample's own mask) and ``mix_rows``
@@ -59,6 +65,13 @@ class MixTransform(BasicTransform):
     def mix_rows(self, own: Any, partners: list[Any], params: Any, kind: str) -> Any:
         """The boxes (``kind="bboxes"``) or keypoints of the mixed samples: own rows and partners'."""
         return own.concat([own, *partners])
+
+    def mix_outputs(
+        self, state: State, partners: np.ndarray, params: Any, applied: np.ndarray | None
+    ) -> dict:
+        """Values this call reports besides the targets (``partners``: (N, k) batch indices, own
+        index where a sample is not applied, or (k,) indices into the metadata list)."""
+        return {}
 
     # ------------------------------------------------------------------ engine
     def sample_data(self, rng: np.random.Generator, state: State) -> MixDraw:
@@ -103,9 +116,12 @@ class MixTransform(BasicTransform):
             ]
             state.masks[key] = self.mix_mask(mask, partner_masks, draw.params)
         for key, rows in state.boxes.items():
-            state.boxes[key] = self.mix_rows(rows, [p.boxes[key] for p in parts], draw.params, "bboxes")
+            theirs = [_rows_or_none(p.boxes.get(key), rows) for p in parts]
+            state.boxes[key] = self.mix_rows(rows, theirs, draw.params, "bboxes")
         for key, rows in state.points.items():
-            state.points[key] = self.mix_rows(rows, [p.points[key] for p in parts], draw.params, "keypoints")
+            theirs = [_rows_or_none(p.points.get(key), rows) for p in parts]
+            state.points[key] = self.mix_rows(rows, theirs, draw.params, "keypoints")
+        set_outputs(state, self.mix_outputs(state, np.asarray(draw.partners), draw.params, None))
 
     def _apply_batch(self, state: State, draw: MixDraw, applied: np.ndarray | None) -> None:
         idx = np.asarray(draw.partners)
@@ -121,7 +137,40 @@ class MixTransform(BasicTransform):
         for store, kind in ((state.boxes, "bboxes"), (state.points, "keypoints")):
             for key, rows in store.items():
                 partners = [_moved_rows(rows, idx[:, j], on) for j in range(idx.shape[1])]
-                store[key] = _by_sample(self.mix_rows(rows, partners, draw.params, kind))
+                if on.all():
+                    store[key] = _by_sample(self.mix_rows(rows, partners, draw.params, kind))
+                    continue
+                mine = rows.take(np.flatnonzero(on[rows.sample]))  # samples not applied keep their rows
+                kept = rows.take(np.flatnonzero(~on[rows.sample]))
+                store[key] = _by_sample(rows.concat([self.mix_rows(mine, partners, draw.params, kind), kept]))
+        set_outputs(state, self.mix_outputs(state, idx, draw.params, applied))
+
+
+def _rows_or_none(got: Any, like: Any) -> Any:
+    """A partner's rows of one key; no rows when the partner has none of that key."""
+    return like.take(np.zeros(0, np.intp)) if got is None else got
+
+
+def set_outputs(state: State, values: dict[str, Any]) -> None:
+    """Keep ``values`` as extra outputs of the call (``state.outputs``; later steps overwrite keys)."""
+    if values:
+        state.outputs = {**(state.outputs or {}), **values}
+
+
+def read_any_size(reader: Any, where: str, partner: Any, origin: int) -> State:
+    """A partner read like :func:`~.reading.read_partner` but of any height and width (Mosaic)."""
+    if not isinstance(partner, Mapping):
+        raise TypeError(
+            f"{where}: expected a dict of targets (image=..., mask=..., bboxes=...), got {type(partner).__name__}"
+        )
+    try:
+        part, _ = reader.read(dict(partner), False)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{where}: {e}") from e
+    for store in (part.boxes, part.points):
+        for rows in store.values():
+            rows.origin = np.full(len(rows.rows), origin, np.intp)
+    return part
 
 
 def _take(arr: Any, idx: np.ndarray) -> Any:

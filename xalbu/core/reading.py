@@ -5,9 +5,12 @@ checks every array (one array library and device, dtype, layout, non-empty heigh
 channels, batch size) and every box/keypoint table, converts targets to their internal form
 (float64 images and masks are computed as float32) and records in a :class:`Restore` how each
 output is written back (``core/writing.py`` follows it). Errors name the argument and what was
-expected. albumentations' 3-D targets (``volume``...) are refused rather than passed through, and
-label fields are checked when the reader is built (``Compose(...)``): not named like a target, not
-shared by boxes and keypoints.
+expected. albumentations' 3-D targets (``volume``, ``mask3d``: (D, H, W[, C]); ``volumes``,
+``masks3d``: (N, D, H, W[, C])) are read as stacks of frames of the call (N volumes as N * D frames),
+so 2-D transforms move every slice with one draw; ``State.volumes`` and ``State.depth`` say which
+keys they are (3-D transforms, ``core/volume.py``, use them); ``pipeline.batch`` refuses them. Label
+fields are checked when the reader is built (``Compose(...)``): not named like a target, not shared
+by boxes and keypoints.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .state import IMAGE_DTYPES, MASK_DTYPES, UNSUPPORTED_TARGETS, WIDE_DTYPE, Out, Restore, State
+from .state import IMAGE_DTYPES, MASK_DTYPES, VOLUME_KINDS, WIDE_DTYPE, Out, Restore, State
 from .targets import (
     BboxParams,
     BoxSet,
@@ -108,7 +111,7 @@ def check_label_fields(
             continue
         where = f"{owner}.label_fields"
         for name in params.label_fields:
-            if name in kinds or name in UNSUPPORTED_TARGETS:
+            if name in kinds or name in VOLUME_KINDS:
                 kind = kinds.get(name, name)
                 raise ValueError(
                     f"{where}: {name!r} is the name of a target ({kind}), not a free keyword; give the "
@@ -162,6 +165,8 @@ class Reader:
                 restore = Restore(data)
                 restore.steps.append(("image", _store_plain(state, "images", "image", value), None))
                 return state, restore
+        if not batch and len(data) <= 4 and (fast := self._read_volumes_only(data)) is not None:
+            return fast  # volume=, mask3d= (NumPy, valid) and nothing else: likewise
         restore = Restore(data)
         steps: list[tuple[str, Out]] = []
         kinds = self.kinds
@@ -174,12 +179,6 @@ class Reader:
             if kind is None:
                 others[key] = value
                 if key not in self.label_fields:
-                    if key in UNSUPPORTED_TARGETS:
-                        raise ValueError(
-                            f"{key}: albumentations' 3-D target {key!r} is not supported by xalbu yet (it would "
-                            "come back untransformed); for 2-D transforms of a (D, H, W[, C]) volume pass its "
-                            "slices as images=... (mask3d as masks=...): every slice gets the same transform"
-                        )
                     if self.strict:
                         known = sorted(set(kinds) | self.label_fields)
                         raise ValueError(f"{key}: unknown target (strict=True); known targets are {known}")
@@ -189,6 +188,8 @@ class Reader:
             elif kind == "bboxes" or kind == "keypoints":
                 rows.append((key, kind, value))
             else:
+                if batch and kind in VOLUME_KINDS:
+                    _refuse_volume_batch(key)
                 if type(value) is not np.ndarray and (found := converter(key, value)) is not None:
                     if restore.tensor is None:
                         restore.tensor = value[0] if isinstance(value, (list, tuple)) else value
@@ -198,6 +199,11 @@ class Reader:
         first = arrays[0][1] if arrays else None
         if type(first) is np.ndarray and first.ndim >= 2 and kinds[arrays[0][0]] == "image":
             shape, n, ref = first.shape[:2], None, arrays[0][0]  # the common case: a NumPy image first
+        elif (
+            not batch and type(first) is np.ndarray and first.ndim in (3, 4) and first.size
+            and kinds[arrays[0][0]] in ("volume", "mask3d")
+        ):  # fmt: skip
+            shape, n, ref = first.shape[1:3], None, arrays[0][0]  # a NumPy volume first
         else:
             shape, n, ref = self._reference_shape(arrays, batch)
         state = State(shape, n)
@@ -223,6 +229,17 @@ class Reader:
                 ):  # the common case, already valid: skip the general checks
                     steps.append((key, _store_plain(state, store, key, value)))
                     continue
+                if (
+                    (kind == "volume" or kind == "mask3d")
+                    and not batch
+                    and (value.ndim == 4 or value.ndim == 3)
+                    and value.shape[1:3] == state.shape
+                    and value.dtype in (_NP_IMAGE_DTYPES if kind == "volume" else _NP_MASK_DTYPES)
+                    and value.size
+                    and (state.depth is None or state.depth == value.shape[0])
+                ):  # a valid NumPy volume: likewise
+                    steps.append((key, _store_volume(state, kind, key, value)))
+                    continue
             else:
                 ref_kind = self._same_place(key, value, ref, ref_kind, kind)
             steps.append((key, _READERS[kind](self, state, key, value, batch)))
@@ -234,14 +251,46 @@ class Reader:
         restore.steps = [(key, spec, tensors.get(key)) for key, spec in steps]
         return state, restore
 
+    def _read_volumes_only(self, data: dict[str, Any]) -> tuple[State, Restore] | None:
+        """The state of a call of valid NumPy ``volume``/``mask3d`` targets only (``None``: another call)."""
+        kinds = self.kinds
+        shape = None
+        for key, value in data.items():
+            kind = kinds.get(key)
+            if not (
+                (kind == "volume" or kind == "mask3d")
+                and type(value) is np.ndarray
+                and (value.ndim == 4 or value.ndim == 3)
+                and value.dtype in (_NP_IMAGE_DTYPES if kind == "volume" else _NP_MASK_DTYPES)
+                and value.size
+                and (shape is None or value.shape[:3] == shape)
+            ):
+                return None
+            shape = value.shape[:3]
+        if shape is None:
+            return None
+        state = State(shape[1:3])
+        restore = Restore(data)
+        for key, value in data.items():
+            restore.steps.append((key, _store_volume(state, kinds[key], key, value), None))
+        return state, restore
+
     # ----------------------------------------------------------------- shapes
     def _reference_shape(
         self, arrays: list[tuple[str, Any]], batch: bool
     ) -> tuple[tuple[int, int], int | None, str]:
-        for prefer in ("image", "images", "mask", "masks"):
+        for prefer in ("image", "images", "mask", "masks", "volume", "mask3d", "volumes", "masks3d"):
             for key, value in arrays:
                 if self.kinds[key] != prefer:
                     continue
+                if prefer in VOLUME_KINDS:
+                    if batch:
+                        _refuse_volume_batch(key)
+                    lead = 2 if prefer in ("volumes", "masks3d") else 1
+                    _check_array(key, value, f"a {prefer}")
+                    _check_volume_ndim(key, value, prefer)
+                    _check_not_empty(key, value, lead, prefer)
+                    return (int(value.shape[lead]), int(value.shape[lead + 1])), None, key
                 stack = prefer in _STACKS
                 if stack and isinstance(value, (list, tuple)):
                     if batch:
@@ -264,13 +313,21 @@ class Reader:
                 h, w = int(value.shape[lead]), int(value.shape[lead + 1])
                 n = int(value.shape[0]) if batch and lead else None
                 return (h, w), n, key
-        raise ValueError("no image or mask given: pass image=..., mask=... (or images=... for a batch)")
+        raise ValueError(
+            "no image or mask given: pass image=..., mask=... (or images=... for a batch, volume=... for a 3-D volume)"
+        )
 
     def _same_place(
         self, key: str, value: Any, ref: str, ref_kind: tuple[str, str] | None, target: str
     ) -> tuple[str, str]:
         items = value if target in _STACKS and isinstance(value, (list, tuple)) else [value]
-        what = "an image" if target in ("image", "images") else "a mask"
+        what = (
+            "an image"
+            if target in ("image", "images")
+            else f"a {target}"
+            if target in VOLUME_KINDS
+            else "a mask"
+        )
         for i, item in enumerate(items):
             name = key if item is value else f"{key}[{i}]"
             _check_array(name, item, what)
@@ -375,6 +432,47 @@ class Reader:
         arr, squeeze, w = check(state, key, value, 1)
         store[key] = arr
         return _array_out(state, where, key, squeeze, value if w else None, arr)
+
+    # ----------------------------------------------------------------- 3-D targets
+    def _read_volume(self, state: State, key: str, value: Any, batch: bool) -> Out:
+        """``volume``/``mask3d`` (D, H, W[, C]) as D frames; ``volumes``/``masks3d`` (N, D, H, W[, C]) as
+        N * D frames (one draw for all of them, as albumentations gives them)."""
+        kind = self.kinds[key]
+        if batch:
+            _refuse_volume_batch(key)
+        if isinstance(value, (list, tuple)):
+            raise TypeError(
+                f"{key}: expected a {kind} as one array (np.stack the items), got a {type(value).__name__}"
+            )
+        image = kind in ("volume", "volumes")
+        _check_array(key, value, f"a {kind}")
+        _check_volume_ndim(key, value, kind)
+        many = kind in ("volumes", "masks3d")
+        lead = 2 if many else 1
+        _check_not_empty(key, value, lead, kind)
+        if many and int(value.shape[0]) == 0:
+            raise ValueError(
+                f"{key}: expected at least one volume, got shape {tuple(int(d) for d in value.shape)}"
+            )
+        depth = int(value.shape[lead - 1])
+        if state.depth is None:
+            state.depth = depth
+        elif depth != state.depth:
+            raise ValueError(
+                f"{key}: depth {depth} differs from the other 3-D targets' {state.depth}; volume, mask3d, "
+                "volumes and masks3d of one call must have the same depth, height and width"
+            )
+        n = int(value.shape[0]) if many else 1
+        arr = _merge_lead(value) if many else value
+        check = self._image_array if image else self._mask_array
+        where = "images" if image else "masks"
+        flat, squeeze, wide = check(state, key, arr, 1)
+        getattr(state, where)[key] = flat
+        if state.volumes is None:
+            state.volumes = {}
+        state.volumes[key] = (kind, n)
+        spec = _array_out(state, where, key, squeeze, value if wide else None, flat)
+        return ("volumes", spec, n, value.ndim) if many else spec
 
     # ----------------------------------------------------------------- boxes & points
     def _per_sample(self, state: State, key: str, value: Any) -> list[Any]:
@@ -481,7 +579,17 @@ class Reader:
             rows, counts = np.arange(len(table)) - starts[owner], [len(t) for t in tables]
         if key == "keypoints":
             self._labels(key, params.label_fields, data, counts, state.batch is not None)
-        state.points[key] = PointSet(xy, angle, scale, rows, owner)
+        z = None
+        if "z" in params.format:
+            full = table if state.batch is None else _stacked(tables, len(params.format))[0]
+            z = full[:, params.format.index("z")].astype(np.float64)
+            if state.depth is not None and len(z) and not bool(((z >= 0) & (z <= state.depth)).all()):
+                i = int(np.flatnonzero(~((z >= 0) & (z <= state.depth)))[0])
+                raise ValueError(
+                    f"{key}[{i}] = {tuple(float(v) for v in full[i])} (xyz): z lies outside the volume's depth "
+                    f"[0, {state.depth}]"
+                )
+        state.points[key] = PointSet(xy, angle, scale, rows, owner, None, z)
         return ("points", key, samples, params.label_fields if key == "keypoints" else (), params, hosts)
 
 
@@ -534,7 +642,38 @@ _READERS: dict[str, Callable] = {
     "images": Reader._read_images,
     "mask": Reader._read_mask,
     "masks": Reader._read_masks,
+    "volume": Reader._read_volume,
+    "volumes": Reader._read_volume,
+    "mask3d": Reader._read_volume,
+    "masks3d": Reader._read_volume,
 }
+
+
+def _refuse_volume_batch(key: str) -> None:
+    raise ValueError(
+        f"{key}: pipeline.batch(...) does not take 3-D targets; call the pipeline on each volume "
+        "(pipeline(volume=...), or volumes=(N, D, H, W[, C]) for N volumes that share one draw, as in "
+        "albumentations)"
+    )
+
+
+def _check_volume_ndim(key: str, value: Any, kind: str) -> None:
+    many = kind in ("volumes", "masks3d")
+    if value.ndim not in ((4, 5) if many else (3, 4)):
+        layout = "(N, D, H, W) or (N, D, H, W, C)" if many else "(D, H, W) or (D, H, W, C)"
+        raise ValueError(
+            f"{key}: expected a {kind} of shape {layout}, got {tuple(int(d) for d in value.shape)}"
+        )
+
+
+def _merge_lead(arr: Any) -> Any:
+    """(N, D, ...) as (N * D, ...), same library and device (a view where the layout allows)."""
+    shape = (int(arr.shape[0]) * int(arr.shape[1]), *(int(d) for d in arr.shape[2:]))
+    if isinstance(arr, np.ndarray):
+        return arr.reshape(shape)
+    from array_api_compat import array_namespace
+
+    return array_namespace(arr).reshape(arr, shape)
 
 
 # ----------------------------------------------------------------- output records
@@ -551,6 +690,20 @@ def _store_plain(state: State, where: str, key: str, value: np.ndarray) -> Out:
     getattr(state, where)[key] = value[..., None] if squeeze else value
     if squeeze:
         _flat(state, key)
+    return ("array", where, key, squeeze)
+
+
+def _store_volume(state: State, kind: str, key: str, value: np.ndarray) -> Out:
+    """Store a valid (D, H, W[, C]) NumPy volume or 3-D mask as D frames; its output record."""
+    squeeze = value.ndim == 3
+    where = "images" if kind == "volume" else "masks"
+    getattr(state, where)[key] = value[..., None] if squeeze else value
+    if squeeze:
+        _flat(state, key)
+    state.depth = value.shape[0]
+    if state.volumes is None:
+        state.volumes = {}
+    state.volumes[key] = (kind, 1)
     return ("array", where, key, squeeze)
 
 

@@ -18,9 +18,22 @@ from typing import Any
 
 from .targets import BoxSet, PointSet
 
-TARGET_KINDS = ("image", "images", "mask", "masks", "bboxes", "keypoints")
-UNSUPPORTED_TARGETS = ("volume", "volumes", "mask3d", "masks3d")
-"""albumentations' 3-D targets, which xalbu does not transform yet: refused by name, not passed through."""
+TARGET_KINDS = (
+    "image",
+    "images",
+    "mask",
+    "masks",
+    "bboxes",
+    "keypoints",
+    "volume",
+    "volumes",
+    "mask3d",
+    "masks3d",
+)
+VOLUME_KINDS = ("volume", "volumes", "mask3d", "masks3d")
+"""albumentations' 3-D targets: ``volume``/``mask3d`` (D, H, W[, C]) and ``volumes``/``masks3d``
+(N, D, H, W[, C]). They are read as stacks of D (N * D) frames of one call (``images``/``masks``
+stores), so every 2-D transform moves their slices with one draw; ``State.volumes`` names them."""
 IMAGE_DTYPES = ("uint8", "uint16", "float32")
 """The image dtypes the transforms compute in; float64 images are read as float32 (``WIDE_DTYPE``)."""
 MASK_DTYPES = ("uint8", "uint16", "int8", "int16", "int32", "int64", "uint32", "bool", "float32")
@@ -40,7 +53,7 @@ class State:
     gate: Any = None  # batch: samples active in the current branch (bool array)
     remove_invisible: bool = True
     record: list | None = None  # Compose(save_applied_params=True): the steps that ran (core/replay.py)
-    layout: bool | None = None  # ToTensorV2 ran: outputs become channels-first tensors (its transpose_mask)
+    layout: bool | str | None = None  # ToTensorV2 ran (its transpose_mask), or "3d": ToTensor3D ran
     fuse: bool = False  # Compose(fuse_affine=True): consecutive affine steps become one warp
     pending: Any = None  # the deferred affine steps (core.fusion.PendingAffine)
     flat: set[str] | None = None  # keys given as 2-D arrays (None: none)
@@ -48,6 +61,11 @@ class State:
     partners: list[dict[str, Any]] | None = None  # one image: mix partners (row origin j is partners[j - 1])
     reader: Any = None  # the core.reading.Reader that read the call (mix partners are read by it)
     retyped: bool = False  # a transform gave the images a dtype of its own (see retype)
+    outputs: dict[str, Any] | None = None  # extra result keys a step reports (core.mix.set_outputs)
+    volumes: dict[str, tuple[str, int]] | None = (
+        None  # 3-D targets: key -> (kind, N volumes: N * depth frames)
+    )
+    depth: int | None = None  # the volumes' common depth D (None: no 3-D target)
 
     def __init__(
         self,
@@ -85,6 +103,8 @@ class State:
 #   ("boxes", key, samples, fields, params, hosts) boxes: coordinates back, extras and labels by row
 #                                                  (hosts: host copies of device containers, or None)
 #   ("points", key, samples, fields, params, hosts) keypoints, likewise
+#   ("volumes", inner, n, ndim)                    N volumes (N, D, H, W[, C]) read as N * D frames:
+#                                                  ``inner`` (an "array"/"wide" record) reshaped back
 #   ("value", value)                               passed through unchanged
 # ``store`` is "images" or "masks".
 Out = tuple

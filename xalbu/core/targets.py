@@ -23,7 +23,7 @@ import numpy as np
 from .validation import check_bool, check_choice, check_number, show
 
 BBOX_FORMATS = ("pascal_voc", "coco", "yolo", "albumentations")
-KEYPOINT_FORMATS = ("xy", "yx", "xya", "xys", "xyas", "xysa")
+KEYPOINT_FORMATS = ("xy", "yx", "xya", "xys", "xyas", "xysa", "xyz")
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,9 @@ class KeypointParams:
     """How keypoints are given and filtered.
 
     Args:
-        format: one of ``xy``, ``yx``, ``xya``, ``xys``, ``xyas``, ``xysa`` (x, y in pixels; a = angle,
-            s = scale). Columns after the format's are carried through unchanged.
+        format: one of ``xy``, ``yx``, ``xya``, ``xys``, ``xyas``, ``xysa``, ``xyz`` (x, y in pixels; a =
+            angle, s = scale; z = the slice coordinate of a volume, which 3-D transforms move and 2-D
+            transforms keep). Columns after the format's are carried through unchanged.
         label_fields: names of keyword arguments holding one label per keypoint.
         remove_invisible: drop keypoints that leave the image.
         angle_in_degrees: angles are given (and returned) in degrees, else radians.
@@ -160,18 +161,23 @@ class PointSet:
     rows: np.ndarray
     sample: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))
     origin: np.ndarray | None = None
+    z: np.ndarray | None = None  # format "xyz": the slice coordinate (None: 2-D keypoints)
 
     def take(self, keep: np.ndarray) -> PointSet:
         origin = None if self.origin is None else self.origin[keep]
+        z = None if self.z is None else self.z[keep]
         return PointSet(
-            self.xy[keep], self.angle[keep], self.scale[keep], self.rows[keep], self.sample[keep], origin
+            self.xy[keep], self.angle[keep], self.scale[keep], self.rows[keep], self.sample[keep], origin, z
         )
 
     @staticmethod
     def concat(parts: list[PointSet]) -> PointSet:
         """The rows of ``parts``, one after the other."""
         fields = ("xy", "angle", "scale", "rows", "sample")
-        return PointSet(*(np.concatenate([getattr(p, f) for p in parts]) for f in fields), _origins(parts))
+        z = None
+        if any(p.z is not None for p in parts):
+            z = np.concatenate([np.zeros(len(p.rows)) if p.z is None else p.z for p in parts])
+        return PointSet(*(np.concatenate([getattr(p, f) for p in parts]) for f in fields), _origins(parts), z)
 
 
 def _origins(parts: list[Any]) -> np.ndarray | None:
@@ -362,7 +368,7 @@ def _points_valid(table: np.ndarray, col: dict[str, int], w: float, h: float) ->
     """True when every keypoint lies in the closed image ``[0, W] x [0, H]`` and its angle and scale
     (where the format has them) are finite; NaN coordinates are not in the image."""
     ix, iy = col["x"], col["y"]
-    extra = [col[c] for c in "as" if c in col]
+    extra = [col[c] for c in "asz" if c in col]
     if len(table) <= 32:  # a few rows: Python is faster than NumPy calls on tiny arrays
         for row in table.tolist():
             if not (0 <= row[ix] <= w and 0 <= row[iy] <= h):
@@ -384,7 +390,7 @@ def _refuse_points(
     x, y = table[:, col["x"]], table[:, col["y"]]
     nan_xy = np.isnan(x) | np.isnan(y)
     outside = ~nan_xy & ~((x >= 0) & (x <= w) & (y >= 0) & (y <= h))
-    bad_extra = {c: ~np.isfinite(table[:, col[c]]) for c in "as" if c in col}
+    bad_extra = {c: ~np.isfinite(table[:, col[c]]) for c in "asz" if c in col}
     problems = [nan_xy, outside, *bad_extra.values()]
     i = int(np.flatnonzero(np.logical_or.reduce(problems))[0])
     if nan_xy[i]:
@@ -392,7 +398,7 @@ def _refuse_points(
     elif outside[i]:
         what = f"it lies outside the image of {int(h)}x{int(w)}"
     else:
-        names = {"a": "angle", "s": "scale"}
+        names = {"a": "angle", "s": "scale", "z": "z"}
         what = (
             " and ".join(names[c] for c, bad in bad_extra.items() if bad[i])
             + " must be finite (not NaN or inf)"
@@ -402,19 +408,23 @@ def _refuse_points(
 
 def albumentations_keypoints(pts: PointSet, sel: Any = slice(None)) -> np.ndarray:
     """Rows ``sel`` of internal keypoints in albumentations' layout: float64 ``(K, 5)`` columns
-    ``x, y, z, angle (radians), scale`` (xalbu's keypoints have no z: 0)."""
+    ``x, y, z, angle (radians), scale`` (z = 0 for 2-D keypoints)."""
     xy = pts.xy[sel]
-    return np.column_stack([xy, np.zeros(len(xy)), pts.angle[sel], pts.scale[sel]])
+    z = np.zeros(len(xy)) if pts.z is None else pts.z[sel]
+    return np.column_stack([xy, z, pts.angle[sel], pts.scale[sel]])
 
 
 def from_albumentations_keypoints(pts: PointSet, table: np.ndarray) -> PointSet:
-    """``pts`` with x, y, angle and scale read back from albumentations' layout (z is ignored)."""
-    return replace(pts, xy=table[:, :2].copy(), angle=table[:, 3].copy(), scale=table[:, 4].copy())
+    """``pts`` with x, y, angle and scale (and z, for 3-D keypoints) read back from albumentations' layout."""
+    z = None if pts.z is None else table[:, 2].copy()
+    return replace(pts, xy=table[:, :2].copy(), angle=table[:, 3].copy(), scale=table[:, 4].copy(), z=z)
 
 
 def keypoints_from_internal(pts: PointSet, params: KeypointParams) -> np.ndarray:
     """Internal keypoints -> (K, len(format)) in the user's format."""
     cols = {"x": pts.xy[:, 0], "y": pts.xy[:, 1], "s": pts.scale}
+    if "z" in params.format:
+        cols["z"] = np.zeros(len(pts.rows)) if pts.z is None else pts.z
     angle = np.mod(pts.angle, 2 * np.pi)
     cols["a"] = np.rad2deg(angle) if params.angle_in_degrees else angle
     return (

@@ -30,7 +30,7 @@ from .targets import (
     keypoints_from_internal,
     to_host,
 )
-from .torch_interop import tensor_layout
+from .torch_interop import tensor_layout, to_tensor
 from .transfer import Take, Upload, resolve
 
 
@@ -46,6 +46,8 @@ def write_outputs(state: State, restore: Restore) -> dict[str, Any]:
             value = spec[1]
         elif kind == "wide":
             value = _wide(state, spec[1], getattr(state, spec[1])[spec[2]], spec[3], spec[4], spec[5])
+        elif kind == "volumes":
+            value = _volumes(state, spec)
         elif kind == "stack":
             store = getattr(state, spec[1])
             wide = spec[5] or {}
@@ -59,7 +61,29 @@ def write_outputs(state: State, restore: Restore) -> dict[str, Any]:
         else:
             value = _rows(state, spec, restore.data or {}, out)
         out[key] = value if back is None else back(value)
+    extra = state.outputs
+    if extra:  # what a step reports besides the targets (MixUp's partners and lambdas...)
+        out.update(extra)
     return out
+
+
+def _volumes(state: State, spec: tuple) -> Any:
+    """N volumes, computed as N * D frames: back to (N, D, H, W[, C]) (the given array itself where
+    it came back untouched)."""
+    _, inner, n, ndim = spec
+    if inner[0] == "wide":
+        value = _wide(state, inner[1], getattr(state, inner[1])[inner[2]], inner[3], inner[4], inner[5])
+    else:
+        arr = getattr(state, inner[1])[inner[2]]
+        value = _squeezed(arr, inner[3])
+    if value.ndim == ndim:
+        return value
+    shape = (n, int(value.shape[0]) // n, *(int(d) for d in value.shape[1:]))
+    if isinstance(value, np.ndarray):
+        return value.reshape(shape)
+    from array_api_compat import array_namespace
+
+    return array_namespace(value).reshape(value, shape)
 
 
 def _squeezed(arr: Any, squeeze: bool) -> Any:
@@ -224,11 +248,27 @@ def _rebuild(
     return res if isinstance(original, np.ndarray) else Upload(res, original)
 
 
+def volume_tensor(value: Any) -> Any:
+    """A (D, H, W[, C]) volume as ToTensor3D gives it: a (C, D, H, W) tensor ((1, D, H, W) without
+    channels), a permuted view of the data (no copy) where the layout allows."""
+    if value.ndim == 3:
+        return to_tensor(value[None])
+    return (
+        to_tensor(value.transpose(3, 0, 1, 2))
+        if isinstance(value, np.ndarray)
+        else to_tensor(value).permute(3, 0, 1, 2)
+    )
+
+
 def finish_outputs(state: State, restore: Restore, kinds: Mapping[str, str] | None) -> dict[str, Any]:
     """:func:`write_outputs`, then channels-first tensors where ``ToTensorV2`` ran (``kinds``: the
     pipeline's target kinds by key)."""
     out = write_outputs(state, restore)
-    if state.layout is not None:  # ToTensorV2 ran: channels-first tensors
+    if state.layout == "3d":  # ToTensor3D ran: volume and mask3d as (C, D, H, W) tensors
+        for key, value in out.items():
+            if (kinds or {}).get(key) in ("volume", "mask3d") and value is not None:
+                out[key] = volume_tensor(value)
+    elif state.layout is not None:  # ToTensorV2 ran: channels-first tensors
         kinds = kinds or {}
         for key, value in out.items():
             kind = kinds.get(key)

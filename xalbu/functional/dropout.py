@@ -23,9 +23,11 @@ from array_api_compat import device
 from xalbu.core.dispatch import kernel
 from xalbu.functional import _random as R
 from xalbu.functional._common import host_fill
-from xalbu.functional._utils import dtype_name, namespace
+from xalbu.functional._inpaint import diffuse, peel_steps
+from xalbu.functional._utils import dtype_name, namespace, round_cast
 
 FILL_MODES = ("value", "random", "random_uniform")
+INPAINT_METHODS = ("inpaint_telea", "inpaint_ns")
 
 
 def holes_3d(holes: Any, batched: bool, n: int) -> np.ndarray:
@@ -187,4 +189,32 @@ def fill_where(img: Any, /, drop: Any, fill: Any) -> Any:
     return xp.where(d[..., None], values, img)
 
 
-__all__ = ["cutout", "fill_where", "pixel_dropout"]
+@kernel
+def inpaint(img: Any, /, drop: Any, method: str = "inpaint_telea", radius: Any = 3) -> Any:
+    """Fill the pixels where ``drop`` is true from their surroundings (``img`` HWC, or NHWC).
+
+    ``drop``: a host bool map ``(H, W)`` (one image) or ``(N, H, W)`` (a batch). ``method``
+    ``"inpaint_telea"`` / ``"inpaint_ns"`` and ``radius`` (a number, or ``(N,)`` per sample) are
+    OpenCV's (the NumPy/OpenCV override runs ``cv2.inpaint``); this generic kernel fills every
+    method with the harmonic fill of :mod:`xalbu.functional._inpaint` (values between those around
+    the region, ramps continued; ``radius`` unused). Pixels outside ``drop`` are unchanged.
+    Example: a constant image stays constant, whatever ``drop``.
+    """
+    if method not in INPAINT_METHODS:
+        raise ValueError(f"method: expected one of {list(INPAINT_METHODS)}, got {method!r}")
+    xp = namespace(img)
+    batched = img.ndim == 4
+    x4 = img if batched else img[None, ...]
+    n, h, w, _ = (int(v) for v in x4.shape)
+    d = np.asarray(drop, bool)
+    d = np.broadcast_to(d if batched and d.ndim == 3 else d.reshape(1, h, w), (n, h, w))
+    steps = peel_steps(d)
+    if steps == 0:
+        return xp.asarray(img, copy=True)
+    where = xp.asarray(np.ascontiguousarray(d[..., None]), device=device(img))
+    filled = round_cast(xp, diffuse(xp, xp.astype(x4, xp.float32), where, steps), img.dtype)
+    out = xp.where(where, filled, x4)
+    return out if batched else out[0, ...]
+
+
+__all__ = ["cutout", "fill_where", "inpaint", "pixel_dropout"]

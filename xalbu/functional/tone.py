@@ -42,6 +42,7 @@ from xalbu.functional._colorspace import (  # noqa: F401 - re-exported: the kern
     ycc_to_rgb,
 )
 from xalbu.functional._common import Param
+from xalbu.functional._levels import invert  # shared with the policies' invert op
 from xalbu.functional._plasma import plasma_fields
 from xalbu.functional._utils import (
     clip,
@@ -121,15 +122,6 @@ def gamma(img: Any, gamma: Param) -> Any:
         return clip(xp, clip(xp, x, 0.0, None) ** g, 0.0, 1.0)
     mx = max_value(xp, img.dtype)
     return round_cast(xp, (x / mx) ** g * mx, img.dtype)
-
-
-@kernel
-def invert(img: Any) -> Any:
-    """``max - img``, floats clipped to [0, 1]. Example: uint16 ``0`` becomes ``65535``; float ``inf`` 0."""
-    xp = namespace(img)
-    if is_float(xp, img.dtype):
-        return clip(xp, 1.0 - img, 0.0, 1.0)
-    return int(max_value(xp, img.dtype)) - img
 
 
 def _int_threshold(threshold: Param, mx: float) -> Any:

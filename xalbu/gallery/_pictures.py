@@ -13,7 +13,7 @@ import numpy as np
 
 from ..core.transform import TRANSFORMS
 from ..demo import SAMPLE_NAMES, draw_annotations, load_samples
-from ._reference import Row, as_dtype, call_inputs, input_dtype, pipeline
+from ._reference import Row, as_dtype, as_picture, call_inputs, input_dtype, pipeline
 
 _KEYPOINT_COLORS = {"centre": (255, 40, 40), "corner": (255, 255, 255)}  # RGB
 
@@ -154,7 +154,7 @@ def render_pictures(
         for seed in seeds:
             try:
                 transform = cls(**row.args)
-                out = pipeline([transform], seed)(**call_inputs(transform, data, others))
+                out = as_picture(pipeline([transform], seed)(**call_inputs(transform, data, others)))
             except Exception as exc:
                 raise RuntimeError(f"{row.name} failed on the {photo} photo (seed {seed}): {exc}") from exc
             image = _to_numpy(out["image"], channels_first)

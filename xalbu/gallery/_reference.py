@@ -25,7 +25,9 @@ _TARGETS = {
     "spatial": "image, mask, bboxes, keypoints",
     "format": "layout (channels-first tensors)",
     "mix": "image, mask, bboxes, keypoints (mixed with partner samples)",
+    "volume": "volume, mask3d, 3-D keypoints",
 }
+VOLUME_DEPTH = 8  # slices of the volume a 3-D transform is shown on (the photo, shifted a pixel each)
 
 
 # ----------------------------------------------------------------------------- what is shown
@@ -196,12 +198,34 @@ def pipeline(transforms: list[Any], seed: int) -> Any:
 
 def call_inputs(transform: Any, data: dict[str, Any], partners: list[dict[str, Any]]) -> dict[str, Any]:
     """``data`` plus what the transform's kind needs: for the mix kind, partner samples (dicts with
-    the call's keys) under its ``metadata_key``, at least ``n_partners`` of them."""
-    if getattr(transform, "kind", None) != "mix":
-        return data
+    the call's keys) under its ``metadata_key``, at least ``n_partners`` of them; for the volume kind
+    (3-D transforms) a volume and 3-D mask of :data:`VOLUME_DEPTH` shifted copies of the image and
+    mask instead of them (no boxes: :func:`as_picture` shows the middle slice); other transforms'
+    metadata (reference images) from their ``benchmark_metadata``."""
+    from ..benchmark.data import metadata_for
+
+    kind = getattr(transform, "kind", None)
+    if kind == "volume":
+        roll = range(VOLUME_DEPTH)
+        return {
+            "volume": np.stack([np.roll(data["image"], d, axis=1) for d in roll]),
+            "mask3d": np.stack([np.roll(data["mask"], d, axis=1) for d in roll]),
+        }
+    if kind != "mix":
+        return {**data, **metadata_for(type(transform).__name__, data)}
     pool = partners or [data]
     k = max(int(getattr(transform, "n_partners", 1)), len(pool))
     return {**data, getattr(transform, "metadata_key", "mix_data"): [pool[i % len(pool)] for i in range(k)]}
+
+
+def as_picture(out: dict[str, Any]) -> dict[str, Any]:
+    """A call's outputs as the gallery draws them: a volume's middle slice as the image (and its 3-D
+    mask's as the mask, without boxes); other outputs as they are."""
+    if "volume" not in out:
+        return out
+    mid = out["volume"].shape[0] // 2
+    empty = {"bboxes": [], "labels": [], "keypoints": [], "roles": []}
+    return {"image": out["volume"][mid], "mask": out["mask3d"][mid], **empty}
 
 
 def reference_row(name: str, gpu_kernels: set[str] | None = None, size: int = 16) -> Row:
@@ -254,6 +278,9 @@ def reference_row(name: str, gpu_kernels: set[str] | None = None, size: int = 16
         "keypoints": [np.asarray(data["keypoints"], np.float64)] * n,
         "roles": [data["roles"]] * n,
     }
+    from ..benchmark.data import metadata_for
+
+    batch |= metadata_for(name, {"image": as_dtype(base, row.accepted[0]), **data})  # reference images
     try:
         pipe = pipeline([cls(**args)], seed=0)
         with trace() as calls:

@@ -49,16 +49,15 @@ _NO_HOLES = np.zeros((0, 4), np.int64)
 
 
 def check_dropout_fill(name: str, value: Any) -> Any:
-    """``fill``: a number, a per-channel sequence, or one of albumentations' fill names."""
+    """``fill``: a number, a per-channel sequence, or one of albumentations' fill names: random values
+    (``RANDOM_FILLS``) or OpenCV's inpainting (``INPAINT_FILLS``: ``cv2.inpaint`` with radius 3 on the
+    NumPy/OpenCV backend, a harmonic fill on the others; see ``functional.dropout.inpaint``)."""
     if isinstance(value, str):
-        if value in RANDOM_FILLS:
+        if value in RANDOM_FILLS or value in INPAINT_FILLS:
             return value
-        if value in INPAINT_FILLS:
-            raise ValueError(
-                f"{name}: {value!r} (OpenCV inpainting) is not supported yet; use a value or 'random'"
-            )
         raise ValueError(
-            f"{name}: expected a number, a per-channel sequence or one of {list(RANDOM_FILLS)}, got {value!r}"
+            f"{name}: expected a number, a per-channel sequence or one of "
+            f"{list(RANDOM_FILLS + INPAINT_FILLS)}, got {value!r}"
         )
     return check_fill(name, value)
 
@@ -144,6 +143,8 @@ class _Dropout(SpatialTransform):
     def apply_image(self, img: Any, params: HolesParams, state: State) -> Any:
         if not has_holes(params.holes):
             return img
+        if self.fill in INPAINT_FILLS:
+            return F.inpaint(img, hole_map(params.holes, tuple(img.shape[-3:-1])), self.fill, 3)
         if isinstance(self.fill, str):
             return F.cutout(img, params.holes, 0, self.fill, params.seed)
         return F.cutout(img, params.holes, self.fill)
@@ -161,6 +162,31 @@ class _Dropout(SpatialTransform):
         if not removes_points(state):
             return pts
         return points_outside_holes(pts, params.holes)
+
+
+def inpaint_radius(drop: np.ndarray) -> Any:
+    """MaskDropout's inpainting radius, as albumentations 2.0.8 sets it: ``min(3, max(w, h) // 2)``
+    of the dropped pixels' bounding box (per sample for an ``(N, H, W)`` map)."""
+    d = drop.reshape(-1, *drop.shape[-2:])
+    rows, cols = d.any(axis=2), d.any(axis=1)
+
+    def extent(a: np.ndarray) -> np.ndarray:
+        first = np.argmax(a, axis=1)
+        last = a.shape[1] - np.argmax(a[:, ::-1], axis=1)
+        return np.where(a.any(axis=1), last - first, 0)
+
+    r = np.minimum(3, np.maximum(extent(rows), extent(cols)) // 2)
+    return int(r[0]) if drop.ndim == 2 else r
+
+
+def hole_map(holes: Any, hw: tuple[int, int]) -> np.ndarray:
+    """The pixels the holes cover: ``(H, W)`` bool for ``(K, 4)`` holes, ``(N, H, W)`` for ``(N, K, 4)``."""
+    h = np.asarray(holes, np.int64)
+    out = np.zeros((1 if h.ndim == 2 else h.shape[0], *hw), bool)
+    for s, rows in enumerate(h.reshape(out.shape[0], -1, 4).tolist()):
+        for x0, y0, x1, y1 in rows:
+            out[s, max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)] = True
+    return out[0] if h.ndim == 2 else out
 
 
 # ------------------------------------------------------------------------------- boxes and keypoints
@@ -425,6 +451,29 @@ def xy_stripes(
         at = int(u[2 * i + 1] * (size - n + 1))
         out.append([at, 0, at + n, other] if axis == 0 else [0, at, other, at + n])
     return out
+
+
+def batch_stripes(
+    rng: np.random.Generator,
+    num: tuple[int, int],
+    length: tuple[int, int],
+    size: int,
+    axis: int,
+    other: int,
+    n: int,
+) -> np.ndarray:
+    """XYMasking's stripes along one axis for ``n`` images (``(N, num[1], 4)``, padded with empty
+    holes), with array draws."""
+    if length[1] == 0 or num[1] == 0:
+        return np.zeros((n, 0, 4), np.int64)
+    check_stripe_length(length, size, axis)
+    count = draw.integers(rng, num[0], num[1] + 1, n)
+    lens = lo_hi_integers(rng, length[0], length[1] + 1, (n, num[1]))
+    at = lo_hi_integers(rng, 0, size - lens + 1, (n, num[1]))
+    zero, full = np.zeros_like(at), np.full_like(at, other)
+    rows = np.stack([at, zero, at + lens, full] if axis == 0 else [zero, at, full, at + lens], axis=-1)
+    real = (np.arange(num[1]) < count[:, None]) & (lens > 0)  # stripes of length 0 are padding
+    return np.where(real[..., None], rows, 0)
 
 
 def drop_objects(

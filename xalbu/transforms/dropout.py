@@ -1,12 +1,18 @@
 """Dropout transforms: holes cut out of images (and masks), with the boxes and keypoints they cover
-removed: rectangles (CoarseDropout, Erasing, GridDropout, XYMasking, ConstrainedCoarseDropout), single
-pixels (PixelDropout) and whole mask objects (MaskDropout).
+removed: rectangles (CoarseDropout, Erasing, GridDropout, XYMasking, ConstrainedCoarseDropout, GridMask;
+GuidedCoarseDropout inside a region), single pixels (PixelDropout) and mask objects (MaskDropout).
 
 Each rectangle class is a :class:`~xalbu.core.kinds.SpatialTransform`: the holes (``x_min, y_min, x_max, y_max``
 integer rows inside the image) and one seed per sample are drawn on the host; images are filled by the
 ``cutout`` kernel (a value, or counter-based random values from the seed), masks with ``fill_mask``
 (``None``: masks untouched). In a batch the holes are ``(N, K, 4)``, padded with empty holes, and the
 samples that are not applied get no holes (one kernel call, no blend).
+
+``fill="inpaint_telea"`` / ``"inpaint_ns"`` (the hole classes and MaskDropout) fill the image from
+the pixels around: OpenCV's ``cv2.inpaint`` on NumPy (radius 3, float32 through uint8 as
+albumentations 2.0.8; any number of channels, 3 at a time), and on other arrays (CuPy) a sync-free
+harmonic fill (:mod:`xalbu.functional._inpaint`: values between those around the hole, smooth, not
+Telea's or Navier-Stokes' exact values). Masks take ``fill_mask``.
 
 PixelDropout and MaskDropout fill a drop map (a counter-based field, the mask's objects) instead.
 Boxes and keypoints (host rows), as albumentations 2.0.8 treats them:
@@ -45,13 +51,14 @@ from ._holes import (
     HolesParams,
     _Dropout,
     batch_splits,
+    batch_stripes,
     boxes_after_drops,
-    check_stripe_length,
     draw_seeds,
     drop_objects,
     erasing_hole,
     holes_in_boxes,
     holes_in_mask,
+    inpaint_radius,
     label_objects,
     labelled_boxes,
     lo_hi_integers,
@@ -66,6 +73,8 @@ __all__ = [
     "ConstrainedCoarseDropout",
     "Erasing",
     "GridDropout",
+    "GridMask",
+    "GuidedCoarseDropout",
     "MaskDropout",
     "PixelDropout",
     "XYMasking",
@@ -88,7 +97,8 @@ class CoarseDropout(_Dropout):
         hole_height_range: ``(min, max)`` hole height, pixels or a fraction of the height.
         hole_width_range: ``(min, max)`` hole width, pixels or a fraction of the width.
         fill: the holes' value (a number or one per channel), ``"random"`` (random values per pixel)
-            or ``"random_uniform"`` (one random colour per hole).
+            ``"random_uniform"`` (one random colour per hole), or ``"inpaint_telea"`` /
+            ``"inpaint_ns"`` (filled from the surroundings: see the module).
         fill_mask: the masks' holes' value, or ``None`` to leave masks untouched.
         p: probability (in a batch, per sample).
 
@@ -112,6 +122,7 @@ class CoarseDropout(_Dropout):
             },
             {"fill": (10, 20, 30), "fill_mask": 1},
             {"fill": "random_uniform", "fill_mask": 0},
+            {"num_holes_range": (1, 3), "fill": "inpaint_telea", "fill_mask": 0},
         ]
 
     def __init__(
@@ -179,7 +190,8 @@ class Erasing(_Dropout):
     Args:
         scale: ``(min, max)`` erased area as a fraction of the image.
         ratio: ``(min, max)`` aspect ratio ``width / height``.
-        fill: the value (a number or one per channel), ``"random"`` or ``"random_uniform"``.
+        fill: the value (a number or one per channel), ``"random"``, ``"random_uniform"`` or an
+            inpainting method (``"inpaint_telea"``, ``"inpaint_ns"``).
         fill_mask: the masks' value, or ``None`` to leave masks untouched.
         p: probability (in a batch, per sample).
 
@@ -252,7 +264,8 @@ class GridDropout(_Dropout):
         unit_size_range: ``(min, max)`` cell side in pixels (at least 2, at most the shorter side).
         holes_number_xy: ``(across, down)`` number of cells.
         shift_xy: ``(x, y)`` offset of the holes in their cells without ``random_offset``.
-        fill: the value (a number or one per channel), ``"random"`` or ``"random_uniform"``.
+        fill: the value (a number or one per channel), ``"random"``, ``"random_uniform"`` or an
+            inpainting method (``"inpaint_telea"``, ``"inpaint_ns"``).
         fill_mask: the masks' value, or ``None`` to leave masks untouched.
         p: probability (in a batch, per sample).
 
@@ -374,9 +387,8 @@ class GridDropout(_Dropout):
 
 # --------------------------------------------------------------------------------------------- XYMasking
 def _count_range(name: str, value: Any) -> tuple[int, int]:
-    if not isinstance(value, (tuple, list)):
-        v = check_int(name, value, 0)
-        return v, v
+    if not isinstance(value, (tuple, list)):  # a number n is the range (0, n), as albumentations reads it
+        return 0, check_int(name, value, 0)
     lo, hi = check_range(name, value, 0, integer=True)
     return int(lo), int(hi)
 
@@ -385,8 +397,9 @@ class XYMasking(_Dropout):
     """Mask vertical and horizontal stripes (SpecAugment's time and frequency masks).
 
     ``num_masks_x`` vertical stripes the image's full height, each ``mask_x_length`` pixels wide, and
-    ``num_masks_y`` horizontal stripes of ``mask_y_length`` pixels; numbers and lengths are integers
-    or ``(min, max)`` ranges drawn per call, positions uniform where the stripe fits. A length longer
+    ``num_masks_y`` horizontal stripes of ``mask_y_length`` pixels; numbers and lengths are
+    ``(min, max)`` ranges drawn per call (an integer ``n`` is ``(0, n)``, as albumentations 2.0.8 reads
+    it), positions uniform where the stripe fits. A length longer
     than the image is refused when the transform runs. Boxes and keypoints follow the module's rules.
 
     Args:
@@ -394,12 +407,13 @@ class XYMasking(_Dropout):
         num_masks_y: number of horizontal stripes (or a range).
         mask_x_length: width of the vertical stripes in pixels (or a range).
         mask_y_length: height of the horizontal stripes in pixels (or a range).
-        fill: the value (a number or one per channel), ``"random"`` or ``"random_uniform"``.
+        fill: the value (a number or one per channel), ``"random"``, ``"random_uniform"`` or an
+            inpainting method (``"inpaint_telea"``, ``"inpaint_ns"``).
         fill_mask: the masks' value, or ``None`` to leave masks untouched.
         p: probability (in a batch, per sample).
 
     >>> import numpy as np, xalbu as A
-    >>> t = A.XYMasking(num_masks_x=1, mask_x_length=2, p=1)
+    >>> t = A.XYMasking(num_masks_x=(1, 1), mask_x_length=(2, 2), p=1)
     >>> int((t(image=np.full((3, 6), 4, np.uint8))["image"] == 0).sum())
     6
     """
@@ -443,34 +457,14 @@ class XYMasking(_Dropout):
         rows += xy_stripes(rng, self.num_masks_y, self.mask_y_length, h, 1, w)
         return np.array(rows, np.int64).reshape(-1, 4)
 
-    def _batch_stripes(
-        self,
-        rng: np.random.Generator,
-        num: tuple[int, int],
-        length: tuple[int, int],
-        size: int,
-        axis: int,
-        other: int,
-        n: int,
-    ) -> np.ndarray:
-        if length[1] == 0 or num[1] == 0:
-            return np.zeros((n, 0, 4), np.int64)
-        check_stripe_length(length, size, axis)
-        count = draw.integers(rng, num[0], num[1] + 1, n)
-        lens = lo_hi_integers(rng, length[0], length[1] + 1, (n, num[1]))
-        at = lo_hi_integers(rng, 0, size - lens + 1, (n, num[1]))
-        zero, full = np.zeros_like(at), np.full_like(at, other)
-        rows = np.stack([at, zero, at + lens, full] if axis == 0 else [zero, at, full, at + lens], axis=-1)
-        return np.where((np.arange(num[1]) < count[:, None])[..., None], rows, 0)
-
     def max_holes(self, shape: tuple[int, int]) -> int:
         x = self.num_masks_x[1] if self.mask_x_length[1] > 0 else 0
         return x + (self.num_masks_y[1] if self.mask_y_length[1] > 0 else 0)
 
     def batch_holes(self, rng: np.random.Generator, shape: tuple[int, int], n: int) -> np.ndarray:
         h, w = shape
-        xs = self._batch_stripes(rng, self.num_masks_x, self.mask_x_length, w, 0, h, n)
-        ys = self._batch_stripes(rng, self.num_masks_y, self.mask_y_length, h, 1, w, n)
+        xs = batch_stripes(rng, self.num_masks_x, self.mask_x_length, w, 0, h, n)
+        ys = batch_stripes(rng, self.num_masks_y, self.mask_y_length, h, 1, w, n)
         return np.concatenate([xs, ys], axis=1)
 
 
@@ -593,7 +587,8 @@ class ConstrainedCoarseDropout(_Dropout):
         num_holes_range: ``(min, max)`` holes per object (at least 1).
         hole_height_range: ``(min, max)`` fraction of the object's size, in [0, 1].
         hole_width_range: ``(min, max)`` fraction of the object's size, in [0, 1].
-        fill: the holes' value (a number or one per channel), ``"random"`` or ``"random_uniform"``.
+        fill: the holes' value (a number or one per channel), ``"random"``, ``"random_uniform"`` or
+            an inpainting method (``"inpaint_telea"``, ``"inpaint_ns"``).
         fill_mask: the masks' holes' value, or ``None`` to leave masks untouched.
         p: probability (in a batch, per sample).
         mask_indices: mask values whose regions get holes (at least 1).
@@ -707,7 +702,8 @@ class MaskDropout(SpatialTransform):
 
     Args:
         max_objects: the number of objects to drop, or a ``(min, max)`` range (at least 1).
-        fill: the image's value there (a number or one per channel).
+        fill: the image's value there (a number or one per channel), or ``"inpaint_telea"`` /
+            ``"inpaint_ns"`` (radius ``min(3, half the dropped pixels' longer extent)``).
         fill_mask: the masks' value there, or ``None`` to leave masks untouched.
         p: probability (in a batch, per sample).
 
@@ -730,6 +726,7 @@ class MaskDropout(SpatialTransform):
             {"max_objects": (1, 3)},
             {"max_objects": 2, "fill": (1, 2, 3), "fill_mask": 7},
             {"fill_mask": None},
+            {"max_objects": 2, "fill": "inpaint_ns"},
         ]
 
     def __init__(self, max_objects: Any = (1, 1), fill: Any = 0, fill_mask: Any = 0, p: float = 0.5) -> None:
@@ -740,9 +737,7 @@ class MaskDropout(SpatialTransform):
         else:
             v = check_int("max_objects", max_objects, 1)
             self.max_objects = (v, v)
-        if isinstance(fill, str) and fill in INPAINT_FILLS:
-            raise ValueError(f"fill: {fill!r} (OpenCV inpainting) is not supported yet; use a value")
-        self.fill = check_fill("fill", fill)
+        self.fill = fill if isinstance(fill, str) and fill in INPAINT_FILLS else check_fill("fill", fill)
         self.fill_mask = None if fill_mask is None else check_fill("fill_mask", fill_mask)
 
     # the dropped pixels depend on the mask: replay records are checked against sample_data's form
@@ -767,7 +762,11 @@ class MaskDropout(SpatialTransform):
         super()._apply(state, params, None)
 
     def apply_image(self, img: Any, params: MaskDropoutParams, state: State) -> Any:
-        return F.fill_where(img, params.drop, self.fill) if params.drop.any() else img
+        if not params.drop.any():
+            return img
+        if self.fill in INPAINT_FILLS:  # radius: min(3, half the longer side of the dropped pixels' bounds)
+            return F.inpaint(img, params.drop, self.fill, inpaint_radius(params.drop))
+        return F.fill_where(img, params.drop, self.fill)
 
     def apply_mask(self, mask: Any, params: MaskDropoutParams, state: State) -> Any:
         if self.fill_mask is None or not params.drop.any():
@@ -792,3 +791,6 @@ class MaskDropout(SpatialTransform):
         y = np.clip(pts.xy[:, 1].astype(np.int64), 0, h - 1)
         keep = ~drop[pts.sample if drop.shape[0] > 1 else 0, y, x]
         return pts if keep.all() else pts.take(np.flatnonzero(keep))
+
+
+from ._dropout_more import GridMask, GuidedCoarseDropout  # noqa: E402 - kept apart (file size); declares this module its own

@@ -1,5 +1,5 @@
-"""Utility transforms: ``NoOp`` (does nothing), ``Lambda`` (user functions per target) and
-``ToTensorV2`` (channels-first torch tensors at the end of a pipeline)."""
+"""Utility transforms: ``NoOp`` (does nothing), ``Lambda`` (user functions per target),
+``ToTensorV2`` and ``ToTensor3D`` (channels-first torch tensors at the end of a pipeline)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from ..core.targets import (
 )
 from ..core.validation import check_bool
 
-__all__ = ["Lambda", "NoOp", "ToTensorV2"]
+__all__ = ["Lambda", "NoOp", "ToTensor3D", "ToTensorV2"]
 
 
 def identity(x: Any, **params: Any) -> Any:
@@ -289,3 +289,34 @@ class ToTensorV2(FormatTransform):
 
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
         state.layout = self.transpose_mask
+
+
+class ToTensor3D(FormatTransform):
+    """End a pipeline with ``volume`` and ``mask3d`` as channels-first torch tensors (albumentations.pytorch).
+
+    A (D, H, W, C) volume or 3-D mask becomes a (C, D, H, W) tensor, a (D, H, W) one a (1, D, H, W)
+    tensor; other targets come back as they are. No voxel is copied (the tensor is a permuted view
+    of the data). It must be the last transform of the ``Compose`` and always applies (``p=1``);
+    torch must be installed.
+
+    Args:
+        p: probability of applying the transform; must be 1.
+
+    >>> import numpy as np, xalbu as A
+    >>> out = A.Compose([A.ToTensor3D()])(volume=np.zeros((2, 4, 6, 3), np.uint8))
+    >>> tuple(out["volume"].shape)
+    (3, 2, 4, 6)
+    """
+
+    requires = ("torch",)
+    albumentations_ignores_unknown = False  # its constructor raises TypeError for always_apply & co.
+
+    def __init__(self, p: float = 1.0) -> None:
+        super().__init__(p)
+        if self.p != 1.0:
+            raise ValueError(
+                f"ToTensor3D: p: expected 1 (the output type cannot depend on a draw), got {p!r}"
+            )
+
+    def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
+        state.layout = "3d"

@@ -20,6 +20,30 @@ def _double(img, **params):
     return img
 
 
+class _Plugin(A.ImageOnlyTransform):
+    """A transform from outside albumentations (a plugin): saved under its bare class name, and absent
+    from xalbu, whatever xalbu implements."""
+
+    @classmethod
+    def get_class_fullname(cls) -> str:
+        return cls.__name__
+
+    def apply(self, img, **params):
+        return img
+
+
+class PluginRain(_Plugin):
+    pass
+
+
+class PluginFog(_Plugin):
+    pass
+
+
+class PluginSnow(_Plugin):
+    pass
+
+
 def pipelines() -> dict[str, tuple[A.Compose, str]]:
     """File stem -> (pipeline, data format)."""
     return {
@@ -119,12 +143,12 @@ def pipelines() -> dict[str, tuple[A.Compose, str]]:
             A.Compose([A.Lambda(name="identity", image=_double, p=1.0), A.VerticalFlip(p=1.0)]),
             "json",
         ),
-        # transforms xalbu lacks (the weather family, until issue 14), at several depths
+        # transforms xalbu lacks (plugin classes defined above), at several depths
         "unknown": (
             A.Compose(
                 [
-                    A.RandomRain(),
-                    A.OneOf([A.HorizontalFlip(), A.RandomFog(), A.OneOf([A.RandomSnow(), A.NoOp()])]),
+                    PluginRain(),
+                    A.OneOf([A.HorizontalFlip(), PluginFog(), A.OneOf([PluginSnow(), A.NoOp()])]),
                     A.HorizontalFlip(),
                 ]
             ),
