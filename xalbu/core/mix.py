@@ -14,7 +14,6 @@ A mix transform may also report values per call (which partner, which weight, so
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -155,22 +154,6 @@ def set_outputs(state: State, values: dict[str, Any]) -> None:
     """Keep ``values`` as extra outputs of the call (``state.outputs``; later steps overwrite keys)."""
     if values:
         state.outputs = {**(state.outputs or {}), **values}
-
-
-def read_any_size(reader: Any, where: str, partner: Any, origin: int) -> State:
-    """A partner read like :func:`~.reading.read_partner` but of any height and width (Mosaic)."""
-    if not isinstance(partner, Mapping):
-        raise TypeError(
-            f"{where}: expected a dict of targets (image=..., mask=..., bboxes=...), got {type(partner).__name__}"
-        )
-    try:
-        part, _ = reader.read(dict(partner), False)
-    except (TypeError, ValueError) as e:
-        raise type(e)(f"{where}: {e}") from e
-    for store in (part.boxes, part.points):
-        for rows in store.values():
-            rows.origin = np.full(len(rows.rows), origin, np.intp)
-    return part
 
 
 def _take(arr: Any, idx: np.ndarray) -> Any:

@@ -613,10 +613,10 @@ def _per_row(key: str, convert: Callable, table: np.ndarray, tables: list[np.nda
         raise
 
 
-def read_partner(reader: Reader, state: State, where: str, partner: Any, origin: int) -> State:
-    """A mix partner of one image (a dict with the call's keys) in internal form: read like the call
-    itself, with the same checks, its boxes and keypoints marked with ``origin`` (``where`` names it
-    in errors, e.g. ``mix_data[0]``)."""
+def read_any_size(reader: Reader, where: str, partner: Any, origin: int) -> State:
+    """A mix partner (a dict with the call's keys) in internal form: read like the call itself, with
+    the same checks, its boxes and keypoints marked with ``origin`` (``where`` names it in errors,
+    e.g. ``mix_data[0]``); of any height and width (Mosaic)."""
     if not isinstance(partner, Mapping):
         raise TypeError(
             f"{where}: expected a dict of targets (image=..., mask=..., bboxes=...), got {type(partner).__name__}"
@@ -625,15 +625,21 @@ def read_partner(reader: Reader, state: State, where: str, partner: Any, origin:
         part, _ = reader.read(dict(partner), False)
     except (TypeError, ValueError) as e:
         raise type(e)(f"{where}: {e}") from e
+    for store in (part.boxes, part.points):
+        for key, rows in store.items():
+            store[key] = replace(rows, origin=np.full(len(rows.rows), origin, np.intp))
+    return part
+
+
+def read_partner(reader: Reader, state: State, where: str, partner: Any, origin: int) -> State:
+    """A mix partner of one image, read by :func:`read_any_size`, of the sample's own size."""
+    part = read_any_size(reader, where, partner, origin)
     if part.shape != state.shape:
         ref = next(iter(partner), "image")
         raise ValueError(
             f"{where}[{ref!r}]: height and width {part.shape} differ from the image's {state.shape}; all images "
             "and masks of one call must have the same size"
         )
-    for store in (part.boxes, part.points):
-        for key, rows in store.items():
-            store[key] = replace(rows, origin=np.full(len(rows.rows), origin, np.intp))
     return part
 
 

@@ -32,9 +32,10 @@ from xalbu.functional._common import Param
 from xalbu.functional._utils import clip, is_float, namespace, round_cast
 
 
-def _reflect_101(n: int, r: int) -> np.ndarray:
-    """Source rows of a ``dc|abcd|cb`` border: indices ``-r .. n + r - 1`` folded into ``[0, n)``."""
-    i = np.arange(-r, n + r)
+def _reflect_101(n: int, r: int, after: int | None = None) -> np.ndarray:
+    """Source rows of a ``dc|abcd|cb`` border: indices ``-r .. n + after - 1`` (``after``: ``r`` by
+    default) folded into ``[0, n)``."""
+    i = np.arange(-r, n + (r if after is None else after))
     if n == 1:
         return np.zeros_like(i)
     m = np.remainder(i, 2 * n - 2)

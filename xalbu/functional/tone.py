@@ -42,6 +42,7 @@ from xalbu.functional._colorspace import (  # noqa: F401 - re-exported: the kern
     ycc_to_rgb,
 )
 from xalbu.functional._common import Param
+from xalbu.functional._filter import _reflect_101  # OpenCV's BORDER_REFLECT_101 fold
 from xalbu.functional._levels import invert  # shared with the policies' invert op
 from xalbu.functional._plasma import plasma_fields
 from xalbu.functional._utils import (
@@ -188,15 +189,6 @@ def clahe_geometry(h: int, w: int, grid: tuple[int, int]) -> tuple[int, int, int
     return (h + ph) // ty, (w + pw) // tx, ph, pw
 
 
-def _reflect101(i: np.ndarray, n: int) -> np.ndarray:
-    """OpenCV's ``BORDER_REFLECT_101`` index fold (``dcb|abcd|cba``), any distance outside."""
-    if n == 1:
-        return np.zeros_like(i)
-    period = 2 * n - 2
-    k = np.mod(i, period)
-    return np.where(k < n, k, period - k)
-
-
 def clahe_limits(clip_limit: Param, tile_total: int, bins: int) -> np.ndarray:
     """OpenCV's per-bin count limit: ``max(int(clip_limit * tile_total / bins), 1)`` (float64), int64."""
     lim = np.floor(np.asarray(clip_limit, np.float64) * tile_total / bins).astype(np.int64)
@@ -210,8 +202,8 @@ def _clahe_luts(xp: Any, plane: Any, limits: Any, grid: tuple[int, int], bins: i
     th, tw, ph, pw = clahe_geometry(h, w, grid)
     ty, tx = grid
     if ph or pw:
-        rows = _reflect101(np.arange(h + ph), h)
-        cols = _reflect101(np.arange(w + pw), w)
+        rows = _reflect_101(h, 0, ph)
+        cols = _reflect_101(w, 0, pw)
         dev = device(plane)
         plane = xp.take(plane, xp.asarray(rows, device=dev), axis=1)
         plane = xp.take(plane, xp.asarray(cols, device=dev), axis=2)

@@ -223,13 +223,7 @@ def _box_sum(xp: Any, x: Any, k: int) -> Any:
     dev = device(x)
     a = k // 2
     for axis, n in ((x.ndim - 3, h), (x.ndim - 2, w)):
-        idx = np.arange(-a, n + k - 1 - a)
-        if n == 1:
-            idx = np.zeros_like(idx)
-        else:
-            period = 2 * (n - 1)
-            idx = np.abs(idx) % period
-            idx = np.where(idx > n - 1, period - idx, idx)
+        idx = _filter._reflect_101(n, a, k - 1 - a)
         padded = xp.take(x, xp.asarray(idx, device=dev), axis=axis)
         acc = None
         for t in range(k):
@@ -472,13 +466,7 @@ def _blur64(xp: Any, x: Any, taps: np.ndarray) -> Any:
     dev = device(x)
     for axis in (x.ndim - 1, x.ndim - 2):
         n = int(x.shape[axis])
-        idx = np.arange(-r, n + r)
-        if n == 1:
-            idx = np.zeros_like(idx)
-        else:
-            period = 2 * (n - 1)
-            idx = np.abs(idx) % period
-            idx = np.where(idx > n - 1, period - idx, idx)
+        idx = _filter._reflect_101(n, r)
         padded = xp.take(x, xp.asarray(idx, device=dev), axis=axis)
         acc = None
         for t, wgt in enumerate(taps.tolist()):

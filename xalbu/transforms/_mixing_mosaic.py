@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 from array_api_compat import array_namespace
 
-from ..core.mix import MixTransform, read_any_size
+from ..core.mix import MixTransform
+from ..core.reading import read_any_size
 from ..core.state import State
 from ..core.targets import clip_boxes, to_host
 from ..core.transform import check_one_size
