@@ -127,7 +127,14 @@ def _noisy(
     seeds = R.seeds_array(seed)
     ss = np.broadcast_to(np.asarray(s, np.float32), (n,))
     oo = np.broadcast_to(np.asarray(o, np.float32), (n,))
+    same = float(multiply)  # the offset that leaves a sample unchanged when its scale is 0
     for i in range(n):
+        if ss[i] == 0 and oo[i] == same:  # a sample the batch does not apply: no field to draw
+            if img.dtype == np.float32:
+                np.clip(img[i], 0.0, 1.0, out=out[i])  # what adding a zero field gives
+            else:
+                out[i] = img[i]
+            continue
         noise = make(int(seeds[i]), tab if tab.ndim == 1 else tab[i], float(ss[i]), float(oo[i]), count)
         _add_one(img[i], out[i], noise, per_channel, multiply)
     return out

@@ -127,7 +127,12 @@ def _noise_cases(rng: np.random.Generator, n: int | None):
         return rng.uniform(lo, hi, n) if n else float(rng.uniform(lo, hi))
 
     seeds = rng.integers(0, 2**64, n, dtype=np.uint64) if n else int(rng.integers(0, 2**63))
-    return [
+    gated = []
+    if n:  # a partly applied batch: samples 0 and 2 left as they are (scale and offset 0)
+        scale, offset = ps(0.1, 0.4), ps(-0.1, 0.1)
+        scale[::2] = offset[::2] = 0.0
+        gated = [(seeds, "normal", scale, offset, True)]
+    return gated + [
         (seeds, "normal", ps(0.0, 0.4), ps(-0.1, 0.1), True),
         (seeds, "normal", ps(0.0, 0.4), 0.0, False),
         (seeds, "uniform", ps(0.0, 0.4), ps(-0.2, 0.0), True),

@@ -88,6 +88,19 @@ def test_parity_flips(dtype, c, batched):
     np.testing.assert_array_equal(img, before)
 
 
+@pytest.mark.parity.with_args("numpy_cv2", select)
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32, np.bool_, np.int64])
+def test_parity_select(dtype):
+    """Sample copies equal ``numpy.where``; a fresh array even when every flag picks one side."""
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 2, (5, 4, 3, 2)).astype(dtype)
+    b = rng.integers(0, 2, (5, 4, 3, 2)).astype(dtype)
+    for flags in ([True, False, True, True, False], [True] * 5, [False] * 5):
+        out = select(a, b, np.array(flags))
+        np.testing.assert_array_equal(out, select.generic(a, b, np.array(flags)))
+        assert not np.shares_memory(out, a) and not np.shares_memory(out, b)
+
+
 @pytest.mark.parametrize("dtype", [np.int32, np.int16, np.int64, np.bool_, np.int8])
 def test_parity_masks(dtype):
     """Masks through nearest warp/resize and pad: int32/int16 via OpenCV, the rest declined to generic."""

@@ -106,7 +106,8 @@ def time_ray(data: dict[str, Any], workers: int, batch: int, repeats: int) -> li
             [
                 {"image": data["image"][i], "boxes": data["boxes"][i], "labels": data["labels"][i], "id": i}
                 for i in range(len(data["id"]))
-            ]
+            ],
+            override_num_blocks=max(1, len(data["id"]) // batch),  # a block a batch: no re-blocking
         ).materialize()
         fn = RayAugment(_pipeline(), bboxes="boxes", labels=["labels"], id_column="id")
         n = len(data["id"])
