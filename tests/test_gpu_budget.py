@@ -19,6 +19,7 @@ and says where each sync was asked for. Skipped only where no C++ compiler exist
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from collections.abc import Callable
@@ -87,11 +88,14 @@ def _python_calls(fn: Callable[[], Any]) -> int:
         if event == "call":
             calls += 1
 
+    gc.collect()  # a collection inside fn would count finalizers' calls: not the code's own
+    gc.disable()
     sys.setprofile(profile)
     try:
         fn()
     finally:
         sys.setprofile(None)
+        gc.enable()
     return calls
 
 
