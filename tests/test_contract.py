@@ -32,8 +32,8 @@ DTYPE_OUT = {
 }
 
 DTYPES = ("uint8", "uint16", "float32")
-# keys a step may add to the result besides the targets given (MixUp/CutMix report partners, lambdas)
-REPORTED = {"mix_partners", "mix_lambdas", "mix_targets"}
+# keys a step may add to the result besides the targets given (MixUp/CutMix: partners, lambdas; TextImage)
+REPORTED = {"mix_partners", "mix_lambdas", "mix_targets", "overlay_data"}
 CHANNELS = (1, 3, 6)
 # Kind "format" (ToTensorV2) changes what the outputs are (tensors), not the data: it has its own
 # tests (tests/test_torch.py) instead of these array invariants.

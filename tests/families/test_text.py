@@ -102,6 +102,27 @@ def test_recorded_overlays_and_augmentations(font):
     )
 
 
+def test_overlay_data_is_reported_as_albumentations_does(font):
+    import albumentations as alb
+
+    img = np.zeros((60, 160, 3), np.uint8)
+    ours = A.Compose([A.TextImage(font_path=font, p=1)], seed=0)(image=img, textimage_metadata=META)
+    theirs = alb.Compose([alb.TextImage(font_path=font, p=1)], seed=0)(image=img, textimage_metadata=META)
+    for out in (ours, theirs):
+        assert sorted(o["bbox_index"] for o in out["overlay_data"]) == [0, 1]
+        assert all(set(o) == set(theirs["overlay_data"][0]) for o in out["overlay_data"])
+        by_index = {o["bbox_index"]: o for o in out["overlay_data"]}
+        assert (
+            by_index[0]["bbox_coords"] == (8, 3, 152, 27) and by_index[1]["original_text"] == META[1]["text"]
+        )
+    assert A.TextImage(font_path=font, p=1)(image=img, textimage_metadata=[])["overlay_data"] == []
+    assert "overlay_data" not in A.TextImage(font_path=font, p=0)(image=img, textimage_metadata=META)
+    batch = A.Compose([A.TextImage(font_path=font, p=1)], seed=1).batch(
+        images=np.zeros((2, 60, 160, 3), np.uint8), textimage_metadata=[META[:1], []]
+    )
+    assert [[o["bbox_index"] for o in s] for s in batch["overlay_data"]] == [[0], []]
+
+
 def test_batches_and_default_font(rng):
     imgs = np.zeros((3, 50, 120, 3), np.uint8)
     t = A.TextImage(font_path=None, font_color=(255, 255, 255), p=1)

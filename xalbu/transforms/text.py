@@ -19,6 +19,7 @@ import numpy as np
 from array_api_compat import array_namespace
 
 from ..core import draw
+from ..core.mix import set_outputs
 from ..core.state import State
 from ..core.targets import from_host, to_host
 from ..core.validation import check_bool, check_number, check_range, show
@@ -57,6 +58,9 @@ class TextImage(_PixelTransform):
         p: probability of applying the transform.
 
     Without ``metadata_key`` in the call nothing is drawn (albumentations raises ``KeyError``).
+    When applied, the result also holds ``overlay_data``: what was drawn, one dict per box
+    (``bbox_coords`` in pixels, ``text``, ``original_text``, ``bbox_index``, ``font_color``), as
+    albumentations adds it; in a batch, one such list per sample (empty where not applied).
 
     >>> import numpy as np, xalbu as A
     >>> t = A.TextImage(font_path=None, font_color=(255, 255, 255), p=1)
@@ -214,6 +218,23 @@ class TextImage(_PixelTransform):
         return out if out != text else ""
 
     # ------------------------------------------------------------------ applying
+    _REPORTED = ("bbox_coords", "text", "original_text", "bbox_index", "font_color")
+
+    def _apply(self, state: State, params: TextImageParams, applied: np.ndarray | None) -> None:
+        super()._apply(state, params, applied)
+
+        def report(overlays: Any) -> list[dict[str, Any]]:
+            return [{k: o[k] for k in self._REPORTED} for o in overlays or ()]
+
+        if state.batch is None:
+            drawn: Any = report(params.overlays)
+        elif params.overlays is None:  # no text in the batch: no per-sample work
+            drawn = [[] for _ in range(state.batch)]
+        else:
+            per = params.overlays
+            drawn = [report(o) if applied is None or applied[i] else [] for i, o in enumerate(per)]
+        set_outputs(state, {"overlay_data": drawn})
+
     def apply_image(self, img: Any, params: TextImageParams) -> Any:
         batch = img.ndim == 4
         overlays = params.overlays if batch else [params.overlays]
