@@ -154,3 +154,81 @@ def test_mix_kind_errors_name_the_metadata_key():
         _pipe(_Blend(p=1.0))(
             image=img, bboxes=[], labels=[], mix_data=[{"image": img, "bboxes": [(1, 1, 3, 3)], "labels": []}]
         )
+
+
+# ----------------------------------------------------------------------------- CPU sub-batches
+SUB_BATCH_NAMES = sorted(n for n, c in A.TRANSFORMS.items() if c.kind in ("pixel", "spatial"))
+
+
+@pytest.mark.parametrize("name", SUB_BATCH_NAMES)
+def test_partly_applied_host_batches_run_only_the_applied_samples(name, monkeypatch):
+    """On the CPU a partly applied batch runs the kernel on its applied samples only: the same result
+    as the whole-batch path (identity parameters or compute-then-select), the other samples copied."""
+    from test_contract import build, make_image, require_support
+
+    from xalbu.core import kinds
+
+    require_support(name, "uint8", 3)
+    imgs = np.stack([make_image("uint8", 3, seed=s) for s in range(6)])
+    masks = (imgs[..., 0] // 64).astype(np.uint8)  # four labels, blobs where the image is smooth
+    before = imgs.copy()
+    extra = {}
+    if "metadata" in getattr(A.TRANSFORMS[name], "benchmark_inputs", ()):
+        from xalbu.benchmark import metadata_for
+
+        extra = metadata_for(name, {"image": imgs[0]})
+    t = build(name, p=0.5)
+    taken = []
+    some = kinds.apply_some
+
+    def spy(*args):
+        taken.append(some(*args))
+        return taken[-1]
+
+    targets = {"images": imgs} if A.TRANSFORMS[name].kind == "pixel" else {"images": imgs, "masks": masks}
+
+    def run() -> Any:
+        try:
+            out = A.Compose([t], seed=5).batch(**targets, **extra)
+        except ValueError as e:  # dtype or size changes must apply to every sample: refused alike
+            return str(e)
+        return np.concatenate([out["images"].reshape(6, -1), out.get("masks", masks).reshape(6, -1)], 1)
+
+    monkeypatch.setattr(kinds, "apply_some", spy)
+    out = run()
+    monkeypatch.setattr(kinds, "apply_some", lambda *a: False)
+    ref = run()
+    if isinstance(ref, str):
+        assert out == ref
+        return
+    np.testing.assert_array_equal(out, ref)
+    assert np.array_equal(imgs, before)
+
+
+def test_the_sub_batch_path_is_taken_and_declines_what_it_cannot_cut():
+    from xalbu.core import kinds
+
+    imgs = np.zeros((5, 8, 9, 3), np.uint8)
+    calls = []
+
+    class Count(A.Blur):
+        def apply_image(self, img, params):
+            calls.append(img.shape[0])
+            return super().apply_image(img, params)
+
+    A.Compose([Count(p=0.5)], seed=1).batch(images=imgs)
+    assert calls and calls[0] < 5  # only the applied samples reach the kernel
+    P = kinds.dataclasses.make_dataclass("P", ["a", "shared", "odd", "rows"])
+    params = P(np.arange(4), np.ones((4, 2)), 3, [[1], [2], [3], [4]])
+    sub = kinds.take_samples(
+        params, np.array([1, 3]), 4, lambda m: P(np.arange(m), np.ones((4, 2)), 3, [[0]] * m)
+    )
+    assert (
+        sub.a.tolist() == [1, 3] and sub.shared is params.shared and sub.odd == 3 and sub.rows == [[2], [4]]
+    )
+    # a field whose length follows the batch some other way (2 per sample): not cut, declined
+    assert (
+        kinds.take_samples(params, np.array([1]), 4, lambda m: P(np.arange(2 * m), 0, 3, []))
+        is NotImplemented
+    )
+    assert kinds.take_samples(object(), np.array([1]), 4, lambda m: None) is NotImplemented

@@ -244,6 +244,9 @@ def warp(
     )
 
 
+_EYE = np.eye(3)
+
+
 def _warp_all(
     img: np.ndarray,
     inv: np.ndarray,
@@ -255,8 +258,12 @@ def _warp_all(
 ) -> np.ndarray:
     """Warp HWC / NHWC ``img`` per sample and 4-channel chunk; ``fills`` from ``host_fill``."""
 
+    same = dsize == (img.shape[-2], img.shape[-3])
+
     def one(s: np.ndarray, i: int) -> np.ndarray:
         m = inv[i if inv.shape[0] > 1 else 0]
+        if same and (m == _EYE).all():  # a sample a partly applied batch leaves alone: exact copy
+            return s.copy()
 
         def chunk(c: np.ndarray, k: int) -> np.ndarray:
             return _warp_one(c, m, affine, dsize, interp, mode, _border_value(fills, i, k))

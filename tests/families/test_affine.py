@@ -263,6 +263,18 @@ def test_parity_warp_per_sample(dtype):
         assert_close(out, ref, 0.0 if interp == 0 else TOL[dtype], nearest_ties, msg=f"interp {interp}")
 
 
+@pytest.mark.parametrize("interp", [0, 1, 2])
+def test_warp_leaves_identity_samples_exact(interp):
+    """Samples a partly applied batch leaves alone have the identity matrix: copied, as the generic
+    kernel's result (their input) says, and not views of the input."""
+    img = random_image(np.uint8, 5, True)
+    mats = np.stack([np.eye(3), DYADIC_FORWARD, np.eye(3)])
+    out, ref = override_and_generic(G.warp, img, mats, img.shape[1:3], interp, 0, 0)
+    np.testing.assert_array_equal(out[[0, 2]], img[[0, 2]])
+    np.testing.assert_array_equal(out[[0, 2]], ref[[0, 2]])
+    assert_close(out[1], ref[1], 0.0 if interp == 0 else TOL[np.uint8], 0.01 if interp == 0 else 0.0)
+
+
 @pytest.mark.parametrize("dtype", [np.int32, np.int16, np.int64, np.bool_, np.int8])
 def test_parity_masks(dtype):
     """Masks through nearest warp/resize and pad: int32/int16 via OpenCV, the rest declined to generic."""

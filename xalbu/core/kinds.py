@@ -52,6 +52,8 @@ class PixelTransform(ImageOnlyTransform):
         raise NotImplementedError
 
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
+        if applied is not None and self._apply_some(state, params, applied):
+            return
         blend = False
         if applied is not None:
             if self.identity is not None and params is not None:
@@ -63,6 +65,93 @@ class PixelTransform(ImageOnlyTransform):
             state.images[key] = select(out, img, applied) if blend else out
         if type(self).output_dtype is not BasicTransform.output_dtype:
             state.retype()  # Normalize, ToFloat, FromFloat: float64 images keep the dtype given here
+
+    def _apply_some(self, state: State, params: Any, applied: np.ndarray) -> bool:
+        return apply_some(self, state, params, applied, [(state.images, self.apply_image)])
+
+
+_PROBE = np.random.default_rng(0)  # draws whose values are never used: only their shapes
+
+
+def apply_some(
+    t: Any, state: State, params: Any, applied: np.ndarray, groups: list[tuple[dict, Any]]
+) -> bool:
+    """A partly applied batch of host arrays: ``t``'s kernels run on the applied samples only.
+
+    Identity parameters or compute-then-select pay for every sample: at ``p=0.5`` twice the work
+    (three times in a ``OneOf`` of three). The drawn ``params`` are cut to the applied samples
+    (:func:`take_samples`), so the stream and the results are the same; the samples left alone are
+    copied (inputs are never returned). ``groups``: ``(store, fn)`` pairs, ``fn(arrays, params)``
+    the kernel of the arrays in ``store`` (images, masks). Declines (False, nothing done) for device
+    arrays (there one launch for the whole batch is the point), parameters it cannot cut, and
+    dtype-changing transforms.
+    """
+    stores = [store for store, _ in groups]
+    if (
+        not any(stores)
+        or not all(type(a) is np.ndarray for store in stores for a in store.values())
+        or type(t).output_dtype is not BasicTransform.output_dtype
+        or not getattr(t, "sub_batches", True)
+    ):
+        return False
+    idx = np.flatnonzero(applied)
+    sub = take_samples(params, idx, state.batch, lambda m: t.sample(_PROBE, state.shape, m))
+    if sub is NotImplemented:
+        return False
+    keep = np.flatnonzero(~applied)
+    for store, fn in groups:
+        for key, arr in store.items():
+            out = np.empty_like(arr, order="C")
+            for i in keep:
+                out[i] = arr[i]
+            if idx.size:
+                out[idx] = fn(arr[idx], sub)
+            store[key] = out
+    return True
+
+
+def take_samples(params: Any, idx: np.ndarray, n: int, draw: Any) -> Any:
+    """The parameters of samples ``idx`` of a batch of ``n``, or ``NotImplemented`` if unsure.
+
+    A field is per sample when its length is the batch size: ``n`` here and ``n + 1`` in
+    ``draw(n + 1)`` (parameters drawn for a batch one larger), which tells a shared array that
+    happens to have ``n`` rows from a per-sample one. Scalars and shared arrays are kept.
+
+    >>> import dataclasses, numpy as np
+    >>> P = dataclasses.make_dataclass("P", ["a", "k"])
+    >>> take_samples(P(np.arange(3.0), 2.0), np.array([0, 2]), 3, lambda m: P(np.arange(m), 2.0))
+    P(a=array([0., 2.]), k=2.0)
+    """
+    if params is None:
+        return None
+    if not dataclasses.is_dataclass(params):
+        return NotImplemented
+    try:
+        probe = draw(n + 1)
+    except Exception:  # noqa: BLE001 - parameters drawn from the data only (sample_data): not probed
+        return NotImplemented
+    if type(probe) is not type(params):
+        return NotImplemented
+    changes = {}
+    for f in dataclasses.fields(params):
+        value, other = getattr(params, f.name), getattr(probe, f.name)
+        rows, more = _rows(value), _rows(other)
+        if rows == n and more == n + 1:
+            changes[f.name] = value[idx] if isinstance(value, np.ndarray) else [value[i] for i in idx]
+        elif rows != more or rows == -2 or more == -2:
+            return NotImplemented  # a length that follows the batch some other way: not understood
+    return dataclasses.replace(params, **changes)
+
+
+def _rows(value: Any) -> int:
+    """Leading length of an array or list, -1 for scalars and ``None``, -2 for anything else."""
+    if value is None or isinstance(value, (bool, int, float, str, np.generic)):
+        return -1
+    if isinstance(value, np.ndarray):
+        return value.shape[0] if value.ndim else -1
+    if isinstance(value, (list, tuple)):
+        return len(value)
+    return -2
 
 
 class SpatialTransform(DualTransform):
@@ -94,6 +183,17 @@ class SpatialTransform(DualTransform):
         out_hw = self.output_shape(params, state.shape)
         check_one_size(self, applied, out_hw, state.shape)
         images, masks = state.images, state.masks
+        if applied is not None and apply_some(
+            self,
+            state,
+            params,
+            applied,
+            [
+                (images, lambda a, sub: self.apply_image(a, sub, state)),
+                (masks, lambda a, sub: self.apply_mask(a, sub, state)),
+            ],
+        ):
+            images = masks = {}  # done: boxes and keypoints follow with the whole batch's params
         for key, img in images.items():
             out = self.apply_image(img, params, state)
             images[key] = out if applied is None else select(out, img, applied)
