@@ -200,9 +200,20 @@ def test_array_api_strict_in_strict_out():
         # the draws are made on the host: geometry is identical on every backend
         np.testing.assert_allclose(_to_np(out["bboxes"]), ref["bboxes"], atol=1e-6)
         np.testing.assert_allclose(_to_np(out["keypoints"]), ref["keypoints"], atol=1e-6)
-        # images agree up to interpolation rounding
-        diff = np.abs(_to_np(out["image"]).astype(int) - ref["image"].astype(int))
-        assert diff.mean() < 2.0, diff.mean()
+        # each step agrees up to rounding, run on the same input with both array types (over the
+        # whole chain of ~60 steps, thresholds such as Posterize's and JPEG's blocks amplify a one-level
+        # difference, so the end results are not compared)
+        pipe = make_pipeline(seed, p=0.7)
+        pipe.save_applied_params = True
+        steps = pipe(image=IMG, mask=MASK, bboxes=BOXES, keypoints=KPS)["applied_transforms"]
+        assert len(steps) > 30
+        x = IMG
+        for step in steps:
+            ours = pipe.replay([step], image=x)["image"]
+            theirs = _to_np(pipe.replay([step], image=xps.asarray(x))["image"])
+            diff = np.abs(theirs.astype(int) - ours.astype(int))
+            assert diff.mean() < 0.5, (step["transform"], diff.mean())
+            x = ours
 
 
 def test_array_api_strict_exact_geometry_matches_numpy():
