@@ -22,6 +22,10 @@ from xalbu.functional import affine as G
 from xalbu.functional._common import LINEAR
 from xalbu.functional.flips import vflip
 
+from ._affine_identity import (  # noqa: F401 - collected here
+    test_dyadic_matrix_is_what_opencv_sees,
+    test_warp_leaves_identity_samples_exact,
+)
 from ._affine_safe_rotate import (  # noqa: F401 - SafeRotate's tests, collected here
     test_safe_rotate_batch_matches_single,
     test_safe_rotate_keeps_the_whole_image_and_targets_follow,
@@ -206,10 +210,6 @@ DYADIC_FORWARD = np.linalg.inv(G._translation(0.5) @ DYADIC @ G._translation(-0.
 PERSPECTIVE = np.array([[1.0, 0.1, -2.0], [0.05, 0.9, 1.0], [0.002, -0.003, 1.0]])
 
 
-def test_dyadic_matrix_is_what_opencv_sees():
-    np.testing.assert_allclose(G.index_inverse(DYADIC_FORWARD)[0], DYADIC, atol=1e-12)
-
-
 @pytest.mark.parity.with_args("numpy_cv2", G.warp)
 @pytest.mark.parametrize(("dtype", "c", "batched"), CASES)
 def test_parity_warp_interpolated(dtype, c, batched):
@@ -261,18 +261,6 @@ def test_parity_warp_per_sample(dtype):
         out, ref = override_and_generic(G.warp, img, mats, (12, 18), interp, 0, fills)
         nearest_ties = 0.01 if interp == 0 else 0.0
         assert_close(out, ref, 0.0 if interp == 0 else TOL[dtype], nearest_ties, msg=f"interp {interp}")
-
-
-@pytest.mark.parametrize("interp", [0, 1, 2])
-def test_warp_leaves_identity_samples_exact(interp):
-    """Samples a partly applied batch leaves alone have the identity matrix: copied, as the generic
-    kernel's result (their input) says, and not views of the input."""
-    img = random_image(np.uint8, 5, True)
-    mats = np.stack([np.eye(3), DYADIC_FORWARD, np.eye(3)])
-    out, ref = override_and_generic(G.warp, img, mats, img.shape[1:3], interp, 0, 0)
-    np.testing.assert_array_equal(out[[0, 2]], img[[0, 2]])
-    np.testing.assert_array_equal(out[[0, 2]], ref[[0, 2]])
-    assert_close(out[1], ref[1], 0.0 if interp == 0 else TOL[np.uint8], 0.01 if interp == 0 else 0.0)
 
 
 @pytest.mark.parametrize("dtype", [np.int32, np.int16, np.int64, np.bool_, np.int8])
