@@ -373,8 +373,12 @@ def test_nan_p_no_longer_means_always():
 
 def test_is_check_shapes():
     assert A.Compose([], is_check_shapes=True).is_check_shapes is True
-    with pytest.raises(ValueError, match=r"^is_check_shapes: False is not supported"):
-        A.Compose([], is_check_shapes=False)
+    relaxed = A.Compose([A.HorizontalFlip(p=1)], is_check_shapes=False)  # albumentations' code runs
+    assert relaxed.is_check_shapes is False
+    img, mask = np.zeros((4, 6, 3), np.uint8), np.zeros((4, 6), np.uint8)
+    assert relaxed(image=img, mask=mask)["mask"].shape == (4, 6)
+    with pytest.raises(ValueError, match=r"^mask: height and width \(4, 5\) differ .*is_check_shapes=False"):
+        relaxed(image=img, mask=mask[:, :5])  # one geometry moves every target: sizes must agree
     with pytest.raises(TypeError, match=r"^is_check_shapes: expected True or False"):
         A.Compose([], is_check_shapes="false")
     with pytest.raises(ValueError, match=r"^mask: .*\(8, 9\)"):
@@ -478,7 +482,7 @@ def test_deep_files_and_values_are_refused_without_recursion_errors(tmp_path):
     [
         ("strict", "no"),
         ("fuse_affine", 1),
-        ("is_check_shapes", False),
+        ("is_check_shapes", "no"),
         ("mask_interpolation", "x"),
         ("p", "nan"),
     ],

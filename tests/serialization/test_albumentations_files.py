@@ -235,6 +235,7 @@ def test_albumentations_compose_arguments_that_are_read():
         (),
     )
     assert pipe.keypoint_params.label_fields == ("k",)
+    assert pipe.is_check_shapes is False  # kept as written
 
 
 def test_mapping_table_has_reasons_and_names_real_classes():

@@ -299,9 +299,9 @@ class Compose(BaseCompose):
             area back, the fused warp shows the image there instead of fill (see
             docs/fusion.md). Off by default: results then match albumentations' step by step.
         is_check_shapes: albumentations' switch for letting images and masks of different sizes
-            through. xalbu moves every target with one geometry, so targets must share their height
-            and width: only ``True`` is accepted (a mismatch raises at call time, naming the target);
-            ``False`` is refused.
+            through. Accepted and kept either way, but xalbu moves every target with one geometry,
+            so images and masks of one call must share their height and width even with ``False``
+            (a mismatch raises at call time, naming the target).
         mask_interpolation: albumentations' pipeline-wide override: when not ``None``, an OpenCV code
             (0 nearest, 1 linear, 2 cubic, 3 area, 4 lanczos4) set, at construction, as the
             ``mask_interpolation`` of every transform in the pipeline (nested ones too) that takes
@@ -341,13 +341,8 @@ class Compose(BaseCompose):
         self.strict = check_bool("strict", strict)
         self.save_applied_params = check_bool("save_applied_params", save_applied_params)
         self.fuse_affine = check_bool("fuse_affine", fuse_affine)
-        if not check_bool("is_check_shapes", is_check_shapes):
-            raise ValueError(
-                "is_check_shapes: False is not supported: xalbu moves every target with one geometry, so "
-                "images and masks must share their height and width; resize the masks to the image first "
-                "(a mismatch raises at call time, naming the target), and pass True or leave it out"
-            )
-        self.is_check_shapes = True
+        # kept as given (albumentations' files and repr carry it); targets still share one geometry
+        self.is_check_shapes = check_bool("is_check_shapes", is_check_shapes)
         self.mask_interpolation = (
             None
             if mask_interpolation is None

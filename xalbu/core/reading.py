@@ -346,7 +346,8 @@ class Reader:
         if hw != state.shape:
             raise ValueError(
                 f"{key}: height and width {hw} differ from the image's {state.shape}; all images and masks of "
-                "one call must have the same size"
+                "one call must have the same size (xalbu moves them with one geometry, also with "
+                "is_check_shapes=False)"
             )
 
     # ----------------------------------------------------------------- images & masks

@@ -532,14 +532,7 @@ def _build_lambda(cls: type, args: dict[str, Any], path: str, ctx: _Ctx) -> Any:
 # ================================================================================================
 # albumentations' argument names
 # ================================================================================================
-_COMPOSE_RULES: dict[str, Rule] = {
-    "is_check_shapes": Rule(
-        "drop",
-        "xalbu always checks that images and masks share their height and width; inputs that "
-        "is_check_shapes=false would let through raise a clear error at call time instead (false is "
-        "read as true from albumentations' files; in code, Compose(is_check_shapes=False) is refused)",
-    ),
-}
+_COMPOSE_RULES: dict[str, Rule] = {}
 
 ALBUMENTATIONS_ARGS: dict[str, dict[str, Rule]] = {
     "Compose": _COMPOSE_RULES,
@@ -564,12 +557,9 @@ def _map_albumentations(name: str, cls: type, args: dict[str, Any], path: str) -
 
 
 def _albumentations_compose_args(cls: type, args: dict[str, Any], path: str, name: str) -> dict[str, Any]:
-    """albumentations' ``is_check_shapes`` and ``mask_interpolation`` for a composition that takes them
-    (xalbu's Compose): read by the rules of ``_COMPOSE_RULES`` (see their reasons), not as given."""
+    """albumentations' ``mask_interpolation`` for a composition that takes it (xalbu's Compose)."""
     takes = _init_params(cls)
     out = dict(args)
-    if "is_check_shapes" in takes and out.get("is_check_shapes") is False:
-        out["is_check_shapes"] = True  # xalbu always checks (the rule's reason); a non-bool is refused later
     if "mask_interpolation" in takes:
         out.setdefault("mask_interpolation", None)  # albumentations' override, read as Compose takes it
     return out
