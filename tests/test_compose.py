@@ -275,3 +275,31 @@ def test_batch_picks_without_replacement_follow_successive_weighted_draws():
     zero = A.SomeOf([_Affine(1, 1, p=0.0), _Affine(1, 2, p=1.0)], n=2)
     with pytest.raises(ValueError, match="non-zero"):
         zero._picks(np.random.default_rng(0), 8)  # as Generator.choice refuses it for one image
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda M: M.Compose([M.Blur()], bbox_params=M.BboxParams(format="pascal_voc")),
+        lambda M: M.Compose(
+            [M.OneOf([M.Blur(), M.HorizontalFlip()])], bbox_params=M.BboxParams(format="coco")
+        ),
+        lambda M: M.Compose([M.Sequential([M.Blur()])], keypoint_params=M.KeypointParams(format="xy")),
+        lambda M: M.Compose(
+            [], bbox_params=M.BboxParams(format="yolo"), keypoint_params=M.KeypointParams("xy")
+        ),
+        lambda M: M.Compose([M.CoarseDropout()], keypoint_params=M.KeypointParams(format="xy")),
+    ],
+)
+def test_processors_without_a_transform_warn_as_albumentations(build):
+    import warnings
+
+    import albumentations as alb
+
+    said = []
+    for M in (A, alb):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            build(M)
+        said.append(sorted(str(w.message) for w in caught if "processor" in str(w.message)))
+    assert said[0] == said[1]

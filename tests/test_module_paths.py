@@ -73,3 +73,21 @@ def test_internal_paths_are_not_offered():
         importlib.import_module("xalbu.augmentations.geometric.functional")
     with pytest.raises(ModuleNotFoundError):
         importlib.import_module("xalbu.augmentations.no_such_module")
+
+
+def test_subpackages_are_attributes_after_a_plain_import():
+    """``albu.pytorch.transforms.ToTensorV2()`` after only ``import albumentations as albu`` (its
+    ``__init__`` imports the subpackages); xalbu imports them on first use, torch not before."""
+    code = (
+        "import sys, xalbu as albu\n"
+        "assert 'torch' not in sys.modules\n"
+        "assert albu.pytorch.transforms.ToTensorV2 is albu.ToTensorV2\n"
+        "assert albu.augmentations.geometric.transforms.Affine is albu.Affine\n"
+        "try:\n"
+        "    albu.pytorch.nothing\n"
+        "except AttributeError as e:\n"
+        "    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "module 'xalbu.pytorch' has no attribute 'nothing'"

@@ -61,3 +61,13 @@ __all__ = [
 from .core import module_paths as _module_paths  # noqa: E402 - needs __all__ above
 
 _module_paths.install()  # albumentations' module paths (xalbu.pytorch, xalbu.augmentations...)
+
+
+def __getattr__(name: str) -> object:
+    """albumentations' subpackages as attributes (``albumentations.pytorch.ToTensorV2`` after a plain
+    ``import albumentations``): imported on first use, so torch loads only when asked for."""
+    if name in _module_paths.PATHS:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -390,8 +390,6 @@ def _mmdet_albu(A, transforms, bbox_params):
     source="jhj9109/Segmentation_ObjectDetection trash/faster_rcnn/faster_rcnn_r50_fpn_dcn_ciou_adam2_trash_aug1.py",
     targets=("image", "bboxes"),
     label_fields=("idx_mapper",),
-    xfail="RandomResizedCrop(height=, width=) (1.x arguments): albumentations 2.0.8 raises ValueError "
-    "(pydantic), xalbu TypeError",
 )
 def _det_mm1(A):
     albu_train_transforms = [
@@ -471,8 +469,6 @@ def _det_mm3(A):
     raises="build:ValueError",
     source="wiktormucha/effhandegonet cfgs/albumentations/fphab_8.py",
     targets=("image", "keypoints"),
-    xfail="RandomSizedCrop(height=, width=) (1.x arguments): albumentations 2.0.8 raises ValueError "
-    "(pydantic), xalbu TypeError",
 )
 def _det_kp2(A):
     return A.ReplayCompose(
@@ -546,8 +542,6 @@ def _det_cls2(A):
 @entry(
     name="capstone_at_least_one_bbox",
     raises="build:ValueError",
-    xfail="AtLeastOneBBoxRandomCrop() without height/width: albumentations 2.0.8 raises ValueError (pydantic "
-    "'Field required'), xalbu TypeError (missing positional arguments)",
     source="HubertDomaros/ai-capstone-proj src/preprocessing/image_augumenter.py",
     targets=("image", "bboxes"),
 )

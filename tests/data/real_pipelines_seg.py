@@ -109,7 +109,6 @@ def _seg04(A, size=128, in_chans=6):
 @entry(
     name="essentials_seg_oneof",
     raises="build:ValueError",
-    xfail="RandomSizedCrop(height=, width=) (1.x arguments): albumentations 2.0.8 raises ValueError (pydantic), xalbu TypeError",
     source="Nilanshrajput/Deep_learning_Essentials Augmentaions.py",
     targets=("image", "mask"),
     size=(224, 224),
@@ -150,7 +149,6 @@ def _seg05(A):
 @entry(
     name="deep_blueprint_additional_targets",
     raises="build:ValueError",
-    xfail="RandomResizedCrop(512, 512) (1.x positional size): albumentations 2.0.8 raises ValueError (pydantic), xalbu TypeError",
     source="ispgroupucl/deep-blueprint bioblue/dataset/transform/pipelines.py",
     targets=("image", "mask"),
     additional={"mip-image": "image", "segmentation": "mask"},
@@ -166,7 +164,6 @@ def _seg06(A):
 @entry(
     name="deep_blueprint_flip",
     raises="build:ValueError",
-    xfail="RandomResizedCrop(512, 512) (1.x positional size): albumentations 2.0.8 raises ValueError (pydantic), xalbu TypeError",
     source="ispgroupucl/deep-blueprint bioblue/dataset/transform/pipelines.py",
     targets=("image", "mask"),
     additional={"mip-image": "image", "segmentation": "mask"},
@@ -238,7 +235,6 @@ def _seg10(A):
 # umitkacar/Ear-segmentation-ai preprocessing.py (get_preprocessing); image only.
 @entry(
     name="ear_seg_preprocessing",
-    xfail="Lambda: xalbu refuses an image function that returns a different layout (HWC -> CHW); albumentations 2.0.8 returns it as is",
     source="umitkacar/Ear-segmentation-ai preprocessing.py",
     deterministic=True,
 )
@@ -249,7 +245,6 @@ def _seg11(A):
 # Mr-Espada/damage_segmentation dataset/preprocessing.py (get_preprocessing(None)); image+mask.
 @entry(
     name="damage_seg_lambda_mask_none",
-    xfail="Lambda: xalbu refuses an image function that returns a different layout (HWC -> CHW); albumentations 2.0.8 returns it as is",
     source="Mr-Espada/damage_segmentation dataset/preprocessing.py",
     targets=("image", "mask"),
     deterministic=True,

@@ -119,11 +119,29 @@ def test_lambda_calls_match_albumentations_for_one_image(shape):
     np.testing.assert_array_equal(got, want)
 
 
-def test_lambda_image_function_output_checks_for_one_image():
-    with pytest.raises(ValueError, match="height and width of its input"):
-        A.Lambda(image=lambda img, **p: img[:4])(image=_image())
-    with pytest.raises(ValueError, match="turned a 2-D image into 3 channels"):
-        A.Lambda(image=lambda img, **p: np.stack([img] * 3, -1))(image=_image((8, 10)))
+def test_lambda_results_in_another_layout_are_returned_as_they_are():
+    """segmentation_models.pytorch's ``to_tensor`` (HWC -> CHW) as the last step: albumentations
+    returns what the function returned; so does xalbu, and refuses later steps clearly."""
+    import albumentations as alb
+
+    def to_tensor(x, **kwargs):
+        return x.transpose(2, 0, 1).astype("float32")
+
+    img, mask = _image(), np.arange(80, dtype=np.uint8).reshape(8, 10, 1)
+    for fn in (to_tensor, lambda img, **p: img[:4], lambda img, **p: [1, 2]):
+        got = A.Compose([A.RandomGamma(p=1), A.Lambda(image=fn, mask=fn)], seed=0)(image=img, mask=mask)
+        want = alb.Compose([alb.Lambda(image=fn, mask=fn)])(image=img, mask=mask)
+        assert type(got["image"]) is type(want["image"]) and np.shape(got["image"]) == np.shape(want["image"])
+        assert np.shape(got["mask"]) == np.shape(want["mask"])
+    out = A.Compose([A.Lambda(image=to_tensor, mask=to_tensor)])(image=img, mask=mask)
+    np.testing.assert_array_equal(out["image"], to_tensor(img))
+    np.testing.assert_array_equal(out["mask"], to_tensor(mask))
+    with pytest.raises(ValueError, match=r"^HorizontalFlip: comes after a Lambda that returned 'image'"):
+        A.Compose([A.Lambda(image=to_tensor), A.HorizontalFlip(p=1)])(image=img)
+    # a 2-D image turned into 3 channels is given back with them, and later steps see them
+    gray = _image((8, 10))
+    out = A.Compose([A.Lambda(image=lambda x, **p: np.stack([x] * 3, -1)), A.HorizontalFlip(p=1)])(image=gray)
+    np.testing.assert_array_equal(out["image"], np.stack([gray[:, ::-1]] * 3, -1))
     out = A.Lambda(image=lambda img, **p: img[..., :1])(image=_image())["image"]  # channels may change
     assert out.shape == (8, 10, 1)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -337,6 +338,11 @@ class Compose(BaseCompose):
         _check_format_last(self.transforms)
         self.bbox_params = bbox_params
         self.keypoint_params = keypoint_params
+        for target, given in (("bboxes", bbox_params), ("keypoints", keypoint_params)):
+            if given is not None and not any(_moves(t, target) for t in self.transforms):
+                warnings.warn(  # albumentations' words, for code that filters them
+                    f"Got processor for {target}, but no transform to process it.", UserWarning, stacklevel=2
+                )
         self.additional_targets = _check_targets("additional_targets", additional_targets)
         self.strict = check_bool("strict", strict)
         self.save_applied_params = check_bool("save_applied_params", save_applied_params)
@@ -649,6 +655,18 @@ def _set_mask_interpolation(nodes: Sequence[Node], value: int) -> None:
             stack.extend(node.transforms)
         elif "mask_interpolation" in vars(node):
             node.mask_interpolation = value
+
+
+def _moves(t: Any, target: str) -> bool:
+    """Whether ``t`` (or a step inside it) can change ``target`` (boxes, keypoints): what
+    albumentations' ``available_keys`` tells for its "no transform to process it" warning."""
+    if isinstance(t, BaseCompose):
+        return any(_moves(c, target) for c in t.transforms)
+    if t.kind == "pixel":
+        return False
+    if t.kind == "custom":
+        return target in (getattr(t, "targets", None) or {})
+    return True
 
 
 def _check_format_last(transforms: Sequence[Node]) -> None:

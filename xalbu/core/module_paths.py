@@ -94,6 +94,21 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         module.__path__ = []  # a package, so that deeper paths import
         module.__all__ = list(xalbu.__all__)
         module.__dict__.update({n: getattr(xalbu, n) for n in xalbu.__all__})
+        module.__getattr__ = _children(module.__name__, name)  # type: ignore[method-assign]
+
+
+def _children(fullname: str, name: str) -> object:
+    """A module ``__getattr__``: the deeper paths as attributes (``xalbu.pytorch.transforms``),
+    imported on first use, as albumentations' packages import their modules."""
+
+    def __getattr__(attr: str) -> object:
+        if f"{name}.{attr}" in PATHS:
+            import importlib
+
+            return importlib.import_module(f"{fullname}.{attr}")
+        raise AttributeError(f"module {fullname!r} has no attribute {attr!r}")
+
+    return __getattr__
 
 
 def install() -> None:

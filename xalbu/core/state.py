@@ -62,6 +62,7 @@ class State:
     reader: Any = None  # the core.reading.Reader that read the call (mix partners are read by it)
     retyped: bool = False  # a transform gave the images a dtype of its own (see retype)
     outputs: dict[str, Any] | None = None  # extra result keys a step reports (core.mix.set_outputs)
+    released: dict[str, tuple] | None = None  # targets a Lambda returned in another layout: key -> shape
     volumes: dict[str, tuple[str, int]] | None = (
         None  # 3-D targets: key -> (kind, N volumes: N * depth frames)
     )

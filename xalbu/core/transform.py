@@ -92,12 +92,35 @@ def accept_albumentations_args(init: Callable[..., None]) -> Callable[..., None]
 
     @functools.wraps(init)
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        if kwargs and not takes.issuperset(kwargs):
-            given = {*positional[: len(args)], *kwargs}
-            kwargs = constructor_kwargs(type(self), takes, given, kwargs)
-        init(self, *args, **kwargs)
+        try:
+            if kwargs and not takes.issuperset(kwargs):
+                given = {*positional[: len(args)], *kwargs}
+                kwargs = constructor_kwargs(type(self), takes, given, kwargs)
+            init(self, *args, **kwargs)
+        except ArgumentError:
+            raise
+        except TypeError as e:  # arguments Python cannot bind, or of the wrong type: both kinds
+            binding = e.__traceback__ is not None and e.__traceback__.tb_next is None
+            raise ArgumentError(str(e)) from (None if binding else e)
 
     return __init__
+
+
+class ArgumentError(TypeError, ValueError):
+    """A transform's constructor arguments of the wrong type, missing or too many.
+
+    Python and xalbu's checks raise ``TypeError`` there; albumentations 2.0.8 validates its
+    constructors' arguments and raises ``ValueError`` (pydantic's ``ValidationError``) for most
+    classes, ``TypeError`` for the others, so this error is both: code catching either keeps
+    working. Values out of range stay ``ValueError``.
+
+    >>> import xalbu as A
+    >>> try:
+    ...     A.RandomResizedCrop()
+    ... except ValueError as e:
+    ...     print(type(e).__name__, "size" in str(e))
+    ArgumentError True
+    """
 
 
 def check_one_size(
@@ -181,6 +204,12 @@ class BasicTransform:
 
     # ------------------------------------------------------------------ running
     def _run(self, state: State, rng: np.random.Generator, force: bool = False) -> None:
+        if state.released is not None:
+            key, shape = next(iter(state.released.items()))
+            raise ValueError(
+                f"{type(self).__name__}: comes after a Lambda that returned {key!r} in another layout "
+                f"{shape}, which later steps cannot take; put that Lambda last"
+            )
         if state.pending is not None and self.kind != "affine":
             flush_affine(state)  # Compose(fuse_affine=True): deferred affine steps come first
         p = 1.0 if force else self.p

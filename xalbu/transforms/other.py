@@ -58,6 +58,19 @@ class LambdaParams:
 _ALL = LambdaParams(None)  # never modified, so shared by every call that applies to all samples
 
 
+class _AsIs:
+    """A Lambda result in another layout than its input's: the call's output as it is."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class _Widened(_AsIs):
+    """A Lambda result with channels for a 2-D input: written back with its channels."""
+
+
 class Lambda(SpatialTransform):
     """Apply user functions per target, called as albumentations calls them: ``fn(value, **params)``
     with ``params == {"shape": image.shape}`` (the image's shape as given: ``(H, W)`` or ``(H, W, C)``).
@@ -131,15 +144,14 @@ class Lambda(SpatialTransform):
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
         if state.batch is None:  # one image: albumentations' call (arrays as given)
             shape = _given_shape(state)
-            flat = state.flat or ()
             if self.image is not None:
                 images = state.images
                 for key, arr in images.items():
-                    images[key] = self._call_given("image", self.image, arr, key in flat, shape)
+                    images[key] = self._keep("image", self.image, arr, key, state, shape)
             if self.mask is not None and state.masks:
                 masks = state.masks
                 for key, arr in masks.items():
-                    masks[key] = self._call_given("mask", self.mask, arr, key in flat, shape)
+                    masks[key] = self._keep("mask", self.mask, arr, key, state, shape)
             if state.boxes:
                 for key, b in state.boxes.items():
                     state.boxes[key] = self.apply_boxes(b, _ALL, state)
@@ -150,11 +162,33 @@ class Lambda(SpatialTransform):
         super()._apply(state, _ALL if applied is None else LambdaParams(applied), applied)
 
     # ------------------------------------------------------------------ arrays
-    def _call_given(self, target: str, fn: Callable[..., Any], arr: Any, flat: bool, shape: tuple) -> Any:
-        """``fn`` on one image or mask as the user gave it (stacks: item by item), back in HWC."""
+    def _keep(
+        self, target: str, fn: Callable[..., Any], arr: Any, key: str, state: State, shape: tuple
+    ) -> Any:
+        """:meth:`_call_given` for one target of a call; a result in another layout (``to_tensor``'s
+        ``x.transpose(2, 0, 1)``, a list...) is the call's output for ``key`` as returned, as in
+        albumentations, and no later step may run (they would need the HWC array)."""
+        out = self._call_given(target, fn, arr, key in (state.flat or ()), shape)
+        if isinstance(out, _Widened):
+            state.flat = set(state.flat or ()) - {key}  # no longer given back 2-D
+            return out.value
+        if not isinstance(out, _AsIs):
+            return out
+        state.outputs = {**(state.outputs or {}), key: out.value}
+        state.released = {**(state.released or {}), key: tuple(getattr(out.value, "shape", ()))}
+        return arr
+
+    def _call_given(
+        self, target: str, fn: Callable[..., Any], arr: Any, flat: bool, shape: tuple, whole: bool = True
+    ) -> Any:
+        """``fn`` on one image or mask as the user gave it (stacks: item by item), back in HWC; a
+        result of another height, width or layout comes back as ``_AsIs`` (``whole``: not an item
+        of a stack, whose items must keep the layout)."""
         if arr.ndim == 4:  # frames (images=) or stacked masks (masks=) of one sample
             xp = array_namespace(arr)
-            outs = [self._call_given(target, fn, arr[i, ...], flat, shape) for i in range(arr.shape[0])]
+            outs = [
+                self._call_given(target, fn, arr[i, ...], flat, shape, False) for i in range(arr.shape[0])
+            ]
             return xp.stack(outs) if outs else arr
         given = arr[..., 0] if flat else arr
         out = fn(given, shape=shape)
@@ -162,6 +196,8 @@ class Lambda(SpatialTransform):
             return arr
         got = getattr(out, "shape", None)
         if got is None or len(got) not in (2, 3) or tuple(got[:2]) != tuple(given.shape[:2]):
+            if whole:
+                return _AsIs(out)
             raise ValueError(
                 f"Lambda: the {target} function must return an array of the height and width of its "
                 f"input {tuple(given.shape)}, got {tuple(got) if got is not None else type(out).__name__}"
@@ -169,6 +205,8 @@ class Lambda(SpatialTransform):
         if len(got) == 2:
             return out[..., None]
         if flat and got[2] != 1:
+            if whole:  # a 2-D input turned into channels: given back with them, as albumentations
+                return _Widened(out)
             raise ValueError(
                 f"Lambda: the {target} function turned a 2-D {target} into {got[2]} channels; a 2-D input "
                 "is given back 2-D, so its function must keep one channel"
