@@ -81,6 +81,7 @@ LOCAL_CASES: dict[str, tuple[Callable[[], Any], int | None]] = {
     ),
     "TextImage": (lambda: A.TextImage(font_path=None, p=1), 0),  # no boxes given: the image's levels
     "Spatter": (lambda: A.Spatter(p=1), 0),  # float32 maths per pixel: NaN stays NaN, inf saturates
+    "LensFlare": (lambda: A.LensFlare(p=1), 0),  # flare layer independent of the pixels; floats clipped first
 }
 
 

@@ -1,4 +1,4 @@
-"""``xalbu.transforms.lighting``: sun flares and shadows (RandomSunFlare, RandomShadow, PlasmaShadow).
+"""``xalbu.transforms.lighting``: sun and lens flares, shadows (RandomSunFlare, LensFlare, RandomShadow, PlasmaShadow).
 
 Every public transform of the module, found through its ``__all__`` (a new transform is benchmarked
 without editing this file; give it arguments in ``xalbu.benchmark.transform_args`` if it needs some).

@@ -8,7 +8,12 @@
   smallest disc holding it (a level map drawn with ``cv2.circle``), the blends precomputed for
   every level and value with albumentations' rounding: exact. Other dtypes: the generic kernel.
 - ``sun_flare_physics``: albumentations' OpenCV steps (the flare layer, its blurs and fade) on
-  every dtype; uint8 screened as albumentations does (exact), others in their own levels.
+  every dtype, in per-thread scratch buffers; uint8 screened as albumentations does (exact),
+  others in their own levels.
+- ``lens_flare``: AlbumentationsX's OpenCV steps (``cv2.line``, ``cv2.GaussianBlur``), each ghost
+  drawn and blurred in its own box, the sum in float32: exact.
+- ``plasma_shadow`` (integers): the factor ``1 - i P`` spread over the channels and one
+  ``cv2.multiply`` into a scratch buffer: exact.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ import numpy as np
 
 from xalbu.core.dispatch import register
 from xalbu.functional import lighting as F
+
+from ._cv import _scratch
 
 
 def _batch(img: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -135,8 +142,12 @@ def sun_flare_overlay(
 def _flare_layer(
     h: int, w: int, ctr: Any, src_radius: int, src_color: Any, cxy: Any, crad: Any, ccol: Any
 ) -> Any:
-    """albumentations' physics-based flare layer (float32, 0..255) for one image."""
-    layer = np.zeros((h, w, 3), np.float32)
+    """albumentations' physics-based flare layer (float32, 0..255) for one image, its arithmetic
+    step for step (the fade in float64, the faded layer rounded to float32) in per-thread scratch
+    buffers: a per-thread buffer, valid until the next call."""
+    f32, f64 = np.dtype(np.float32), np.dtype(np.float64)
+    layer = _scratch("sunflare_layer", (h, w, 3), f32)
+    layer.fill(0.0)
     c = (int(ctr[0]), int(ctr[1]))
     color = tuple(float(v) for v in src_color)
     cv2.circle(layer, c, int(src_radius), color, -1)
@@ -149,13 +160,24 @@ def _flare_layer(
             cv2.circle(
                 layer, (int(cxy[k, 0]), int(cxy[k, 1])), int(crad[k]), tuple(float(v) for v in ccol[k]), -1
             )
-    layer = cv2.GaussianBlur(layer, (0, 0), sigmaX=15, sigmaY=15)
-    yy, xx = np.ogrid[:h, :w]
-    fade = 1 - np.clip(np.sqrt((xx - c[0]) ** 2 + (yy - c[1]) ** 2) / (size * 0.7), 0, 1)
-    layer = (layer * fade[..., None]).astype(np.float32)
-    b = cv2.GaussianBlur(np.ascontiguousarray(layer[..., 0]), (0, 0), sigmaX=3, sigmaY=3)
-    r = cv2.GaussianBlur(np.ascontiguousarray(layer[..., 2]), (0, 0), sigmaX=5, sigmaY=5)
-    return cv2.merge([b, np.ascontiguousarray(layer[..., 1]), r])
+    blurred = cv2.GaussianBlur(
+        layer, (0, 0), sigmaX=15, sigmaY=15, dst=_scratch("sunflare_blur", (h, w, 3), f32)
+    )
+    # fade = 1 - clip(sqrt(dx^2 + dy^2) / (0.7 size), 0, 1): squares exact in float64, then as albumentations
+    fade = _scratch("sunflare_fade", (h, w), f64)
+    dy2 = (np.arange(h, dtype=np.float64) - c[1]) ** 2
+    dx2 = (np.arange(w, dtype=np.float64) - c[0]) ** 2
+    np.add(dx2[None, :], dy2[:, None], out=fade)
+    np.sqrt(fade, out=fade)
+    np.divide(fade, size * 0.7, out=fade)
+    np.clip(fade, 0, 1, out=fade)
+    np.subtract(1, fade, out=fade)
+    prod = np.multiply(blurred, fade[..., None], out=_scratch("sunflare_prod", (h, w, 3), f64))
+    np.copyto(layer, prod, casting="same_kind")  # the float64 product rounded to float32
+    chans = [cv2.extractChannel(layer, j, dst=_scratch(f"sunflare_c{j}", (h, w), f32)) for j in range(3)]
+    b = cv2.GaussianBlur(chans[0], (0, 0), sigmaX=3, sigmaY=3, dst=_scratch("sunflare_b", (h, w), f32))
+    r = cv2.GaussianBlur(chans[2], (0, 0), sigmaX=5, sigmaY=5, dst=_scratch("sunflare_r", (h, w), f32))
+    return cv2.merge([b, chans[1], r], dst=layer)
 
 
 @register(F.sun_flare_physics, "numpy_cv2")
@@ -183,9 +205,13 @@ def sun_flare_physics(
         layer = _flare_layer(h, w, ctr[i], src_radius, src_color, cxy[i], crad[i], ccol[i])
         if wt[i] != 1.0:
             layer = layer * np.float32(wt[i])
-        if x.dtype == np.uint8:  # albumentations' screen blend, to the bit
-            y = 255 - ((255 - x[i]) * (255 - layer) / 255)
-            out[i] = np.clip(y, 0, 255).astype(np.uint8)
+        if x.dtype == np.uint8:  # albumentations' screen blend 255 - (255 - x)(255 - F) / 255, to the bit
+            inv = np.subtract(np.float32(255), layer, out=_scratch("sunflare_inv", layer.shape, layer.dtype))
+            y = cv2.multiply(cv2.bitwise_not(np.ascontiguousarray(x[i])), inv, dtype=cv2.CV_32F, dst=inv)
+            np.divide(y, np.float32(255), out=y)
+            np.subtract(np.float32(255), y, out=y)
+            np.clip(y, 0, 255, out=y)
+            np.copyto(out[i], y, casting="unsafe")
         elif x.dtype.kind == "f":
             xc = np.clip(x[i], 0.0, 1.0)
             out[i] = np.clip(xc + (1.0 - xc) * (layer * np.float32(1 / 255)), 0.0, 1.0)
@@ -198,19 +224,96 @@ def sun_flare_physics(
     return out[0] if single else out
 
 
+# ----------------------------------------------------------------------------------- lens flare
+def _flare_layer_lens(h: int, w: int, seg: Any, a: float, k: int, gxy: Any, grad: Any, galpha: Any) -> Any:
+    """AlbumentationsX's lens-flare layer (float32, clipped to [0, 1]) for one image: the rays with
+    ``cv2.line`` (OpenCV draws float32 anti-aliased lines 8-connected), the bloom blur, and each
+    ghost drawn and blurred in its own box (the box reaches half a kernel past the disc, so its
+    reflected borders read zeros, as the whole image's do: the same values)."""
+    layer = np.zeros((h, w), np.float32)
+    for x0, y0, x1, y1 in np.asarray(seg).tolist():
+        cv2.line(layer, (x0, y0), (x1, y1), float(a), 1)
+    layer = cv2.GaussianBlur(layer, (k, k), 0)
+    ks = F.ghost_ksize(grad)
+    for (cx, cy), r, al, gk in zip(
+        np.asarray(gxy).tolist(), grad.tolist(), galpha.tolist(), ks.tolist(), strict=True
+    ):
+        if r < 0 or al == 0.0:
+            continue
+        m = r + gk // 2 + 1
+        x0, y0, x1, y1 = max(0, cx - m), max(0, cy - m), min(w, cx + m + 1), min(h, cy + m + 1)
+        if x0 >= x1 or y0 >= y1:
+            continue
+        ghost = np.zeros((y1 - y0, x1 - x0), np.float32)
+        cv2.circle(ghost, (cx - x0, cy - y0), r, 1.0, -1)
+        if gk > 1:
+            ghost = cv2.GaussianBlur(ghost, (gk, gk), 0)
+        ghost *= np.float32(al)
+        layer[y0:y1, x0:x1] += ghost
+    return np.clip(layer, 0.0, 1.0, out=layer)
+
+
+@register(F.lens_flare, "numpy_cv2")
+def lens_flare(
+    img: np.ndarray, rays: Any, intensity: Any, bloom: Any, ghost_xy: Any, ghost_radius: Any, ghost_alpha: Any
+) -> Any:
+    x, single = _batch(img)
+    n, h, w, c = x.shape
+    lift = (lambda v: np.asarray(v)[None]) if single else np.asarray
+    seg, gxy = lift(rays), lift(ghost_xy)
+    grad, galpha = np.asarray(lift(ghost_radius), np.int64), np.asarray(lift(ghost_alpha), np.float32)
+    inten = np.broadcast_to(np.asarray(intensity, np.float32).reshape(-1), (n,))
+    ksize = np.broadcast_to(np.asarray(bloom, np.int64).reshape(-1), (n,))
+    fl = x.dtype.kind == "f"
+    top = np.float32(1.0 if fl else np.iinfo(x.dtype).max)
+    out = np.empty_like(x)
+    f32 = np.dtype(np.float32)
+    for i in range(n):
+        if inten[i] == 0.0 and not np.any(galpha[i]):
+            out[i] = np.clip(x[i], 0.0, 1.0) if fl else x[i]
+            continue
+        layer = _flare_layer_lens(h, w, seg[i], float(inten[i]), int(ksize[i]), gxy[i], grad[i], galpha[i])
+        if not fl:
+            layer *= top
+        spread = layer if c == 1 else cv2.merge([layer] * c, dst=_scratch("flare_spread", (h, w, c), f32))
+        if fl:
+            total = np.add(
+                np.clip(x[i], 0.0, 1.0), spread.reshape(h, w, c), out=_scratch("flare_sum", (h, w, c), f32)
+            )
+            np.clip(total, 0.0, 1.0, out=out[i])
+        else:
+            src = np.ascontiguousarray(x[i])
+            total = cv2.add(src, spread, dtype=cv2.CV_32F, dst=_scratch("flare_sum", (h, w, c), f32))
+            np.minimum(total, top, out=total)  # >= 0: the cast truncates, as AlbumentationsX's
+            np.copyto(out[i], total.reshape(h, w, c), casting="unsafe")
+    return out[0] if single else out
+
+
 # ------------------------------------------------------------------------------- plasma shadow
 @register(F.plasma_shadow, "numpy_cv2")
 def plasma_shadow(img: np.ndarray, intensity: Any, seed: Any, roughness: float) -> Any:
     """The generic kernel's float32 arithmetic in fewer passes: the factor ``1 - i P`` once per
-    sample, one multiply into float32 and a truncating cast (the values are >= 0: the floor)."""
+    sample (repeated per channel with ``cv2.merge``), one ``cv2.multiply`` into float32 (the same
+    float32 products) and a truncating cast (the values are >= 0: the floor)."""
     if img.dtype.kind == "f":
         return NotImplemented  # float32: the generic's clipping rules
     x, single = _batch(img)
-    n, h, w = x.shape[0], x.shape[1], x.shape[2]
+    n, h, w, c = x.shape
     fields = F.plasma_fields(img, np.asarray(seed, np.uint64).reshape(-1), h, w, float(roughness))
     inten = np.broadcast_to(np.asarray(intensity, np.float32).reshape(-1), (n,))
     out = np.empty_like(x)
+    f32 = np.dtype(np.float32)
     for i in range(n):
-        factor = np.float32(1.0) - fields[i if fields.shape[0] > 1 else 0] * inten[i]
-        np.multiply(x[i], factor[..., None], out=out[i], casting="unsafe", dtype=np.float32)
+        field = fields[i if fields.shape[0] > 1 else 0]
+        factor = np.multiply(field, -inten[i], out=_scratch("plasma_factor", (h, w), f32))
+        factor += np.float32(1.0)  # 1 - i P: the generic's float32 value (x - y is x + (-y))
+        if c <= 4:
+            spread = (
+                factor if c == 1 else cv2.merge([factor] * c, dst=_scratch("plasma_spread", (h, w, c), f32))
+            )
+            src = np.ascontiguousarray(x[i])
+            prod = cv2.multiply(src, spread, dtype=cv2.CV_32F, dst=_scratch("plasma_prod", (h, w, c), f32))
+            np.copyto(out[i], prod.reshape(h, w, c), casting="unsafe")
+        else:
+            np.multiply(x[i], factor[..., None], out=out[i], casting="unsafe", dtype=np.float32)
     return out[0] if single else out

@@ -1,4 +1,4 @@
-"""Lighting family (RandomShadow, PlasmaShadow, RandomSunFlare): OpenCV's rasterisation emulated
+"""Lighting family (RandomShadow, PlasmaShadow, RandomSunFlare, LensFlare): OpenCV's rasterisation emulated
 by the generic kernels (polygons, discs), golden values on every backend, override parity with
 stated tolerances, albumentations parity on the same parameters, and the transforms' behaviour.
 """
@@ -344,3 +344,154 @@ def test_random_shadow_empty_roi_range_stays_inside():
     assert (prm.vertices[..., 0] == 11).all()
     out = t(image=np.full((10, 12, 3), 100, np.uint8))["image"]
     assert (out[:, :11] == 100).all()
+
+
+# ------------------------------------------------------------------------------------ lens flare
+# AlbumentationsX's LensFlare (not in albumentations 2.0.8): its steps re-done here with OpenCV on
+# the whole image (float32 anti-aliased lines and circles are 8-connected in OpenCV), the reference
+def _lens_reference(img, fxy, ends, inten, bloom, ghosts):
+    h, w = img.shape[:2]
+    layer = np.zeros((h, w), np.float32)
+    for end in ends:
+        cv2.line(layer, fxy, end, inten, 1, lineType=cv2.LINE_AA)
+    layer = cv2.GaussianBlur(layer, (bloom, bloom), 0)
+    for gx, gy, r, a in ghosts:
+        g = np.zeros((h, w), np.float32)
+        cv2.circle(g, (gx, gy), r, 1.0, -1, lineType=cv2.LINE_AA)
+        if r > 2:
+            g = cv2.GaussianBlur(g, (max(3, r | 1),) * 2, 0)
+        layer += g * a
+    np.clip(layer, 0, 1, out=layer)
+    top = 1.0 if img.dtype == np.float32 else np.iinfo(img.dtype).max
+    return np.clip(img.astype(np.float32) + layer[..., None] * top, 0, top).astype(img.dtype)
+
+
+def _lens_case(rng, h, w):
+    fx, fy = int(rng.integers(0, w)), int(rng.integers(0, h))
+    k = int(rng.integers(2, 7))
+    angles = (rng.uniform(0, np.pi / k) + np.arange(2 * k) * np.pi / k).astype(np.float32)
+    ends = [(int(fx + np.cos(a) * max(h, w)), int(fy + np.sin(a) * max(h, w))) for a in angles]
+    ghosts = [(int(rng.integers(-3, w + 3)), int(rng.integers(-3, h + 3)), int(rng.integers(2, 9)),
+               float(rng.uniform(0.1, 0.6))) for _ in range(int(rng.integers(0, 5)))]  # fmt: skip
+    return (fx, fy), ends, float(rng.uniform(0.2, 0.9)), 2 * (int(rng.integers(1, 8)) | 1) + 1, ghosts
+
+
+def _lens_args(h, w, fxy, ends, inten, bloom, ghosts):
+    ex, ey = L.clip_ray_ends([fxy[0]] * len(ends), [fxy[1]] * len(ends), *np.array(ends).T, h, w)
+    rays = np.stack([np.full(len(ends), fxy[0]), np.full(len(ends), fxy[1]), ex, ey], -1)
+    g = np.array(ghosts, np.float64).reshape(-1, 4)
+    return rays, inten, bloom, g[:, :2].astype(np.int64), g[:, 2].astype(np.int64), g[:, 3]
+
+
+def test_clipped_rays_are_opencv_lines():
+    # cv2.line clips an end outside the image (cv2.clipLine), then draws Bresenham's segment
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        h, w = (int(v) for v in rng.integers(2, 60, 2))
+        fx, fy = int(rng.integers(0, w)), int(rng.integers(0, h))
+        a = rng.uniform(0, 2 * np.pi)
+        ex, ey = int(fx + np.cos(a) * 2 * max(h, w)), int(fy + np.sin(a) * 2 * max(h, w))
+        want = np.zeros((h, w), np.float32)
+        cv2.line(want, (fx, fy), (ex, ey), 1.0, 1, lineType=cv2.LINE_AA)
+        cx, cy = L.clip_ray_ends([fx], [fy], [ex], [ey], h, w)
+        yy, xx = L._axes(np, want, h, w)
+        seg = L._segments(np, want, np.array([fx]), np.array([fy]), cx, cy, yy, xx)[0]
+        np.testing.assert_array_equal(seg, want > 0)
+
+
+@pytest.mark.golden.with_args(L.lens_flare)
+def test_lens_flare_golden(xp):
+    # a 1 x 3 row, the ray on all of it at 0.5 (bloom 3: a constant stays), a ghost of radius 0 on
+    # the middle pixel at 0.25: layer [0.5, 0.75, 0.5]; uint8 10 + 127.5 -> 137, 10 + 191.25 -> 201
+    none = (np.zeros((0, 2), np.int64), np.zeros(0, np.int64), np.zeros(0))
+    ghost = (np.array([[1, 0]]), np.array([0]), np.array([0.25]))
+    ray = np.array([[0, 0, 2, 0]])
+    out = run(xp, L.lens_flare, np.full((1, 3, 1), 10, np.uint8), "uint8", ray, 0.5, 3, *ghost)
+    assert out.ravel().tolist() == [137, 201, 137]
+    out = run(xp, L.lens_flare, np.full((1, 3, 2), 1000, np.uint16), "uint16", ray, 0.5, 3, *none)
+    assert out.ravel().tolist() == [33767] * 6  # 1000 + 32767.5, truncated
+    out = run(xp, L.lens_flare, np.full((1, 3, 1), 0.7, np.float32), "float32", ray, 0.5, 3, *ghost)
+    np.testing.assert_allclose(out.ravel(), [1.0, 1.0, 1.0])
+    out = run(xp, L.lens_flare, np.full((1, 3, 1), 0.2, np.float32), "float32", ray, 0.0, 3, *none)
+    np.testing.assert_allclose(out.ravel(), [0.2, 0.2, 0.2])  # intensity 0, no ghost: the identity
+
+
+@pytest.mark.parity.with_args("numpy_cv2", L.lens_flare)
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_lens_flare_override_and_generic_match_the_reference(dtype):
+    # both exact against AlbumentationsX's steps (OpenCV on the whole image, in this file)
+    rng = np.random.default_rng(12)
+    for _ in range(5):
+        h, w = (int(v) for v in rng.integers(8, 70, 2))
+        img = _image(rng, dtype, (h, w, 3))
+        case = _lens_case(rng, h, w)
+        args = _lens_args(h, w, *case)
+        want = _lens_reference(img, *case)
+        np.testing.assert_array_equal(L.lens_flare(img, *args), want)
+        np.testing.assert_array_equal(_generic(L.lens_flare, img, *args), want)
+
+
+def test_lens_flare_batch_is_per_sample():
+    imgs = np.random.default_rng(13).integers(0, 256, (4, 30, 41, 3), dtype=np.uint8)
+    t = A.LensFlare(num_ghosts_range=(0, 4), num_rays_range=(2, 6), p=1)
+    prm = t.sample(np.random.default_rng(14), (30, 41), 4)
+    out = t.apply_image(imgs, prm)
+    gen = _generic(L.lens_flare, imgs, prm.rays, prm.intensity, prm.bloom, prm.ghost_xy, prm.ghost_radius,
+                   prm.ghost_alpha)  # fmt: skip
+    np.testing.assert_array_equal(out, gen)
+    for i in range(4):
+        one = type(prm)(*(np.asarray(getattr(prm, f))[i] for f in prm.__dataclass_fields__))
+        np.testing.assert_array_equal(out[i], t.apply_image(imgs[i], one))
+
+
+def test_lens_flare_sampling_follows_albumentationsx():
+    # AlbumentationsX's geometry from the drawn source, counts and strength (Python floats)
+    t = A.LensFlare(flare_roi=(0.2, 0.1, 0.4, 0.3), num_ghosts_range=(1, 6), num_rays_range=(3, 5), p=1)
+    h, w = 90, 160
+    for seed in range(30):
+        prm = t.sample(np.random.default_rng(seed), (h, w), None)
+        fx, fy = (int(v) for v in prm.rays[0, :2])
+        assert 32 <= fx <= 64 and 9 <= fy <= 27 and (prm.rays[:, :2] == (fx, fy)).all()
+        assert prm.rays.shape == (10, 4) and 6 <= len({tuple(r) for r in prm.rays.tolist()}) <= 10
+        ex, ey = prm.rays[:, 2], prm.rays[:, 3]
+        assert ((ex == 0) | (ex == w - 1) | (ey == 0) | (ey == h - 1)).all()  # max(H, W) long: clipped
+        g = int((prm.ghost_radius >= 0).sum())
+        s = prm.intensity
+        assert 0.3 <= s < 0.7 and prm.ghost_radius.shape == (6,) and 1 <= g <= 6
+        for i in range(g):
+            u = (i + 1) / (g + 1)
+            assert prm.ghost_xy[i].tolist() == [
+                int(fx + (w // 2 - fx) * 2 * u),
+                int(fy + (h // 2 - fy) * 2 * u),
+            ]
+            assert prm.ghost_radius[i] == max(2, int(min(h, w) * 0.02 * (1.0 - u * 0.5)))
+            assert prm.ghost_alpha[i] == s * (1.0 - u * 0.6)
+        assert (prm.ghost_alpha[g:] == 0).all()
+        radius = (prm.bloom - 1) // 2
+        assert (
+            radius % 2 == 1 and max(1, int(np.hypot(h, w) * 0.01)) <= radius <= int(np.hypot(h, w) * 0.05) | 1
+        )
+
+
+def test_lens_flare_only_brightens_any_channels():
+    for c in (1, 3, 5):  # AlbumentationsX takes RGB only: the flare is the same on every channel
+        img = np.repeat(np.random.default_rng(c).integers(0, 200, (40, 50, 1), dtype=np.uint8), c, axis=-1)
+        out = A.Compose([A.LensFlare(p=1)], seed=c)(image=img)["image"]
+        assert out.shape == img.shape and (out >= img).all() and (out > img).any()
+        assert (out == out[..., :1]).all()  # equal channels stay equal
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"flare_roi": (0.5, 0, 0.5, 1)}, "flare_roi"),
+        ({"num_ghosts_range": (-1, 3)}, "num_ghosts_range"),
+        ({"num_rays_range": (1, 3)}, "num_rays_range"),
+        ({"num_rays_range": (5, 3)}, "num_rays_range"),
+        ({"intensity_range": (0.2, 1.5)}, "intensity_range"),
+        ({"bloom_range": (float("nan"), 0.1)}, "bloom_range"),
+    ],
+)
+def test_lens_flare_bad_arguments_name_themselves(kwargs, name):
+    with pytest.raises((TypeError, ValueError), match=name):
+        A.LensFlare(**kwargs)

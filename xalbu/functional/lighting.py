@@ -1,4 +1,4 @@
-"""Lighting kernels: polygon shadows, plasma shadows and sun flares (the lighting family).
+"""Lighting kernels: polygon shadows, plasma shadows, sun flares and lens flares (the lighting family).
 
 The geometry is drawn on the host (polygon vertices, circle centres and radii); the kernels raster
 it the way OpenCV does, so they give ``cv2.fillPoly`` / ``cv2.circle``'s pixels exactly:
@@ -394,4 +394,90 @@ def sun_flare_physics(
     return _finish(xp, xf + (top - xf) * (layer * wt), img.dtype, single, floor=True)
 
 
-__all__: Sequence[str] = ("plasma_shadow", "polygon_shadows", "sun_flare_overlay", "sun_flare_physics")
+# ----------------------------------------------------------------------------------- lens flare
+def clip_ray_ends(x0: Any, y0: Any, x1: Any, y1: Any, h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """The end ``(x1, y1)`` of segments starting inside an ``h x w`` image moved onto its border
+    as ``cv2.clipLine`` does (integer steps: first onto the top or bottom row, then onto the
+    first or last column, each along the segment with a truncated ``double`` quotient); ends
+    inside are kept. ``cv2.line`` draws the Bresenham segment between the clipped ends.
+
+    >>> [v.tolist() for v in clip_ray_ends([2], [2], [12], [7], 5, 5)]
+    [[4], [3]]
+    """
+    x0, y0, x1, y1 = (np.asarray(v, np.int64) for v in (x0, y0, x1, y1))
+    out_y = (y1 < 0) | (y1 > h - 1)
+    edge = np.where(y1 < 0, 0, h - 1)
+    dy = np.where(y1 == y0, 1, y1 - y0)
+    moved = x1 + np.trunc((edge - y1).astype(np.float64) * (x1 - x0) / dy).astype(np.int64)
+    x1, y1 = np.where(out_y, moved, x1), np.where(out_y, edge, y1)
+    out_x = (x1 < 0) | (x1 > w - 1)
+    edge = np.where(x1 < 0, 0, w - 1)
+    dx = np.where(x1 == x0, 1, x1 - x0)
+    moved = y1 + np.trunc((edge - x1).astype(np.float64) * (y1 - y0) / dx).astype(np.int64)
+    return np.where(out_x, edge, x1), np.where(out_x, moved, y1)
+
+
+def ghost_ksize(radius: Any) -> np.ndarray:
+    """The Gaussian kernel size that softens a ghost disc: ``max(3, r | 1)`` past radius 2, else 1
+    (no blur). ``ghost_ksize([2, 3, 4]).tolist() == [1, 3, 5]``."""
+    r = np.asarray(radius, np.int64)
+    return np.where(r > 2, np.maximum(3, r | 1), 1)
+
+
+@kernel
+def lens_flare(
+    img: Any, rays: Any, intensity: Any, bloom: Any, ghost_xy: Any, ghost_radius: Any, ghost_alpha: Any, /
+) -> Any:
+    """A lens flare added to every channel: ``y = x + M F`` (``M`` the dtype's max, 1 for float32).
+
+    The flare layer ``F`` (float32): the starburst (every pixel of the 1-pixel segments ``rays``,
+    as ``cv2.line`` draws them, set to ``intensity``) blurred by OpenCV's Gaussian of size
+    ``bloom`` (sigma from the size, reflected borders); then each ghost, a disc of ``ghost_radius``
+    (``cv2.circle``) blurred by :func:`ghost_ksize`, added at ``ghost_alpha``; ``F`` clipped to
+    [0, 1]. The sum is float32: integers truncated and saturated (as AlbumentationsX), floats
+    clipped to [0, 1]. ``intensity = 0`` with zero ghost alphas is the identity.
+
+    ``rays``: ``(R, 4)`` integer ``x0, y0, x1, y1`` inside the image (``clip_ray_ends``), repeated
+    rays for padding; ``intensity``, ``bloom``: scalars; ghosts ``(G, 2)``, ``(G,)``, ``(G,)``
+    (radius -1 and alpha 0 for padding); ``(N, ...)`` leading for a batch. Example: a 1 x 1 uint8
+    image of 10, one ray on it at 0.5, ``bloom = 1``, no ghost: ``10 + 127.5 -> 137``.
+    """
+    xp = namespace(img)
+    x, single = _batched(img)
+    n, h, w = x.shape[0], x.shape[1], x.shape[2]
+    seg = _host(rays, single, 2).astype(np.int64)
+    inten = np.broadcast_to(np.asarray(intensity, np.float32).reshape(-1), (n,))
+    ksize = np.broadcast_to(np.asarray(bloom, np.int64).reshape(-1), (n,))
+    gxy = _host(ghost_xy, single, 2).astype(np.int64)
+    grad = _host(ghost_radius, single, 1).astype(np.int64)
+    galpha = _host(ghost_alpha, single, 1).astype(np.float32)
+    yy, xx = _axes(xp, img, h, w)
+    star = xp.zeros((n, h, w), dtype=xp.bool, device=device(img))
+    for r in range(seg.shape[1]):
+        star = star | _segments(xp, img, seg[:, r, 0], seg[:, r, 1], seg[:, r, 2], seg[:, r, 3], yy, xx)
+    value = xp.reshape(xp.asarray(inten, device=device(img)), (n, 1, 1))
+    layer = xp.where(star, value, xp.zeros_like(value))[..., None]  # (N, H, W, 1)
+    taps = gaussian_taps(ksize, np.zeros(n)) if n > 1 else gaussian_taps(int(ksize[0]), 0.0)
+    layer = convolve_separable(layer, taps, taps)
+    for g in range(gxy.shape[1]):
+        disc = disks(xp, img, gxy[:, g, 0], gxy[:, g, 1], grad[:, g], h, w)
+        disc = xp.astype(disc, xp.float32)[..., None]
+        k = ghost_ksize(grad[:, g])
+        if np.any(k > 1):
+            gt = gaussian_taps(k, np.zeros(n)) if n > 1 else gaussian_taps(int(k[0]), 0.0)
+            disc = convolve_separable(disc, gt, gt)
+        alpha = xp.reshape(xp.asarray(galpha[:, g], device=device(img)), (n, 1, 1, 1))
+        layer = layer + disc * alpha
+    layer = xp.minimum(xp.maximum(layer, 0.0), 1.0)
+    top = max_value(xp, img.dtype)
+    out = _start(xp, x, xp.float32) + (layer * float(top) if top != 1 else layer)
+    return _finish(xp, out, img.dtype, single, floor=True)
+
+
+__all__: Sequence[str] = (
+    "lens_flare",
+    "plasma_shadow",
+    "polygon_shadows",
+    "sun_flare_overlay",
+    "sun_flare_physics",
+)

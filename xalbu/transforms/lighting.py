@@ -1,5 +1,5 @@
-"""Lighting transforms: sun flares (RandomSunFlare), polygon shadows (RandomShadow) and plasma
-shadows (PlasmaShadow).
+"""Lighting transforms: sun flares (RandomSunFlare), lens flares (LensFlare, AlbumentationsX's),
+polygon shadows (RandomShadow) and plasma shadows (PlasmaShadow).
 
 Each class is a :class:`~xalbu.core.kinds.PixelTransform` (masks, boxes and keypoints pass
 through) whose geometry (flare circles, shadow polygons) is drawn on the host and rasterised by a
@@ -23,7 +23,7 @@ from ..functional import lighting as F
 from ..functional._utils import check_unit_range
 from ._common import _PixelTransform
 
-__all__ = ["PlasmaShadow", "RandomShadow", "RandomSunFlare"]
+__all__ = ["LensFlare", "PlasmaShadow", "RandomShadow", "RandomSunFlare"]
 
 
 def _roi(name: str, value: Any, strict: bool) -> tuple[float, float, float, float]:
@@ -292,4 +292,120 @@ class RandomSunFlare(_PixelTransform):
         return F.sun_flare_physics(
             img, params.center, self.src_radius, self.src_color,
             params.circle_xy, params.circle_radius, params.circle_color, params.weight,
+        )  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------- LensFlare
+@dataclass
+class LensFlareParams:
+    rays: Any  # (R, 4) x0, y0, x1, y1 clipped to the image, R = 2 * num_rays_range[1]; (N, R, 4)
+    intensity: Any  # float; (N,)
+    bloom: Any  # the bloom blur's kernel size 2 * radius + 1; (N,)
+    ghost_xy: Any  # (G, 2), G = num_ghosts_range[1]; (N, G, 2)
+    ghost_radius: Any  # (G,): -1 past the drawn number of ghosts; (N, G)
+    ghost_alpha: Any  # (G,): 0 past the drawn number of ghosts; (N, G)
+
+
+class LensFlare(_PixelTransform):
+    """A lens flare (AlbumentationsX's LensFlare): a starburst from a bright point and ghost
+    reflections of it, added to every channel.
+
+    The source ``(f_x, f_y)`` is a pixel drawn in ``flare_roi`` ``(x_min, y_min, x_max, y_max)``
+    (fractions of the image). ``k`` rays are drawn from ``num_rays_range``: ``2k`` one-pixel lines
+    ``max(H, W)`` long leave the source ``pi / k`` apart (the first at a random angle below
+    ``pi / k``) at the flare's strength ``s`` (drawn from ``intensity_range``) and are blurred by a
+    Gaussian whose radius is a fraction (``bloom_range``) of the diagonal. ``g`` ghosts (from
+    ``num_ghosts_range``) sit on the line from the source through the image centre, at ``2 t`` of
+    the way to the centre for ``t = i / (g + 1)``: discs of radius ``max(2, 2% of min(H, W) (1 -
+    t / 2))``, softened, weighted ``s (1 - 0.6 t)``. The flare ``F`` (clipped to [0, 1]) brightens
+    the image: ``x + M F``, ``M`` the dtype's maximum (integers truncated, as AlbumentationsX).
+
+    Args:
+        flare_roi: where the source lands, fractions ``x_min < x_max``, ``y_min < y_max``.
+        num_ghosts_range: ``(low, high)`` integers >= 0: the number of ghosts.
+        intensity_range: ``(low, high)`` in [0, 1]: the flare's strength.
+        num_rays_range: ``(low, high)`` integers >= 2: half the number of rays.
+        bloom_range: ``(low, high)`` in [0, 1]: the bloom radius, a fraction of the diagonal.
+        p: probability of applying the transform.
+
+    >>> import numpy as np, xalbu as A
+    >>> t = A.LensFlare(intensity_range=(0.5, 0.5), p=1)
+    >>> out = A.Compose([t], seed=0)(image=np.zeros((64, 64, 3), np.uint8))["image"]
+    >>> bool(out.max() > 0), out.shape
+    (True, (64, 64, 3))
+    """
+
+    Params = LensFlareParams
+    identity: ClassVar[dict[str, Any]] = {"intensity": 0.0, "ghost_alpha": 0.0}
+
+    @classmethod
+    def examples(cls, height: int, width: int, dtype: str = "uint8") -> list[dict[str, Any]]:
+        return [
+            {"intensity_range": (0.3, 0.7)},
+            {"flare_roi": (0.2, 0.2, 0.8, 0.8), "num_ghosts_range": (0, 5), "intensity_range": (0.6, 1.0),
+             "num_rays_range": (2, 12), "bloom_range": (0.0, 0.1)},
+        ]  # fmt: skip
+
+    def __init__(
+        self,
+        flare_roi: Any = (0, 0, 1, 0.5),
+        num_ghosts_range: Any = (3, 7),
+        intensity_range: Any = (0.3, 0.7),
+        num_rays_range: Any = (4, 8),
+        bloom_range: Any = (0.01, 0.05),
+        p: float = 0.5,
+    ) -> None:
+        super().__init__(p)
+        self.flare_roi = _roi("flare_roi", flare_roi, strict=True)
+        lo, hi = check_range("num_ghosts_range", num_ghosts_range, 0, integer=True)
+        self.num_ghosts_range = (int(lo), int(hi))
+        lo, hi = check_range("num_rays_range", num_rays_range, 2, integer=True)
+        self.num_rays_range = (int(lo), int(hi))
+        self.intensity_range = check_range("intensity_range", intensity_range, 0.0, 1.0)
+        self.bloom_range = check_range("bloom_range", bloom_range, 0.0, 1.0)
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> LensFlareParams:
+        h, w = shape
+        m = 1 if n is None else n
+        intensity = draw.uniform(rng, *self.intensity_range, m)
+        x0, y0, x1, y1 = self.flare_roi
+        fx_lo, fy_lo = min(int(x0 * w), w - 1), min(int(y0 * h), h - 1)
+        fx = draw.integers(rng, fx_lo, max(fx_lo, min(int(x1 * w), w - 1)) + 1, m)
+        fy = draw.integers(rng, fy_lo, max(fy_lo, min(int(y1 * h), h - 1)) + 1, m)
+        rays = draw.integers(rng, self.num_rays_range[0], self.num_rays_range[1] + 1, m)
+        ghosts = draw.integers(rng, self.num_ghosts_range[0], self.num_ghosts_range[1] + 1, m)
+        base = draw.uniform(rng, 0.0, 1.0, m) * (math.pi / rays)
+        # 2k angles pi / k apart (float32, as AlbumentationsX), padded with the first ray
+        idx = np.arange(2 * self.num_rays_range[1])[None, :]
+        angle = (base[:, None] + idx * math.pi / rays[:, None]).astype(np.float32)
+        angle = np.where(idx < 2 * rays[:, None], angle, angle[:, :1])
+        length = np.float32(max(h, w))
+        ex = np.trunc(fx[:, None].astype(np.float32) + np.cos(angle) * length).astype(np.int64)
+        ey = np.trunc(fy[:, None].astype(np.float32) + np.sin(angle) * length).astype(np.int64)
+        sx, sy = np.broadcast_to(fx[:, None], ex.shape), np.broadcast_to(fy[:, None], ey.shape)
+        ex, ey = F.clip_ray_ends(sx, sy, ex, ey, h, w)
+        segs = np.stack([sx, sy, ex, ey], axis=-1)
+        # ghosts along the line from the source through the centre, float64 as Python's floats
+        gi = np.arange(self.num_ghosts_range[1])[None, :]
+        t = (gi + 1) / (ghosts[:, None] + 1)
+        cx, cy = w // 2, h // 2
+        gx = np.trunc(fx[:, None] + ((cx - fx[:, None]) * 2) * t).astype(np.int64)
+        gy = np.trunc(fy[:, None] + ((cy - fy[:, None]) * 2) * t).astype(np.int64)
+        real = gi < ghosts[:, None]
+        grad = np.where(
+            real, np.maximum(2, np.trunc(min(h, w) * 0.02 * (1.0 - t * 0.5))).astype(np.int64), -1
+        )
+        galpha = np.where(real, intensity[:, None] * (1.0 - t * 0.6), 0.0)
+        frac = draw.uniform(rng, *self.bloom_range, m)
+        bloom = 2 * (np.maximum(1, np.trunc(math.sqrt(h * h + w * w) * frac).astype(np.int64)) | 1) + 1
+        gxy = np.stack([gx, gy], axis=-1)
+        if n is None:
+            return LensFlareParams(segs[0], float(intensity[0]), int(bloom[0]), gxy[0], grad[0], galpha[0])
+        return LensFlareParams(segs, intensity, bloom, gxy, grad, galpha)
+
+    def apply_image(self, img: Any, params: LensFlareParams) -> Any:
+        check_unit_range(type(self).__name__, img)
+        return F.lens_flare(
+            img, params.rays, params.intensity, params.bloom,
+            params.ghost_xy, params.ghost_radius, params.ghost_alpha,
         )  # fmt: skip
