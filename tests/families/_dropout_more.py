@@ -336,3 +336,142 @@ def test_guided_dropout_without_or_with_a_bad_region():
     ]:
         with pytest.raises((ValueError, TypeError), match=match):
             A.GuidedCoarseDropout(**kw)
+
+
+# ------------------------------------------------------------------- RandomCropFromBorders (session 7)
+class _BordersByGeometry(A.RandomCropFromBorders):
+    """A subclass: RandomCropFromBorders' own fast ``_apply`` is for the class itself only, so this
+    one takes the affine base class's path (Geometry, exact kernels) that the fast path replaces."""
+
+
+def test_random_crop_from_borders_fast_path_matches_the_affine_path():
+    rng = np.random.default_rng(0)
+    img = rng.integers(0, 256, (23, 31, 3)).astype(np.uint8)
+    mask = rng.integers(0, 4, (23, 31)).astype(np.uint8)
+    batch = rng.integers(0, 256, (3, 23, 31, 2)).astype(np.uint8)
+    args = (0.3, 0.2, 0.1, 0.45)
+    for seed in range(6):
+        fast = A.Compose([A.RandomCropFromBorders(*args)], seed=seed)
+        slow = A.Compose([_BordersByGeometry(*args)], seed=seed)
+        a, b = fast(image=img, mask=mask), slow(image=img, mask=mask)
+        for key in ("image", "mask"):
+            np.testing.assert_array_equal(a[key], b[key])
+            assert a[key].flags.c_contiguous and not np.shares_memory(a[key], img if key == "image" else mask)
+        np.testing.assert_array_equal(fast.batch(images=batch)["images"], slow.batch(images=batch)["images"])
+        t = A.RandomCropFromBorders(*args)
+        t.set_random_seed(seed)
+        u = _BordersByGeometry(*args)
+        u.set_random_seed(seed)
+        np.testing.assert_array_equal(t(image=img)["image"], u(image=img)["image"])
+
+
+# ------------------------------------------------------------------ fill="grayscale" (AlbumentationsX)
+@pytest.mark.golden.with_args(P.gray_where)
+def test_gray_where_golden(xp):
+    img = np.array([[[10, 20, 31], [1, 2, 3], [255, 255, 254]]], np.uint8)
+    drop = np.array([[True, False, True]])
+    out = xp.to_numpy(P.gray_where(xp.asarray(img), drop))
+    np.testing.assert_array_equal(out, [[[20, 20, 20], [1, 2, 3], [254, 254, 254]]])  # 61/3, 764/3 truncated
+    f = np.array([[[0.1, 0.2, 0.4], [0.5, 0.5, 1.0]]], np.float32)
+    out = xp.to_numpy(P.gray_where(xp.asarray(f), np.array([[False, True]])))
+    np.testing.assert_array_equal(out[0, 0], f[0, 0])
+    np.testing.assert_allclose(out[0, 1], [2 / 3] * 3, rtol=1e-7)
+    batch = np.stack([img, img[:, ::-1]])[..., :2].astype(np.uint16) * 257  # (2, 1, 3, 2)
+    out = xp.to_numpy(
+        P.gray_where(xp.asarray(batch), np.array([[[True, False, False]], [[False, False, True]]]))
+    )
+    np.testing.assert_array_equal(out[0, 0, 0], [3855, 3855])  # (10 + 20) * 257 / 2
+    np.testing.assert_array_equal(out[1, 0, 2], [3855, 3855])
+    np.testing.assert_array_equal(out[0, 0, 1:], batch[0, 0, 1:])
+    one = np.arange(3, dtype=np.uint8).reshape(1, 3, 1)
+    np.testing.assert_array_equal(xp.to_numpy(P.gray_where(xp.asarray(one), drop)), one)  # 1 channel: kept
+
+
+def _axwx_gray(img: np.ndarray, drop: np.ndarray) -> np.ndarray:
+    """AlbumentationsX 2.5.1's grayscale fill (read, not run: it needs a newer albucore): the float64
+    mean of the channels cast to the dtype (``astype``: truncation), written where dropped."""
+    out = img.copy()
+    gray = img.astype(np.float64).mean(axis=-1).astype(img.dtype)
+    out[drop] = np.repeat(gray[..., None], img.shape[-1], axis=-1)[drop]
+    return out
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "float32"])
+def test_grid_mask_and_guided_grayscale_fill(dtype):
+    rng = np.random.default_rng(3)
+    img = rng.integers(1, 256, (30, 40, 3)).astype(np.uint8)
+    img = img if dtype == "uint8" else (img / np.float32(255)).astype(np.float32)
+    mask = rng.integers(0, 3, (30, 40)).astype(np.uint8)
+    region = np.zeros((30, 40), np.uint8)
+    region[5:25, 3:30] = 1
+    for make in (
+        lambda fill: A.GridMask(num_grid_range=(2, 5), rotation_range=(-0.3, 0.3), fill=fill, p=1),
+        lambda fill: A.GuidedCoarseDropout(num_holes_range=(2, 4), fill=fill, p=1),
+    ):
+        for seed in range(4):
+            gray = A.Compose([make("grayscale")], seed=seed)(image=img, mask=mask, dropout_region=region)
+            # the same holes with a "random" fill (the same draws): the dropped pixels are those changed
+            marked = A.Compose([make("random")], seed=seed)(image=img, mask=mask, dropout_region=region)
+            drop = (marked["image"] != img).any(axis=-1)
+            assert drop.any()
+            np.testing.assert_array_equal(gray["image"], _axwx_gray(img, drop))
+            np.testing.assert_array_equal(gray["mask"], mask)  # fill_mask is None
+        one = A.Compose([make("grayscale")], seed=0)(image=img[..., :1], dropout_region=region)["image"]
+        np.testing.assert_array_equal(one, img[..., :1])  # one channel: nothing to average
+    for cls in (A.GridMask, A.GuidedCoarseDropout):
+        with pytest.raises(ValueError, match="fill_mask"):
+            cls(fill="grayscale", fill_mask=0)
+        with pytest.raises(ValueError, match="fill"):
+            cls(fill="greyscale")
+
+
+def _borders_reference(t, rng, shape):
+    """RandomCropFromBorders' draws as its docstring states them, from four uniforms."""
+    h, w = shape
+    u = rng.random(4).tolist()
+    x_min = int(u[0] * (min(int(t.crop_left * w), w - 1) + 1))
+    lo = max(x_min + 1, int((1 - t.crop_right) * w))
+    y_min = int(u[2] * (min(int(t.crop_top * h), h - 1) + 1))
+    lo_y = max(y_min + 1, int((1 - t.crop_bottom) * h))
+    return (x_min, y_min, lo + int(u[1] * (w + 1 - lo)), lo_y + int(u[3] * (h + 1 - lo_y)))
+
+
+def test_random_crop_from_borders_kept_bounds_give_the_stated_draws():
+    for s in range(300):
+        r = np.random.default_rng(s)
+        left, right = r.dirichlet([1, 1, 1])[:2].tolist()
+        top, bottom = r.dirichlet([1, 1, 1])[:2].tolist()
+        t = A.RandomCropFromBorders(left, right, top, bottom)
+        r1, r2 = np.random.default_rng(s), np.random.default_rng(s)
+        for k in range(6):
+            shape = (int(r.integers(1, 9)), int(r.integers(1, 9)))
+            if k == 3:  # fractions changed after calls: the kept bounds follow
+                t.crop_left, t.crop_bottom = right, top
+            p = t.sample(r1, shape, None)
+            assert (p.x_min, p.y_min, p.x_max, p.y_max) == _borders_reference(t, r2, shape)
+
+
+def _axwx_rotated_grid(h, w, cell, width, offset, angle):
+    """AlbumentationsX 2.5.1's rotated GridMask pattern, step by step as its source has it (read, not
+    run): lines on a diag x diag square, turned with a float32 matrix (albucore's warp_affine), the
+    centre window's zeros are the dropped pixels."""
+    diag = int(np.sqrt(h**2 + w**2)) + cell * 2
+    grid = np.ones((diag, diag), np.uint8)
+    for pos in range(offset, diag, cell):
+        grid[pos : pos + width, :] = 0
+        grid[:, pos : pos + width] = 0
+    m = cv2.getRotationMatrix2D((diag // 2, diag // 2), np.degrees(angle), 1.0).astype(np.float32)
+    turned = cv2.warpAffine(grid, m, (diag, diag), flags=cv2.INTER_LINEAR, borderValue=1)
+    top, left = (diag - h) // 2, (diag - w) // 2
+    return turned[top : top + h, left : left + w] == 0
+
+
+def test_rotated_grid_mask_matches_albumentationsx_pattern():
+    from xalbu.transforms._dropout_more import rotated_grid_lines
+
+    for s in range(120):  # the float64 matrix differs from it in about 1 case in 200
+        r = np.random.default_rng(s)
+        h, w, cell = int(r.integers(20, 90)), int(r.integers(20, 90)), int(r.integers(2, 20))
+        width, offset, angle = int(r.integers(1, cell + 1)), int(r.integers(0, cell)), float(r.uniform(-3, 3))
+        got = H.hole_map(rotated_grid_lines((h, w), cell, width, offset, angle), (h, w))
+        np.testing.assert_array_equal(got, _axwx_rotated_grid(h, w, cell, width, offset, angle))

@@ -543,6 +543,25 @@ def test_fill_where_numpy_override_is_exact(dtype):
     drop = np.random.default_rng(0).random((6, 7)) < 0.4
     for fill in (1, (0, 1, 1)):
         np.testing.assert_array_equal(P.fill_where(img, drop, fill), P.fill_where.generic(img, drop, fill))
+    # OpenCV's masked copy: 1 and 5 channels, a batch, a strided view, and the NumPy fallback (int64)
+    rng = np.random.default_rng(1)
+    for shape in [(5, 4, 1), (5, 4, 5), (3, 5, 4, 2), (2, 3, 128), (2, 3, 129)]:
+        im = ramp("uint8", shape).astype(dtype)
+        d = rng.random(shape[:-1]) < 0.5
+        for fill in (7, (1, 2, 3, 4, 5)[: shape[-1]] if shape[-1] <= 5 else (1, 2, 3)):
+            np.testing.assert_array_equal(P.fill_where(im, d, fill), P.fill_where.generic(im, d, fill))
+    view = ramp("uint8", (6, 14, 3)).astype(dtype)[:, ::2]
+    np.testing.assert_array_equal(P.fill_where(view, drop, 2), P.fill_where.generic(view, drop, 2))
+    wide = img.astype(np.int64)
+    np.testing.assert_array_equal(P.fill_where(wide, drop, 3), P.fill_where.generic(wide, drop, 3))
+
+
+def test_values_touch_fast_path_matches_the_pairwise_check():
+    """uint8 masks take OpenCV's 3 x 3 max/min; the pairwise comparison (any other dtype) is the reference."""
+    rng = np.random.default_rng(0)
+    for _ in range(400):
+        m = rng.choice(np.array([0, 0, 0, 1, 2, 254, 255], np.uint8), size=tuple(rng.integers(1, 7, 2)))
+        assert H._values_touch(m) == H._values_touch(m.astype(np.int32)), m
 
 
 def test_label_objects_separates_values_and_samples():

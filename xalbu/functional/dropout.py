@@ -190,6 +190,33 @@ def fill_where(img: Any, /, drop: Any, fill: Any) -> Any:
 
 
 @kernel
+def gray_where(img: Any, /, drop: Any) -> Any:
+    """``img`` with the pixels where ``drop`` is true made gray: every channel set to the mean of the
+    pixel's channels (AlbumentationsX's ``fill="grayscale"``), truncated towards zero for integer
+    dtypes (an exact integer sum, floor-divided by C), float32 from the float64 mean (NaN stays NaN).
+    One channel: unchanged. ``drop`` as :func:`fill_where`'s. Example: the pixel ``(10, 20, 31)``
+    of a uint8 image becomes ``(20, 20, 20)`` (61 / 3 = 20.33).
+    """
+    xp = namespace(img)
+    c = int(img.shape[-1])
+    if c == 1:
+        return img
+    dev = device(img)
+    d = (
+        drop
+        if hasattr(drop, "__array_namespace__") and not isinstance(drop, np.ndarray)
+        else np.asarray(drop, bool)
+    )
+    d = xp.asarray(d, device=dev)
+    if xp.isdtype(img.dtype, "real floating"):
+        gray = xp.astype(xp.mean(xp.astype(img, xp.float64), axis=-1, keepdims=True), img.dtype)
+    else:
+        total = xp.sum(xp.astype(img, xp.int64), axis=-1, keepdims=True)
+        gray = xp.astype(xp.where(total < 0, -((-total) // c), total // c), img.dtype)
+    return xp.where(d[..., None], gray, img)
+
+
+@kernel
 def inpaint(img: Any, /, drop: Any, method: str = "inpaint_telea", radius: Any = 3) -> Any:
     """Fill the pixels where ``drop`` is true from their surroundings (``img`` HWC, or NHWC).
 
@@ -217,4 +244,4 @@ def inpaint(img: Any, /, drop: Any, method: str = "inpaint_telea", radius: Any =
     return out if batched else out[0, ...]
 
 
-__all__ = ["cutout", "fill_where", "inpaint", "pixel_dropout"]
+__all__ = ["cutout", "fill_where", "gray_where", "inpaint", "pixel_dropout"]

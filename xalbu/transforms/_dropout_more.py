@@ -29,6 +29,8 @@ from ._holes import (
     boxes_after_drops,
     check_dropout_fill,
     draw_seeds,
+    has_holes,
+    hole_map,
     labelled_boxes,
     lo_hi_integers,
     removes_points,
@@ -36,6 +38,16 @@ from ._holes import (
 
 _FAMILY = "xalbu.transforms.dropout"
 _FLAT = 1e-6  # a rotation (radians) below this is none, as AlbumentationsX decides
+GRAY = "grayscale"  # AlbumentationsX's fill: the dropped pixels keep their channels' mean
+
+
+def check_gray_fill(fill: Any, fill_mask: Any) -> bool:
+    """Whether ``fill`` is ``"grayscale"``; then ``fill_mask`` must be ``None`` (as AlbumentationsX)."""
+    if not (isinstance(fill, str) and fill == GRAY):
+        return False
+    if fill_mask is not None:
+        raise ValueError(f"fill_mask: must be None with fill='grayscale', got {show(fill_mask)}")
+    return True
 
 
 # ----------------------------------------------------------------------------------------------- GridMask
@@ -94,7 +106,8 @@ def rotated_grid_lines(
     for pos in range(offset, diag, cell):
         line[pos : pos + width] = True
     keep = (~(line[:, None] | line[None, :])).astype(np.uint8)
-    m = cv2.getRotationMatrix2D((diag // 2, diag // 2), math.degrees(angle), 1.0)
+    # the matrix in float32, as AlbumentationsX's warp (albucore's warp_affine) passes it to OpenCV
+    m = cv2.getRotationMatrix2D((diag // 2, diag // 2), math.degrees(angle), 1.0).astype(np.float32)
     turned = cv2.warpAffine(keep, m, (diag, diag), flags=cv2.INTER_LINEAR, borderValue=1)
     top, left = (diag - h) // 2, (diag - w) // 2
     return _runs_to_rects(turned[top : top + h, left : left + w] == 0)
@@ -117,9 +130,10 @@ class GridMask(_Dropout):
         num_grid_range: ``(min, max)`` number of cells along the shorter side (at least 2).
         line_width_range: ``(min, max)`` line width as a fraction of the cell, in (0, 1].
         rotation_range: ``(min, max)`` rotation of the grid in radians.
-        fill: the value (a number or one per channel), ``"random"``, ``"random_uniform"`` or an
-            inpainting method (``"inpaint_telea"``, ``"inpaint_ns"``).
-        fill_mask: the masks' value, or ``None`` to leave masks untouched.
+        fill: the value (a number or one per channel), ``"random"``, ``"random_uniform"``, an
+            inpainting method (``"inpaint_telea"``, ``"inpaint_ns"``) or ``"grayscale"`` (the lines'
+            pixels take the mean of their channels, truncated for integer dtypes; one channel: kept).
+        fill_mask: the masks' value, or ``None`` to leave masks untouched (``None`` with ``"grayscale"``).
         p: probability (in a batch, per sample).
 
     >>> import numpy as np, xalbu as A
@@ -137,6 +151,7 @@ class GridMask(_Dropout):
             {"num_grid_range": (3, 7), "line_width_range": (0.2, 0.5)},
             {"num_grid_range": (2, 4), "line_width_range": (0.1, 0.3), "rotation_range": (-0.5, 0.5)},
             {"fill": "random_uniform", "fill_mask": 0},
+            {"num_grid_range": (2, 5), "fill": "grayscale"},
         ]
 
     def __init__(
@@ -155,7 +170,17 @@ class GridMask(_Dropout):
         if self.line_width_range[0] <= 0:
             raise ValueError(f"line_width_range: expected values in (0, 1], got {show(line_width_range)}")
         self.rotation_range = check_range("rotation_range", rotation_range)
-        self._set_fill(fill, fill_mask)
+        if check_gray_fill(fill, fill_mask):
+            self.fill, self.fill_mask = GRAY, None
+        else:
+            self._set_fill(fill, fill_mask)
+
+    def apply_image(self, img: Any, params: Any, state: State) -> Any:
+        if isinstance(self.fill, str) and self.fill == GRAY:
+            if not has_holes(params.holes):
+                return img
+            return F.gray_where(img, hole_map(params.holes, tuple(img.shape[-3:-1])))
+        return super().apply_image(img, params, state)
 
     def _rotates(self) -> bool:
         return max(abs(self.rotation_range[0]), abs(self.rotation_range[1])) >= _FLAT
@@ -243,9 +268,10 @@ class GuidedCoarseDropout(SpatialTransform):
         num_holes_range: ``(min, max)`` number of holes (at least 1).
         hole_height_range: ``(min, max)`` hole height, a fraction of the image's height in [0, 1].
         hole_width_range: ``(min, max)`` hole width, a fraction of the image's width in [0, 1].
-        fill: the value (a number or one per channel), ``"random"``, ``"random_uniform"`` or an
-            inpainting method (``"inpaint_telea"``, ``"inpaint_ns"``).
-        fill_mask: the masks' value, or ``None`` to leave masks untouched.
+        fill: the value (a number or one per channel), ``"random"``, ``"random_uniform"``, an
+            inpainting method (``"inpaint_telea"``, ``"inpaint_ns"``) or ``"grayscale"`` (the dropped
+            pixels take the mean of their channels, truncated for integer dtypes; one channel: kept).
+        fill_mask: the masks' value, or ``None`` to leave masks untouched (``None`` with ``"grayscale"``).
         p: probability (in a batch, per sample).
 
     >>> import numpy as np, xalbu as A
@@ -270,6 +296,7 @@ class GuidedCoarseDropout(SpatialTransform):
         return [
             {"num_holes_range": (1, 4), "hole_height_range": (0.05, 0.2), "hole_width_range": (0.05, 0.2)},
             {"protected_bbox_labels": ["person"], "protection_margin": 0.1, "fill": "random", "fill_mask": 0},
+            {"num_holes_range": (2, 3), "fill": "grayscale"},
         ]
 
     def __init__(
@@ -303,8 +330,11 @@ class GuidedCoarseDropout(SpatialTransform):
         self.num_holes_range = (int(lo), int(hi))
         self.hole_height_range = check_range("hole_height_range", hole_height_range, 0.0, 1.0)
         self.hole_width_range = check_range("hole_width_range", hole_width_range, 0.0, 1.0)
-        self.fill = check_dropout_fill("fill", fill)
-        self.fill_mask = None if fill_mask is None else check_fill("fill_mask", fill_mask)
+        if check_gray_fill(fill, fill_mask):
+            self.fill, self.fill_mask = GRAY, None
+        else:
+            self.fill = check_dropout_fill("fill", fill)
+            self.fill_mask = None if fill_mask is None else check_fill("fill_mask", fill_mask)
 
     # the dropped pixels depend on the region: replay records are checked against sample_data's form
     sample = BasicTransform.sample
@@ -400,6 +430,8 @@ class GuidedCoarseDropout(SpatialTransform):
             return img
         if self.fill in INPAINT_FILLS:
             return F.inpaint(img, params.drop, self.fill, 3)
+        if isinstance(self.fill, str) and self.fill == GRAY:
+            return F.gray_where(img, params.drop)
         if isinstance(self.fill, str):  # random values over each hole's rectangle, kept where dropped
             noisy = F.cutout(img, params.holes, 0, self.fill, params.seed)
             xp = array_namespace(img)

@@ -568,17 +568,45 @@ class RandomCropFromBorders(_ExactWhenShared):
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> CropBoxParams:
         # one box per call: the samples of a batch share their size
-        h, w = shape
         # draw.integers' values (lo + int(u * (hi - lo))), inlined, from one draw of the four uniforms
-        # (the same numbers as four scalar draws): this runs on every call
+        # (the same numbers as four scalar draws); the bounds that depend only on the size and the
+        # fractions are kept between calls (this runs on every call)
         u0, u1, u2, u3 = rng.random(4).tolist()
-        x_min = int(u0 * (min(int(self.crop_left * w), w - 1) + 1))
-        lo = max(x_min + 1, int((1 - self.crop_right) * w))
-        x_max = lo + int(u1 * (w + 1 - lo))
-        y_min = int(u2 * (min(int(self.crop_top * h), h - 1) + 1))
-        lo = max(y_min + 1, int((1 - self.crop_bottom) * h))
-        y_max = lo + int(u3 * (h + 1 - lo))
-        return CropBoxParams(x_min, y_min, x_max, y_max)
+        c = self.__dict__.get("_bounds")
+        if (
+            c is None
+            or c[0] != shape
+            or c[1] != (self.crop_left, self.crop_right, self.crop_top, self.crop_bottom)
+        ):
+            c = self.__dict__["_bounds"] = self._bounds_for(shape)
+        _, _, x_hi, x_lo, w1, y_hi, y_lo, h1 = c
+        x_min = int(u0 * x_hi)  # uniform on 0 .. int(crop_left * W) (at most W - 1)
+        lo = x_lo if x_lo > x_min else x_min + 1  # max(x_min + 1, int((1 - crop_right) * W))
+        y_min = int(u2 * y_hi)
+        lo_y = y_lo if y_lo > y_min else y_min + 1
+        return CropBoxParams(x_min, y_min, lo + int(u1 * (w1 - lo)), lo_y + int(u3 * (h1 - lo_y)))
+
+    def _bounds_for(self, shape: tuple[int, int]) -> tuple[Any, ...]:
+        h, w = shape
+        fractions = (self.crop_left, self.crop_right, self.crop_top, self.crop_bottom)
+        x_hi, y_hi = min(int(self.crop_left * w), w - 1) + 1, min(int(self.crop_top * h), h - 1) + 1
+        x_lo, y_lo = int((1 - self.crop_right) * w), int((1 - self.crop_bottom) * h)
+        return (tuple(shape), fractions, x_hi, x_lo, w + 1, y_hi, y_lo, h + 1)
+
+    def _apply(self, state: Any, params: CropBoxParams, applied: np.ndarray | None) -> None:
+        # the common call (every sample applied, no fusion, no boxes or keypoints): the crop kernel on
+        # each image and mask, without the Geometry bookkeeping; anything else takes the base class
+        if applied is not None or state.fuse or state.boxes or state.points or type(self) is not _BORDERS:
+            super()._apply(state, params, applied)
+            return
+        x0, y0, x1, y1 = params.x_min, params.y_min, params.x_max, params.y_max
+        images, masks = state.images, state.masks
+        for key, arr in images.items():
+            images[key] = crop(arr, x0, y0, x1, y1)
+        if masks:
+            for key, arr in masks.items():
+                masks[key] = crop(arr, x0, y0, x1, y1)
+        state.shape = (y1 - y0, x1 - x0)
 
     def output_shape(self, params: CropBoxParams, shape: tuple[int, int]) -> tuple[int, int]:
         return (params.y_max - params.y_min, params.x_max - params.x_min)
@@ -588,3 +616,6 @@ class RandomCropFromBorders(_ExactWhenShared):
 
     def _exact(self, arr: Any, p: CropBoxParams, geo: Geometry, mask: bool) -> Any:
         return self._gated(crop(arr, p.x_min, p.y_min, p.x_max, p.y_max), arr, geo)
+
+
+_BORDERS = RandomCropFromBorders  # its _apply's fast path is for this class, not for subclasses
