@@ -182,3 +182,51 @@ def test_time_reverse_is_albumentations_horizontal_flip():
     batch = np.stack([img, img[::-1].copy()])
     out = A.Compose([A.TimeReverse(p=1)]).batch(images=batch)["images"]
     np.testing.assert_array_equal(out, batch[:, :, ::-1])
+
+
+def test_time_reverse_direct_calls_match_the_general_path():
+    """``TimeReverse(...)(image=img)`` (a short path) gates and flips as a call with more targets."""
+    rng = np.random.default_rng(1)
+    img = rng.integers(0, 256, (6, 8, 3), dtype=np.uint8)
+    mask = np.zeros((6, 8), np.uint8)
+    fast, general = A.TimeReverse(p=0.5), A.TimeReverse(p=0.5)
+    fast.set_random_seed(4)
+    general.set_random_seed(4)
+    flipped = []
+    for _ in range(16):
+        a, b = fast(image=img)["image"], general(image=img, mask=mask)["image"]
+        np.testing.assert_array_equal(a, b)
+        flipped.append(not np.array_equal(a, img))
+    assert 0 < sum(flipped) < 16
+    np.testing.assert_array_equal(A.TimeReverse(p=0)(image=img, force_apply=True)["image"], img[:, ::-1])
+    for other in (img[..., 0], img.astype(np.float32) / 255):  # (H, W) and float32 images
+        np.testing.assert_array_equal(A.TimeReverse(p=1)(image=other)["image"], other[:, ::-1])
+
+    class _Twice(A.TimeReverse):
+        def apply_image(self, img, params, geo):
+            return img * 2
+
+    np.testing.assert_array_equal(_Twice(p=1)(image=img)["image"], img * 2)
+
+
+def test_time_reverse_in_a_pipeline_matches_the_general_path():
+    """Images, masks and volumes alone take a short path; with boxes the geometry's: the same pixels."""
+    rng = np.random.default_rng(2)
+    img = rng.integers(0, 256, (6, 8, 3), dtype=np.uint8)
+    mask = rng.integers(0, 3, (6, 8), dtype=np.uint8)
+    vol = rng.integers(0, 256, (3, 6, 8), dtype=np.uint8)
+    bbox = A.BboxParams(format="pascal_voc", label_fields=["labels"])
+    for p in (1.0, 0.5):
+        short = A.Compose([A.TimeReverse(p=p)], seed=7)
+        general = A.Compose([A.TimeReverse(p=p)], bbox_params=bbox, seed=7)
+        for _ in range(6):
+            a = short(image=img, mask=mask)
+            b = general(image=img, mask=mask, bboxes=[[1, 1, 3, 3]], labels=[0])
+            np.testing.assert_array_equal(a["image"], b["image"])
+            np.testing.assert_array_equal(a["mask"], b["mask"])
+    out = A.Compose([A.TimeReverse(p=1)])(volume=vol, mask3d=vol)
+    np.testing.assert_array_equal(out["volume"], vol[:, :, ::-1])
+    np.testing.assert_array_equal(out["mask3d"], vol[:, :, ::-1])
+    batch = np.stack([img, img + 1])
+    got = A.Compose([A.TimeReverse(p=0.5)], seed=3).batch(images=batch)["images"]
+    assert all(np.array_equal(g, b) or np.array_equal(g, b[:, ::-1]) for g, b in zip(got, batch, strict=True))

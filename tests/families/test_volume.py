@@ -437,6 +437,54 @@ def test_numpy_overrides_equal_the_generic_kernels_exactly(dtype, shape):
     np.testing.assert_array_equal(vol, before)
 
 
+@pytest.mark.parity.with_args("numpy_cv2", F.pad3d)
+@pytest.mark.parity.with_args("numpy_cv2", F.cutout3d)
+@pytest.mark.parity.with_args("numpy_cv2", F.cube_symmetry)
+@pytest.mark.parametrize("dtype", ["uint8", "int64", "float64"])
+@pytest.mark.parametrize("case", ["five_channels", "strided", "one_fill", "volumes"])
+def test_numpy_fill_copy_and_voxel_paths_equal_the_generic_kernels(dtype, case):
+    """The overrides' paths: OpenCV's border per slice (<= 4 channels, its dtypes, C-ordered), a
+    scalar fill (every channel alike) or a row of fills, voxels copied as opaque items."""
+    shape = {"five_channels": (3, 4, 5, 5), "strided": (5, 8, 7, 3), "one_fill": (4, 5, 6, 3)}
+    vol = (np.random.default_rng(6).random(shape.get(case, (2, 3, 4, 5, 4))) * 200).astype(dtype)
+    if case == "strided":
+        vol = vol[:, ::2, 1:]
+    c = vol.shape[-1]
+    fill = np.full(c, 7, dtype) if case == "one_fill" else (np.arange(c) * 13 + 5).astype(dtype)
+    cases = [
+        (F.pad3d, (2, 1, 0, 3, 4, 1, fill)),
+        (F.pad3d, (0, 0, 1, 0, 0, 2, fill)),
+        (F.cutout3d, (np.array([[0, 1, 2, 2, 3, 4], [1, 0, 0, 3, 2, 9], [0, 0, 2, 1, 2, 12]]), fill)),
+        *[(F.cube_symmetry, (i,)) for i in range(48)],
+    ]
+    for kernel, args in cases:
+        out, ref = _override_and_generic(kernel, vol, *args)
+        assert out.flags.c_contiguous, kernel.__name__
+        np.testing.assert_array_equal(out, ref, err_msg=f"{kernel.__name__}{args[:1]}")
+
+
+@pytest.mark.parametrize(
+    "name", ["CenterCrop3D", "CoarseDropout3D", "CubicSymmetry", "Pad3D", "RandomCrop3D"]
+)
+def test_direct_volume_calls_match_the_general_path(name):
+    """``t(volume=v)`` (a short path) draws, gates and returns as a call with another target."""
+    cls = getattr(A, name)
+    args = cls.examples(10, 12)[0]
+    fast, general = cls(**args, p=0.5), cls(**args, p=0.5)
+    fast.set_random_seed(2)
+    general.set_random_seed(2)
+    for vol in [VOL, VOL[..., 0], VOL[..., :1], VOL.astype(np.float32)] * 4:
+        a = fast(volume=vol)["volume"]
+        b = general(volume=vol, mask3d=MASK)["volume"]
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_array_equal(a, b)
+    fast, general = cls(**args, p=0), cls(**args, p=0)
+    fast.set_random_seed(5)
+    general.set_random_seed(5)
+    forced = fast(volume=VOL, force_apply=True)["volume"]
+    np.testing.assert_array_equal(forced, general(volume=VOL, mask3d=MASK, force_apply=True)["volume"])
+
+
 def test_numpy_volume_pipelines_never_import_cupy():
     """The registry's check (tests/test_seed_and_backends.py) runs 2-D inputs: here the 3-D classes."""
     import subprocess

@@ -390,6 +390,37 @@ def test_random_gravel_equals_albumentations_on_its_draws(dtype):
     np.testing.assert_array_equal(t.apply_image(img, params), AF.add_gravel(img, real))
 
 
+@pytest.mark.parity.with_args("numpy_cv2", W.gravel)
+@pytest.mark.parametrize("dtype", ["uint8", "float32"])
+def test_gravel_override_one_image_equals_its_batch_path(dtype):
+    """One image takes slice writes in order; a batch one indexed write: the same pixels, with
+    squares past the borders, overlapping ones (the later wins) and values outside [0, 255]."""
+    img = _img(14, (30, 34, 3), dtype)
+    r = np.random.default_rng(3)
+    y, x = r.integers(-4, 32, 40), r.integers(-4, 36, 40)
+    rects = np.stack([y, y + r.integers(0, 7, 40), x, x + r.integers(0, 7, 40), r.integers(-20, 280, 40)], -1)
+    rects[-5:] = 0  # padding rows
+    one, batch = W.gravel(img, rects), W.gravel(img[None], rects[None])
+    assert one.dtype == img.dtype and one.shape == img.shape
+    np.testing.assert_array_equal(one, batch[0])
+    assert not np.array_equal(one, W.gravel(img, rects[:0].reshape(0, 5)))
+
+
+@pytest.mark.parametrize("roi", [(0.1, 0.4, 0.9, 0.9), (0.0, 0.0, 1.0, 1.0), (0.3, 0.2, 0.5, 0.35)])
+@pytest.mark.parametrize("size", [(64, 80), (256, 256), (700, 900)])
+def test_random_gravel_one_image_draws_equal_the_batch_path(roi, size):
+    """One image's rows come from Python numbers (few particles) or NumPy (many): both give the
+    batch path's rows for a batch of one, and leave the stream at the same place."""
+    for k in (1, 3, 6):
+        t = A.RandomGravel(gravel_roi=roi, number_of_patches=k, p=1)
+        for seed in range(4):
+            a, b = np.random.default_rng(seed), np.random.default_rng(seed)
+            one, batch = t.sample(a, size, None).rects, t.sample(b, size, 1).rects
+            assert one.dtype == np.int64 and one.shape == batch.shape[1:]
+            np.testing.assert_array_equal(one, batch[0])
+            assert a.random() == b.random()
+
+
 # ----------------------------------------------------------------------------- CuPy (harness or GPU)
 @pytest.mark.gpu
 def test_weather_kernels_run_on_cupy_as_generic(cupy):

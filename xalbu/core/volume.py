@@ -21,7 +21,7 @@ import numpy as np
 
 from .state import State
 from .targets import PointSet
-from .transform import DualTransform
+from .transform import _NP_IMAGE_DTYPES, DualTransform
 
 
 def volume_shape(t: Any, state: State) -> tuple[int, int, int]:
@@ -78,6 +78,28 @@ class VolumeTransform(DualTransform):
 
     def output_dhw(self, params: Any, dhw: tuple[int, int, int]) -> tuple[int, int, int]:
         return dhw
+
+    def __call__(self, *args: Any, force_apply: bool = False, **data: Any) -> dict[str, Any]:
+        vol = data.get("volume") if len(data) == 1 else None
+        if (  # the common direct call, volume=<NumPy volume>: gate, draw and apply, no bookkeeping
+            type(vol) is np.ndarray
+            and not args
+            and (vol.ndim == 4 or vol.ndim == 3)
+            and vol.dtype in _NP_IMAGE_DTYPES
+            and vol.size
+            and type(self)._apply is VolumeTransform._apply
+            and type(self).sample_data is VolumeTransform.sample_data
+        ):
+            rng = self._direct_rng()
+            p = self.p
+            if not force_apply and p < 1.0 and not (p > 0.0 and rng.random() < p):
+                return {"volume": vol}
+            params = self.draw(rng, vol.shape[:3])
+            if vol.ndim == 4:
+                return {"volume": self.apply_volume(vol, params)}
+            out = self.apply_volume(vol[..., None], params)
+            return {"volume": out[..., 0] if out.shape[-1] == 1 else out}  # DHW in, DHW out (1 channel)
+        return super().__call__(*args, force_apply=force_apply, **data)
 
     def sample_data(self, rng: np.random.Generator, state: State) -> Any:
         if state.batch is not None:

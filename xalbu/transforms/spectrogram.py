@@ -17,6 +17,7 @@ import numpy as np
 from ..core import geometry as M
 from ..core.affine import AffineTransform, Geometry
 from ..core.compat import Rule
+from ..core.transform import _NP_IMAGE_DTYPES
 from ..core.validation import check_int
 from ..functional import flips as F
 from ._holes import _Dropout, batch_stripes, xy_stripes
@@ -148,6 +149,34 @@ class TimeReverse(AffineTransform):
 
     def __init__(self, p: float = 0.5) -> None:
         super().__init__(p)
+
+    def __call__(self, *args: Any, force_apply: bool = False, **data: Any) -> dict[str, Any]:
+        img = data.get("image") if len(data) == 1 else None
+        if (  # the common direct call, image=<NumPy HWC image>: gate and flip, no bookkeeping
+            type(img) is np.ndarray
+            and not args
+            and img.ndim == 3
+            and img.dtype in _NP_IMAGE_DTYPES
+            and img.size
+            and self._plain()
+        ):
+            p = self.p
+            if not force_apply and p < 1.0 and not (p > 0.0 and self._direct_rng().random() < p):
+                return {"image": img}
+            return {"image": F.hflip(img)}
+        return super().__call__(*args, force_apply=force_apply, **data)
+
+    def _apply(self, state: Any, params: Any, applied: np.ndarray | None) -> None:
+        if applied is None and not (state.fuse or state.boxes or state.points) and self._plain():
+            for store in (state.images, state.masks):  # every sample flips: no geometry to build
+                for key, arr in store.items():
+                    store[key] = F.hflip(arr)
+            return
+        super()._apply(state, params, applied)
+
+    def _plain(self) -> bool:
+        cls = type(self)
+        return cls.apply_image is TimeReverse.apply_image and cls.apply_mask is TimeReverse.apply_mask
 
     def apply_image(self, img: Any, params: Any, geo: Geometry) -> Any:
         return self._gated(F.hflip(img), img, geo)

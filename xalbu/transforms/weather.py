@@ -42,6 +42,8 @@ class _Weather(_PixelTransform):
     input_dtypes = ("uint8", "float32")
 
     def _check(self, img: Any) -> None:
+        if type(img) is np.ndarray and img.dtype == np.uint8 and img.shape[-1] == 3:
+            return  # an RGB uint8 NumPy image (the common call) passes every check below
         name = type(self).__name__
         dtype = dtype_name(array_namespace(img), img.dtype)
         if dtype not in self.input_dtypes:
@@ -409,6 +411,9 @@ class RandomGravel(_Weather):
             int(c * d) for c, d in zip(self.gravel_roi, (width, height) * 2, strict=True)
         )
         rw, rh = x_max - x_min, y_max - y_min
+        most = max(k * ((rw // 5) * (rh // 5) // 100), 1)  # the largest count: one shape per image size
+        if n is None:  # one image: the same draws and arithmetic on Python numbers (a few particles)
+            return GravelParams(self._one_image(rng, (height, width), (x_min, y_min, x_max, y_max), most))
         u = rng.random((4, m * k))  # integers uniform on [lo, hi] as lo + floor(u * (hi - lo + 1))
         pw = rw // 10 + (u[0] * (rw // 5 - rw // 10 + 1)).astype(np.int64)
         ph = rh // 10 + (u[1] * (rh // 5 - rh // 10 + 1)).astype(np.int64)
@@ -425,12 +430,44 @@ class RandomGravel(_Weather):
         rows[:, 0], rows[:, 1] = np.maximum(y - r, 0), np.minimum(y + r, height - 1)
         rows[:, 2], rows[:, 3] = np.maximum(x - r, 0), np.minimum(x + r, width - 1)
         rows[:, 4] = v[3] * 256
-        most = max(k * ((rw // 5) * (rh // 5) // 100), 1)  # the largest count: one shape per image size
-        if n is None:  # one image: its rows, then empty ones
-            rects = np.zeros((most, 5), np.int64)
-            rects[: len(rows)] = rows
-            return GravelParams(rects)
         return GravelParams(_pad(rows, sample, m, (0, 0, 0, 0, 0), most))
+
+    def _one_image(
+        self, rng: np.random.Generator, shape: tuple[int, int], roi: tuple[int, int, int, int], most: int
+    ) -> np.ndarray:
+        """:meth:`sample`'s rows for one image (its rows, then empty ones), drawn as the batch path
+        draws them (``int`` truncates as ``astype(int64)`` for these non-negative values)."""
+        height, width = shape
+        x_min, y_min, x_max, y_max = roi
+        rw, rh = x_max - x_min, y_max - y_min
+        u0, u1, u2, u3 = rng.random((4, self.number_of_patches)).tolist()
+        patches = []
+        for a, b, c, d in zip(u0, u1, u2, u3, strict=True):
+            pw = rw // 10 + int(a * (rw // 5 - rw // 10 + 1))
+            ph = rh // 10 + int(b * (rh // 5 - rh // 10 + 1))
+            px, py = x_min + int(c * (x_max - pw - x_min + 1)), y_min + int(d * (y_max - ph - y_min + 1))
+            patches += [(px, py, pw, ph)] * (pw * ph // 100)
+        rects = np.zeros((most, 5), np.int64)
+        if not patches:
+            return rects
+        v = rng.random((4, len(patches)))
+        if len(patches) > 24:  # many particles: NumPy's arithmetic, as the batch path
+            px, py, pw, ph = np.array(patches, np.int64).T
+            x, y = px + (v[0] * (pw + 1)).astype(np.int64), py + (v[1] * (ph + 1)).astype(np.int64)
+            r = 1 + (v[2] * 3).astype(np.int64)
+            out = rects[: len(patches)]
+            out[:, 0], out[:, 1] = np.maximum(y - r, 0), np.minimum(y + r, height - 1)
+            out[:, 2], out[:, 3] = np.maximum(x - r, 0), np.minimum(x + r, width - 1)
+            out[:, 4] = v[3] * 256
+            return rects
+        rows = []
+        for (px, py, pw, ph), a, b, c, d in zip(patches, *v.tolist(), strict=True):
+            x, y, r = px + int(a * (pw + 1)), py + int(b * (ph + 1)), 1 + int(c * 3)
+            rows.append(
+                (max(y - r, 0), min(y + r, height - 1), max(x - r, 0), min(x + r, width - 1), int(d * 256))
+            )
+        rects[: len(rows)] = rows
+        return rects
 
     def apply_image(self, img: Any, params: GravelParams) -> Any:
         self._check(img)
@@ -497,6 +534,8 @@ class AtmosphericFog(_Weather):
         return AtmosphericFogParams(draw.uniform(rng, *self.density_range, n))
 
     def _check(self, img: Any) -> None:
+        if type(img) is np.ndarray and img.dtype == np.uint8 and img.shape[-1] == 3:
+            return  # an RGB uint8 NumPy image (the common call) passes every check below
         name = type(self).__name__
         dtype = dtype_name(array_namespace(img), img.dtype)
         if dtype not in self.input_dtypes:
