@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,12 +189,14 @@ def pipeline(transforms: list[Any], seed: int) -> Any:
     from ..core.composition import Compose
     from ..core.targets import BboxParams, KeypointParams
 
-    return Compose(
-        transforms,
-        bbox_params=BboxParams(format="pascal_voc", label_fields=["labels"]),
-        keypoint_params=KeypointParams(format="xy", label_fields=["roles"]),
-        seed=seed,
-    )
+    with warnings.catch_warnings():  # pixel steps move no boxes: albumentations' warning, not news here
+        warnings.filterwarnings("ignore", message="Got processor for")
+        return Compose(
+            transforms,
+            bbox_params=BboxParams(format="pascal_voc", label_fields=["labels"]),
+            keypoint_params=KeypointParams(format="xy", label_fields=["roles"]),
+            seed=seed,
+        )
 
 
 def call_inputs(transform: Any, data: dict[str, Any], partners: list[dict[str, Any]]) -> dict[str, Any]:
