@@ -232,3 +232,49 @@ def test_the_sub_batch_path_is_taken_and_declines_what_it_cannot_cut():
         is NotImplemented
     )
     assert kinds.take_samples(object(), np.array([1]), 4, lambda m: None) is NotImplemented
+
+
+# ----------------------------------------------------------------------------- one-image direct calls
+ONE_IMAGE = sorted(n for n, c in A.TRANSFORMS.items() if c._one_image is not None)
+
+
+@pytest.mark.parametrize("name", ONE_IMAGE)
+def test_one_image_direct_calls_equal_the_general_path(name, monkeypatch):
+    """``_one_image`` (no State, no Geometry) gives what the general path gives, draw for draw."""
+    from test_contract import make_image
+
+    cls = A.TRANSFORMS[name]
+    for args in cls.examples(24, 31):
+        for shape in ((24, 31, 3), (17, 17, 1)):
+            img = make_image("uint8", shape[2], seed=1)[: shape[0], : shape[1]]
+            runs = []
+            for general in (False, True):
+                if general:
+                    monkeypatch.setattr(cls, "_one_image", None)
+                t = cls(**{**args, "p": 1})
+                t.set_random_seed(7)
+                try:
+                    runs.append([t(image=img)["image"] for _ in range(3)])
+                except ValueError as e:  # too small for the example's crop: refused alike
+                    runs.append(str(e))
+            monkeypatch.undo()
+            if isinstance(runs[1], str):
+                assert runs[0] == runs[1]
+                continue
+            for fast, slow in zip(*runs, strict=True):
+                assert fast.dtype == slow.dtype and not np.shares_memory(fast, img)
+                np.testing.assert_array_equal(fast, slow)
+
+
+def test_subclasses_with_their_own_pixels_skip_the_one_image_path():
+    class Dark(A.HorizontalFlip):
+        def apply_image(self, img, params, geo):
+            return super().apply_image(img, params, geo) // 2
+
+    class Plus(A.RandomCrop):
+        def _exact(self, arr, p, geo, mask):
+            return super()._exact(arr, p, geo, mask) + 1
+
+    img = np.full((4, 6, 3), 100, np.uint8)
+    assert (Dark(p=1)(image=img)["image"] == 50).all()
+    assert (Plus(2, 3, p=1)(image=img)["image"] == 101).all()

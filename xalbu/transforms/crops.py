@@ -21,6 +21,7 @@ from ..core import draw
 from ..core import geometry as M
 from ..core.affine import Geometry
 from ..core.compat import HEIGHT_WIDTH, PAD_CVAL_1X, PAD_CVAL_MASK_1X, PAD_MODE_1X
+from ..core.transform import BasicTransform
 from ..core.validation import (
     check_bool,
     check_choice,
@@ -104,12 +105,23 @@ class _PadCrop(_ExactWhenShared):
         return M.translate(params.pad_left - params.x_min, params.pad_top - params.y_min)
 
     def _exact(self, arr: Any, p: CropParams, geo: Geometry, mask: bool) -> Any:
-        out = arr
+        return self._gated(self._cut(arr, p, geo.out_hw, mask), arr, geo)
+
+    def _cut(self, arr: Any, p: CropParams, out_hw: tuple[int, int], mask: bool) -> Any:
+        """Pad (when the parameters say so), then cut the ``out_hw`` box at ``(x_min, y_min)``."""
         if p.pad_top or p.pad_bottom or p.pad_left or p.pad_right:
             fill = self.fill_mask if mask else self.fill
-            out = pad(out, p.pad_top, p.pad_bottom, p.pad_left, p.pad_right, self.border_mode, fill)
-        h, w = geo.out_hw
-        return self._gated(crop(out, p.x_min, p.y_min, p.x_min + w, p.y_min + h), arr, geo)
+            arr = pad(arr, p.pad_top, p.pad_bottom, p.pad_left, p.pad_right, self.border_mode, fill)
+        h, w = out_hw
+        return crop(arr, p.x_min, p.y_min, p.x_min + w, p.y_min + h)
+
+    def _one_image(self, img: Any, rng: Any) -> Any:
+        cls = type(self)
+        if cls._exact is not _PadCrop._exact or cls.sample_data is not BasicTransform.sample_data:
+            return NotImplemented  # a subclass's own pixels or draws: the general path
+        shape = img.shape[:2]
+        params = self.sample(rng, shape, None)
+        return self._cut(img, params, self.output_shape(params, shape), False)
 
 
 class Crop(_PadCrop):
@@ -607,6 +619,12 @@ class RandomCropFromBorders(_ExactWhenShared):
             for key, arr in masks.items():
                 masks[key] = crop(arr, x0, y0, x1, y1)
         state.shape = (y1 - y0, x1 - x0)
+
+    def _one_image(self, img: Any, rng: Any) -> Any:
+        if type(self) is not _BORDERS:
+            return NotImplemented
+        p = self.sample(rng, img.shape[:2], None)
+        return crop(img, p.x_min, p.y_min, p.x_max, p.y_max)
 
     def output_shape(self, params: CropBoxParams, shape: tuple[int, int]) -> tuple[int, int]:
         return (params.y_max - params.y_min, params.x_max - params.x_min)

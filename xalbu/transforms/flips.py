@@ -46,6 +46,11 @@ class _ExactFlip(AffineTransform):
 
     apply_mask = apply_image
 
+    def _one_image(self, img: Any, rng: Any) -> Any:
+        if type(self).apply_image is not _ExactFlip.apply_image:  # a subclass's own pixels
+            return NotImplemented
+        return self._kernel(img)  # parameter-free: nothing drawn
+
 
 class HorizontalFlip(_ExactFlip):
     """Mirror left-right.

@@ -413,7 +413,7 @@ class RandomGravel(_Weather):
         rw, rh = x_max - x_min, y_max - y_min
         most = max(k * ((rw // 5) * (rh // 5) // 100), 1)  # the largest count: one shape per image size
         if n is None:  # one image: the same draws and arithmetic on Python numbers (a few particles)
-            return GravelParams(self._one_image(rng, (height, width), (x_min, y_min, x_max, y_max), most))
+            return GravelParams(self._draw_one(rng, (height, width), (x_min, y_min, x_max, y_max), most))
         u = rng.random((4, m * k))  # integers uniform on [lo, hi] as lo + floor(u * (hi - lo + 1))
         pw = rw // 10 + (u[0] * (rw // 5 - rw // 10 + 1)).astype(np.int64)
         ph = rh // 10 + (u[1] * (rh // 5 - rh // 10 + 1)).astype(np.int64)
@@ -432,7 +432,7 @@ class RandomGravel(_Weather):
         rows[:, 4] = v[3] * 256
         return GravelParams(_pad(rows, sample, m, (0, 0, 0, 0, 0), most))
 
-    def _one_image(
+    def _draw_one(
         self, rng: np.random.Generator, shape: tuple[int, int], roi: tuple[int, int, int, int], most: int
     ) -> np.ndarray:
         """:meth:`sample`'s rows for one image (its rows, then empty ones), drawn as the batch path
