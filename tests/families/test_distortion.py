@@ -7,6 +7,7 @@ Parity tolerances (absolute, per pixel):
   in these maps); linear/cubic: uint8 +-1, uint16 +-8, float32 1e-4 (OpenCV 5 samples float maps in
   float);
 - ``remap_separable`` OpenCV vs generic: the same (its float maps are broadcast from the axes);
+  GridDistortion's axes on uint8 (one ``cv2.warpAffine`` per cell) vs ``cv2.remap``: exact;
 - CuPy (harness) vs generic: exact for integer dtypes, 1e-6 for float32 (same operations in the
   same order, no fused multiply-add).
 """
@@ -216,7 +217,8 @@ def test_elastic_field_statistics_match_albumentations():
 def test_grid_axis_is_albumentations_grid_without_its_repeated_edges():
     """albumentations' cell ``k`` spans ``linspace(prev, cur, count)`` (both ends); xalbu's spans
     ``[prev, cur)`` in ``count`` equal steps: within one of albumentations' pixel steps of it, equal
-    at each cell's first pixel, and the identity for steps of 1."""
+    at each cell's first pixel (but for xalbu's steps rounded to ``2**-q`` px: at most
+    ``size * 2**-q`` apart), and the identity for steps of 1."""
     import albumentations.augmentations.geometric.functional as fg
 
     rng = np.random.default_rng(0)
@@ -235,7 +237,8 @@ def test_grid_axis_is_albumentations_grid_without_its_repeated_edges():
                 cell = size // steps
                 covered = min(size, (steps + 1) * cell)
                 firsts = np.arange(0, covered, cell)
-                np.testing.assert_allclose(got[firsts], ref[firsts], atol=1e-4)
+                quantum = 2.0 ** -(21 - size.bit_length())
+                np.testing.assert_allclose(got[firsts], ref[firsts], atol=size * quantum / 2 + 1e-4)
                 # at most one of albumentations' steps between neighbouring pixels
                 assert (
                     np.abs(got[:covered] - ref[:covered]).max() <= np.abs(np.diff(ref[:covered])).max() + 1e-4
@@ -281,6 +284,75 @@ def test_remap_separable_numpy_override(dtype, c, batched):
                 F.remap_separable, img, xx, yy, interp, border, 5 if dtype != np.float32 else 0.5
             )
             assert_close(out, ref, 0 if interp == 0 else tol, 0.0, f"interp {interp} border {border}")
+
+
+def _grid_axes(h: int, w: int, steps: int, n: int | None, seed: int, limit: float = 0.5):
+    rng = np.random.default_rng(seed)
+    shape = (steps + 1,) if n is None else (n, steps + 1)
+    normalized = bool(seed % 2)
+    xx = D.grid_axis(w, steps, 1 + rng.uniform(-limit, limit, shape), normalized)
+    yy = D.grid_axis(h, steps, 1 + rng.uniform(-limit, limit, shape), normalized)
+    return xx, yy
+
+
+@pytest.mark.parity.with_args("numpy_cv2", F.remap_separable)
+@pytest.mark.parametrize("c", (1, 3, 4))
+@pytest.mark.parametrize("batched", (False, True))
+def test_remap_separable_affine_tiles_are_the_remap_exactly(c, batched, monkeypatch):
+    """GridDistortion's axes (a few exact affine pieces) of uint8 images run as one
+    ``cv2.warpAffine`` per tile: OpenCV 5's float bilinear kernels give exactly the pixels of
+    ``cv2.remap`` through the same positions (every border but replicate), and the generic
+    kernel's within the module's tolerance."""
+    from xalbu.backends.numpy_cv2 import distortion as B
+
+    dtype = np.uint8
+    img = random_image(dtype, c, batched, (120, 130))
+    n = 3 if batched else None
+    fills = np.array([1.0, 2.0, 3.0]) if batched else 7
+    for seed, steps in ((0, 3), (1, 2), (2, 3)):
+        xx, yy = _grid_axes(120, 130, steps, n if seed != 2 else None, seed)
+        for border in (0, 2, 3, 4):
+            tiles = B._affine_tiles(img, np.float32(xx), np.float32(yy), border, fills)
+            assert tiles is not None, "the tiles path runs"
+            out, ref = override_and_generic(F.remap_separable, img, xx, yy, 1, border, fills)
+            np.testing.assert_array_equal(out, tiles)
+            assert_close(out, ref, TOL[dtype], 0.0, f"border {border}")
+            with monkeypatch.context() as m:
+                m.setattr(B, "_tiles_apply", lambda *a: False)
+                np.testing.assert_array_equal(F.remap_separable(img, xx, yy, 1, border, fills), out)
+
+
+def test_affine_pieces_of_grid_axes_and_other_axes():
+    """The OpenCV backend finds GridDistortion's cells as exact affine pieces (a one-pixel last cell
+    joins the cell before), and refuses axes that are not a few exact pieces (then it remaps)."""
+    from xalbu.backends.numpy_cv2 import distortion as B
+
+    for size, steps in ((256, 5), (512, 5), (100, 7), (64, 1)):
+        xx = D.grid_axis(size, steps, 1 + np.random.default_rng(size).uniform(-0.3, 0.3, steps + 1), True)
+        assert np.array_equal(np.float32(xx), xx)  # float32 numbers
+        firsts, ends, step, start = B._pieces(np.float32(xx))
+        cell = size // steps
+        want = [k * cell for k in range(steps + 1) if k * cell < size and (k < steps or size - k * cell > 1)]
+        assert firsts == want and ends[-1] == size
+        for f, e, s, a in zip(firsts, ends, step, start, strict=True):
+            np.testing.assert_array_equal(a + s * np.arange(e - f), xx[f:e])
+        yy = D.grid_axis(size // 2, steps, np.linspace(0.8, 1.2, steps + 1), False)
+        two = B._pieces(np.float32(np.concatenate([xx, yy])), size)  # two axes end to end
+        assert two == (B._pieces(np.float32(xx)), B._pieces(np.float32(yy)))
+    assert B._pieces(np.float32(np.sort(np.random.default_rng(0).uniform(0, 50, 90)))) is None  # many
+    assert B._pieces(np.float32([0.0, 2.0**-40, 1.0])) is None  # not a multiple of 2**-32
+    assert B._pieces(np.float32([0.0, 2.0**-20, 2.0**19])) is None  # a difference float32 lacks
+    img = random_image(np.uint8, 3, False, (120, 130))
+    xx, yy = _grid_axes(120, 130, 3, None, 0)
+    assert B._affine_tiles(img, np.float32(xx), np.float32(yy), 0, 0) is not None
+    cases = ((np.uint8, 1, 1, 3), (np.uint8, 2, 0, 3), (np.uint8, 1, 0, 2), (np.uint8, 0, 0, 3))
+    cases += ((np.uint16, 1, 0, 3), (np.float32, 1, 0, 1))
+    for dtype, interp, border, c in cases:  # remapped: exactly as before
+        one = random_image(dtype, c, False, (120, 130))
+        out = F.remap_separable(one, xx, yy, interp, border, 0)
+        mx, my = np.meshgrid(np.float32(xx), np.float32(yy))
+        ref = F.remap(one, np.stack([mx, my], axis=-1), interp, border, 0)
+        np.testing.assert_array_equal(out, ref, err_msg=f"{dtype} {interp} {border} {c}")
 
 
 @pytest.mark.parity.with_args("cupy", F.remap)

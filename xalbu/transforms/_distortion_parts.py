@@ -14,7 +14,7 @@ from ..core.compat import FILL_1X, FILL_MASK_1X
 from ..core.kinds import SpatialTransform, _gated_rows
 from ..core.state import State
 from ..core.targets import BoxSet, PointSet, filter_keypoints
-from ..core.validation import check_choice, check_range
+from ..core.validation import check_choice, check_int, check_range, show
 from ..functional import distortion as F
 from ..functional._common import select
 from ._common import set_border, set_interpolations
@@ -253,45 +253,66 @@ class _Distortion(SpatialTransform):
 
 @functools.lru_cache(maxsize=64)
 def _grid_cells(size: int, num_steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pixels per cell ``(num_steps + 1,)``, each pixel's cell and its fraction of the way through it."""
+    """Pixels per cell ``(num_steps + 1,)`` (float64), each pixel's cell and its index within it."""
     cell = size // num_steps
     starts = np.arange(num_steps + 1) * cell
     counts = np.minimum(starts + cell, size) - starts
     counts[-1] = size - starts[-1]
     j = np.arange(size)
     k = np.minimum(j // cell, num_steps)
-    frac = (j - starts[k]) / counts[k]
-    for a in (counts, k, frac):
+    local = (j - starts[k]).astype(np.float64)
+    counts = counts.astype(np.float64)
+    for a in (counts, k, local):
         a.flags.writeable = False
-    return counts, k, frac
+    return counts, k, local
 
 
 def grid_axis(size: int, num_steps: int, steps: np.ndarray, normalized: bool) -> np.ndarray:
     """Source positions ``(size,)`` or ``(N, size)`` of one axis of a grid distortion (float64).
 
     The axis is cut into cells of ``size // num_steps`` pixels, the last cell taking what is left;
-    cell ``k`` of ``count`` pixels reads a source stretch ``count * steps[k]`` long, linearly, from
-    where cell ``k - 1``'s stretch ends (so steps of 1 are the identity). ``normalized`` scales the
-    stretches to end at the image's edge (the positions albumentations 2.0.8 gives each cell's first
-    pixel). albumentations includes both ends of each stretch (a source position repeats at every
-    cell edge; steps of 1 are not the identity), does not shorten an unnormalized short last cell,
-    and reads 0 for pixels past ``num_steps + 1`` cells: docs/differences.md.
+    cell ``k`` reads ``steps[k]`` source pixels per output pixel, linearly, from where cell
+    ``k - 1``'s stretch ends (so steps of 1 are the identity). ``normalized`` scales the steps so
+    that the stretches end at the image's edge (the positions albumentations 2.0.8 gives each
+    cell's first pixel). albumentations includes both ends of each stretch (a source position
+    repeats at every cell edge; steps of 1 are not the identity), does not shorten an unnormalized
+    short last cell, and reads 0 for pixels past ``num_steps + 1`` cells: docs/differences.md.
+
+    The steps are rounded to multiples of ``2**-q`` px (``q = 21 - bit_length(size)``: 1/4096 px
+    at 256, 1/2048 at 512), so that every position is a float32 number that a float32 multiply-add
+    of its cell's start and step gives exactly: the OpenCV backend then resamples each cell by an
+    affine warp, with the pixels of a remap through the same positions.
 
     >>> grid_axis(10, 2, np.array([2.0, 0.5, 1.0]), False).tolist()
     [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 10.5, 11.0, 11.5, 12.0]
     """
-    st = np.array(steps, np.float64)
-    batched = st.ndim == 2
-    st = st if batched else st[None]
-    counts, k, frac = _grid_cells(size, num_steps)
-    stretch = st * counts
-    if normalized:
-        stretch *= size / stretch.sum(axis=1, keepdims=True)
-    ends = np.zeros((st.shape[0], num_steps + 2))
-    np.cumsum(stretch, axis=1, out=ends[:, 1:])
-    lo = ends[:, k]
-    out = lo + (ends[:, k + 1] - lo) * frac
-    return out if batched else out[0]
+    counts, k, local = _grid_cells(size, num_steps)
+    quantum = 2.0 ** max(21 - int(size).bit_length(), 0)
+    st = np.asarray(steps, np.float64)
+    if st.ndim == 2:  # the same operations, in the same order, on every row at once
+        stretch = st * counts
+        total = stretch[:, 0].copy()
+        for c in range(1, stretch.shape[1]):
+            total += stretch[:, c]
+        scale = np.where(total > 0, quantum * size / np.where(total > 0, total, 1.0), quantum)
+        step = np.rint(st * (scale[:, None] if normalized else quantum)) / quantum
+        start = np.zeros_like(step)
+        np.cumsum(step[:, :-1] * counts[:-1], axis=1, out=start[:, 1:])
+        return start[:, k] + step[:, k] * local
+    sizes = counts.tolist()
+    total = 0.0
+    for s, c in zip(st.tolist(), sizes, strict=True):
+        total += s * c
+    scale = quantum * size / total if normalized and total > 0 else quantum
+    step = [round(s * scale) / quantum for s in st.tolist()]  # source px per output px, per cell
+    begin, pos = [], 0.0
+    for s, c in zip(step, sizes, strict=True):
+        begin.append(pos)
+        pos += s * c  # exact: multiples of 1 / quantum
+    table = np.take(np.array([begin, step]), k, axis=1)
+    out = table[1] * local
+    out += table[0]
+    return out
 
 
 def _grid_range(name: str, value: Any) -> tuple[int, int]:
@@ -307,6 +328,28 @@ def control_points(num: int) -> np.ndarray:
         return np.array([[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]], np.float64)
     g = np.linspace(0, 1, num)
     return np.stack(np.meshgrid(g, g), axis=-1).reshape(-1, 2)
+
+
+def int_pair(name: str, value: Any, what: str) -> tuple[int, int]:
+    """``value`` as a pair of integers ``>= 1`` (``what`` names the pair's order in the error)."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
+        raise TypeError(f"{name}: expected a {what} pair of integers, got {show(value)}")
+    return check_int(f"{name}[0]", value[0], 1), check_int(f"{name}[1]", value[1], 1)
+
+
+def box_pixels(box: Any, h: int, w: int) -> tuple[int, int, int, int]:
+    """``(x0, y0, x1, y1)``: the pixels whose centres lie in ``box`` (xyxy), within the image
+    (pixel ``k`` has its centre in ``[lo, hi)`` iff ``ceil(lo - 0.5) <= k < ceil(hi - 0.5)``)."""
+    x0, x1 = (int(np.clip(np.ceil(v - 0.5), 0, w)) for v in (box[0], box[2]))
+    y0, y1 = (int(np.clip(np.ceil(v - 0.5), 0, h)) for v in (box[1], box[3]))
+    return x0, y0, x1, y1
+
+
+def box_mask(h: int, w: int, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+    """A ``(h, w, 1)`` uint8 mask of 1 on the pixels ``[y0:y1, x0:x1]``."""
+    mask = np.zeros((h, w, 1), np.uint8)
+    mask[y0:y1, x0:x1] = 1
+    return mask
 
 
 @dataclass

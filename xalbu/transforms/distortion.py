@@ -34,7 +34,7 @@ from ..core.compat import Rule
 from ..core.kinds import SpatialTransform
 from ..core.state import State
 from ..core.targets import BoxSet, PointSet
-from ..core.validation import check_bool, check_choice, check_int, check_number, check_range, show
+from ..core.validation import check_bool, check_choice, check_int, check_number, check_range
 from ..functional import distortion as F
 from ._common import set_interpolations
 from ._distortion_parts import (  # noqa: F401 - re-exported: the helpers tests and users reach here
@@ -46,9 +46,12 @@ from ._distortion_parts import (  # noqa: F401 - re-exported: the helpers tests 
     _sample_map,
     _splits,
     _tile_translation,
+    box_mask,
+    box_pixels,
     control_points,
     forward_points,
     grid_axis,
+    int_pair,
     moved_boxes,
 )
 
@@ -184,8 +187,10 @@ class GridDistortion(_Distortion):
 
     Each column cell ``k`` reads a source stretch ``1 + u_k`` times its width, ``u_k`` uniform in
     ``distort_limit`` (one per column cell, one per row cell, drawn per sample), linearly, each
-    stretch starting where the previous one ends (:func:`grid_axis`; no distortion is the identity);
-    with ``normalized`` the stretches are rescaled to end at the image's edge (no border appears).
+    stretch starting where the previous one ends (:func:`grid_axis`; no distortion is the identity;
+    the stretches per pixel are rounded to 1/4096 px at 256, 1/2048 at 512, so that OpenCV warps
+    each cell affinely); with ``normalized`` the stretches are rescaled to end at the image's edge
+    (no border appears).
     Targets follow the module's rules. uint8, uint16, float32; any number of channels.
 
     Args:
@@ -580,16 +585,7 @@ class GridElasticDeform(_Distortion):
         p: float = 1.0,
     ) -> None:
         super().__init__(p)
-        if (
-            isinstance(num_grid_xy, (str, bytes))
-            or not hasattr(num_grid_xy, "__len__")
-            or len(num_grid_xy) != 2
-        ):
-            raise TypeError(f"num_grid_xy: expected a (cols, rows) pair of integers, got {show(num_grid_xy)}")
-        self.num_grid_xy = (
-            check_int("num_grid_xy[0]", num_grid_xy[0], 1),
-            check_int("num_grid_xy[1]", num_grid_xy[1], 1),
-        )
+        self.num_grid_xy = int_pair("num_grid_xy", num_grid_xy, "(cols, rows)")
         self.magnitude = check_int("magnitude", magnitude, 1)
         set_interpolations(self, interpolation, mask_interpolation)
         self.border_mode, self.fill, self.fill_mask = 0, 0.0, 0.0
@@ -652,9 +648,7 @@ class RandomGridShuffle(SpatialTransform):
 
     def __init__(self, grid: tuple[int, int] = (3, 3), p: float = 0.5) -> None:
         super().__init__(p)
-        if isinstance(grid, (str, bytes)) or not hasattr(grid, "__len__") or len(grid) != 2:
-            raise TypeError(f"grid: expected a (rows, cols) pair of integers, got {show(grid)}")
-        self.grid = (check_int("grid[0]", grid[0], 1), check_int("grid[1]", grid[1], 1))
+        self.grid = int_pair("grid", grid, "(rows, cols)")
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, int], n: int | None) -> GridShuffleParams:
         rows, cols = self.grid
@@ -695,16 +689,13 @@ class RandomGridShuffle(SpatialTransform):
         for i, b in enumerate(boxes.xyxy):
             s = int(boxes.sample[i]) if batched else 0
             tiles = (ys[s], xs[s], mp[s]) if batched else (ys, xs, mp)
-            x0, x1 = (int(np.clip(np.ceil(v - 0.5), 0, w)) for v in (b[0], b[2]))
-            y0, y1 = (int(np.clip(np.ceil(v - 0.5), 0, h)) for v in (b[1], b[3]))
+            x0, y0, x1, y1 = box_pixels(b, h, w)
             if x1 <= x0 or y1 <= y0:  # no pixel centre inside: moves with the tile of its centre
                 centre = np.array([[(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]])
                 dx, dy = _tile_translation(GridShuffleParams(*tiles), centre, np.zeros(1, np.int64))[0]
                 pieces.append((i, (b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy), 1.0))
                 continue
-            mask = np.zeros((h, w, 1), np.uint8)
-            mask[y0:y1, x0:x1] = 1
-            moved = np.ascontiguousarray(F.shuffle_tiles(mask, *tiles)[..., 0])
+            moved = np.ascontiguousarray(F.shuffle_tiles(box_mask(h, w, x0, y0, x1, y1), *tiles)[..., 0])
             count, _, stats, _ = cv2.connectedComponentsWithStats(moved, connectivity=8)
             area = float((x1 - x0) * (y1 - y0))
             for left, top, width, height, px in stats[1:count].tolist():
@@ -774,10 +765,7 @@ class Morphological(SpatialTransform):
         xyxy = boxes.xyxy.copy()
         keep = np.ones(len(xyxy), bool)
         for i, b in enumerate(boxes.xyxy):
-            x0, x1 = (int(np.clip(np.ceil(v - 0.5), 0, w)) for v in (b[0], b[2]))
-            y0, y1 = (int(np.clip(np.ceil(v - 0.5), 0, h)) for v in (b[1], b[3]))
-            mask = np.zeros((h, w, 1), np.uint8)
-            mask[y0:y1, x0:x1] = 1
+            mask = box_mask(h, w, *box_pixels(b, h, w))
             ys, xs = np.nonzero(F.morphology(mask, self._kernel, self.operation == "dilation")[..., 0])
             if not len(ys):
                 keep[i] = False
