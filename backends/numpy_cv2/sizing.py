@@ -37,8 +37,17 @@ def pad(
         out = cv2.copyMakeBorder(img, int(top), int(bottom), int(left), int(right), border_mode, value=value)
         return out if out.ndim == 3 else out[..., None]
     n = img.shape[0] if img.ndim == 4 else None
-    fills = host_fill(fill, img.dtype.name, img.shape[-1], n)
     sides = (int(top), int(bottom), int(left), int(right))
+    value = _simple_border(fill, img[0]) if n else None
+    if value is not None:  # a batch of <= 4 channels, one fill: each sample padded into its slot
+        h, w = img.shape[1] + sides[0] + sides[1], img.shape[2] + sides[2] + sides[3]
+        out = np.empty((n, h, w, img.shape[-1]), img.dtype)
+        for src, dst in zip(img, out, strict=True):
+            got = cv2.copyMakeBorder(src, *sides, border_mode, dst=dst, value=value)
+            if got is not dst:  # OpenCV allocated its own output after all
+                dst[...] = got.reshape(dst.shape)
+        return out
+    fills = host_fill(fill, img.dtype.name, img.shape[-1], n)
 
     def one(s: np.ndarray, i: int) -> np.ndarray:
         def chunk(c: np.ndarray, k: int) -> np.ndarray:
