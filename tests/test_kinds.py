@@ -6,6 +6,7 @@ transforms of these kinds have behaviour tests in their families.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 import xalbu as A
+from xalbu.core import samples
 from xalbu.core.targets import BoxSet, PointSet
 
 
@@ -206,7 +208,6 @@ def test_partly_applied_host_batches_run_only_the_applied_samples(name, monkeypa
 
 
 def test_the_sub_batch_path_is_taken_and_declines_what_it_cannot_cut():
-    from xalbu.core import kinds
 
     imgs = np.zeros((5, 8, 9, 3), np.uint8)
     calls = []
@@ -218,9 +219,9 @@ def test_the_sub_batch_path_is_taken_and_declines_what_it_cannot_cut():
 
     A.Compose([Count(p=0.5)], seed=1).batch(images=imgs)
     assert calls and calls[0] < 5  # only the applied samples reach the kernel
-    P = kinds.dataclasses.make_dataclass("P", ["a", "shared", "odd", "rows"])
+    P = dataclasses.make_dataclass("P", ["a", "shared", "odd", "rows"])
     params = P(np.arange(4), np.ones((4, 2)), 3, [[1], [2], [3], [4]])
-    sub = kinds.take_samples(
+    sub = samples.take_samples(
         params, np.array([1, 3]), 4, lambda m: P(np.arange(m), np.ones((4, 2)), 3, [[0]] * m)
     )
     assert (
@@ -228,10 +229,10 @@ def test_the_sub_batch_path_is_taken_and_declines_what_it_cannot_cut():
     )
     # a field whose length follows the batch some other way (2 per sample): not cut, declined
     assert (
-        kinds.take_samples(params, np.array([1]), 4, lambda m: P(np.arange(2 * m), 0, 3, []))
+        samples.take_samples(params, np.array([1]), 4, lambda m: P(np.arange(2 * m), 0, 3, []))
         is NotImplemented
     )
-    assert kinds.take_samples(object(), np.array([1]), 4, lambda m: None) is NotImplemented
+    assert samples.take_samples(object(), np.array([1]), 4, lambda m: None) is NotImplemented
 
 
 # ----------------------------------------------------------------------------- one-image direct calls

@@ -20,13 +20,13 @@ import numpy as np
 from ..functional._common import select
 from ..functional.affine import warp
 from .fusion import defer, fusable, move_points
+from .samples import _PROBE, per_sample_fields
 from .state import State
 from .transform import BasicTransform, DualTransform, check_one_size
 
 PER_SAMPLE = True
 """Host batches of exact-kernel steps run sample by sample (:meth:`AffineTransform._sample_runs`);
 tests switch it off to compare with the whole-batch path (select / per-sample warp)."""
-_PROBE = np.random.default_rng(0)  # draws whose values are never used: only their shapes
 
 
 class Geometry:
@@ -77,36 +77,15 @@ class Geometry:
 
 
 def _per_sample_fields(params: Any, n: int, draw: Any) -> dict[str, list] | None:
-    """The per-sample fields of a batch's ``params`` as lists of Python scalars, or ``None`` if unsure.
-
-    A field is per sample when it is a 1-D array of length ``n`` that has length ``n + 1`` in
-    ``draw(n + 1)`` (parameters drawn for a batch one larger); scalars are shared; anything else
-    (shared arrays, nested values, fields whose length follows the batch another way) declines.
-    """
-    if not dataclasses.is_dataclass(params) or not hasattr(params, "__dict__"):
+    """The per-sample fields of a batch's ``params`` as lists of Python scalars, or ``None`` if unsure
+    (fields found by :func:`.samples.per_sample_fields`; only 1-D ones, one number a sample)."""
+    fields = per_sample_fields(params, n, draw)
+    if fields is None or not hasattr(params, "__dict__"):
         return None
-    try:
-        probe = draw(n + 1)
-    except Exception:  # noqa: BLE001 - a draw that needs more than the image size: not probed
+    values = [getattr(params, name) for name in fields]
+    if any(not isinstance(v, np.ndarray) or v.ndim != 1 for v in values):
         return None
-    if type(probe) is not type(params):
-        return None
-    cut = {}
-    for name, value in params.__dict__.items():
-        other = getattr(probe, name, None)
-        if isinstance(value, np.ndarray) and value.ndim:
-            if (
-                value.ndim != 1
-                or len(value) != n
-                or not isinstance(other, np.ndarray)
-                or other.shape != (n + 1,)
-            ):
-                return None
-            cut[name] = value.tolist()
-        elif not isinstance(value, (bool, int, float, np.generic)) or isinstance(other, (np.ndarray, list)):
-            if value is not None or other is not None:
-                return None
-    return cut
+    return {name: v.tolist() for name, v in zip(fields, values, strict=True)}
 
 
 def _stack_runs(arr: np.ndarray, runs: list[Any], fn: Any) -> np.ndarray:

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..functional._common import select
+from .samples import _PROBE, cut, per_sample_fields
 from .state import State
 from .targets import BoxSet, PointSet
 from .transform import BasicTransform, DualTransform, ImageOnlyTransform, check_one_size
@@ -70,9 +71,6 @@ class PixelTransform(ImageOnlyTransform):
         return apply_some(self, state, params, applied, [(state.images, self.apply_image)])
 
 
-_PROBE = np.random.default_rng(0)  # draws whose values are never used: only their shapes
-
-
 def apply_some(
     t: Any, state: State, params: Any, applied: np.ndarray, groups: list[tuple[dict, Any]]
 ) -> bool:
@@ -94,64 +92,25 @@ def apply_some(
         or not getattr(t, "sub_batches", True)
     ):
         return False
-    idx = np.flatnonzero(applied)
-    sub = take_samples(params, idx, state.batch, lambda m: t.sample(_PROBE, state.shape, m))
-    if sub is NotImplemented:
-        return False
+    fields: tuple[str, ...] | None = ()
+    if params is not None:
+        fields = per_sample_fields(params, state.batch, lambda m: t.sample(_PROBE, state.shape, m))
+        if fields is None:
+            return False
+    # runs of consecutive applied samples: views in, run-sized results out (a gathered copy of the
+    # applied samples and its result would be two more batch-sized buffers: page faults each call)
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], applied, [False])).astype(np.int8)))
+    runs = [(int(a), int(b), cut(params, fields, np.arange(a, b))) for a, b in edges.reshape(-1, 2)]
     keep = np.flatnonzero(~applied)
     for store, fn in groups:
         for key, arr in store.items():
             out = np.empty_like(arr, order="C")
             for i in keep:
                 out[i] = arr[i]
-            if idx.size:
-                out[idx] = fn(arr[idx], sub)
+            for a, b, sub in runs:
+                out[a:b] = fn(arr[a:b], sub)
             store[key] = out
     return True
-
-
-def take_samples(params: Any, idx: np.ndarray, n: int, draw: Any) -> Any:
-    """The parameters of samples ``idx`` of a batch of ``n``, or ``NotImplemented`` if unsure.
-
-    A field is per sample when its length is the batch size: ``n`` here and ``n + 1`` in
-    ``draw(n + 1)`` (parameters drawn for a batch one larger), which tells a shared array that
-    happens to have ``n`` rows from a per-sample one. Scalars and shared arrays are kept.
-
-    >>> import dataclasses, numpy as np
-    >>> P = dataclasses.make_dataclass("P", ["a", "k"])
-    >>> take_samples(P(np.arange(3.0), 2.0), np.array([0, 2]), 3, lambda m: P(np.arange(m), 2.0))
-    P(a=array([0., 2.]), k=2.0)
-    """
-    if params is None:
-        return None
-    if not dataclasses.is_dataclass(params):
-        return NotImplemented
-    try:
-        probe = draw(n + 1)
-    except Exception:  # noqa: BLE001 - parameters drawn from the data only (sample_data): not probed
-        return NotImplemented
-    if type(probe) is not type(params):
-        return NotImplemented
-    changes = {}
-    for f in dataclasses.fields(params):
-        value, other = getattr(params, f.name), getattr(probe, f.name)
-        rows, more = _rows(value), _rows(other)
-        if rows == n and more == n + 1:
-            changes[f.name] = value[idx] if isinstance(value, np.ndarray) else [value[i] for i in idx]
-        elif rows != more or rows == -2 or more == -2:
-            return NotImplemented  # a length that follows the batch some other way: not understood
-    return dataclasses.replace(params, **changes)
-
-
-def _rows(value: Any) -> int:
-    """Leading length of an array or list, -1 for scalars and ``None``, -2 for anything else."""
-    if value is None or isinstance(value, (bool, int, float, str, np.generic)):
-        return -1
-    if isinstance(value, np.ndarray):
-        return value.shape[0] if value.ndim else -1
-    if isinstance(value, (list, tuple)):
-        return len(value)
-    return -2
 
 
 class SpatialTransform(DualTransform):

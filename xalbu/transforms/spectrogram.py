@@ -17,7 +17,6 @@ import numpy as np
 from ..core import geometry as M
 from ..core.affine import AffineTransform, Geometry
 from ..core.compat import Rule
-from ..core.transform import _NP_IMAGE_DTYPES
 from ..core.validation import check_int
 from ..functional import flips as F
 from ._holes import _Dropout, batch_stripes, xy_stripes
@@ -150,21 +149,10 @@ class TimeReverse(AffineTransform):
     def __init__(self, p: float = 0.5) -> None:
         super().__init__(p)
 
-    def __call__(self, *args: Any, force_apply: bool = False, **data: Any) -> dict[str, Any]:
-        img = data.get("image") if len(data) == 1 else None
-        if (  # the common direct call, image=<NumPy HWC image>: gate and flip, no bookkeeping
-            type(img) is np.ndarray
-            and not args
-            and img.ndim == 3
-            and img.dtype in _NP_IMAGE_DTYPES
-            and img.size
-            and self._plain()
-        ):
-            p = self.p
-            if not force_apply and p < 1.0 and not (p > 0.0 and self._direct_rng().random() < p):
-                return {"image": img}
-            return {"image": F.hflip(img)}
-        return super().__call__(*args, force_apply=force_apply, **data)
+    exact_per_sample = True  # a gated hflip: CPU batches may run it image by image
+
+    def _one_image(self, img: Any, rng: Any) -> Any:
+        return F.hflip(img) if self._plain() else NotImplemented  # the direct call: nothing drawn
 
     def _apply(self, state: Any, params: Any, applied: np.ndarray | None) -> None:
         if applied is None and not (state.fuse or state.boxes or state.points) and self._plain():
