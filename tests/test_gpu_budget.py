@@ -88,8 +88,7 @@ def _python_calls(fn: Callable[[], Any]) -> int:
         if event == "call":
             calls += 1
 
-    gc.collect()  # a collection inside fn would count finalizers' calls: not the code's own
-    gc.disable()
+    gc.disable()  # a collection inside fn would count finalizers' calls: not the code's own
     sys.setprofile(profile)
     try:
         fn()
