@@ -168,6 +168,12 @@ def pixel_dropout(img: Any, /, seed: Any, prob: Any, field_channels: int, fill: 
     return out if batched else out[0, ...]
 
 
+def _on_device(xp: Any, drop: Any, dev: Any) -> Any:
+    """A drop mask (host bool-like or a device array) as a bool array of ``xp`` on ``dev``."""
+    host = not hasattr(drop, "__array_namespace__") or isinstance(drop, np.ndarray)
+    return xp.asarray(np.asarray(drop, bool) if host else drop, device=dev)
+
+
 @kernel
 def fill_where(img: Any, /, drop: Any, fill: Any) -> Any:
     """``img`` with the pixels where ``drop`` is true set to ``fill`` (a number or per-channel values,
@@ -177,12 +183,7 @@ def fill_where(img: Any, /, drop: Any, fill: Any) -> Any:
     """
     xp = namespace(img)
     dev = device(img)
-    d = (
-        drop
-        if hasattr(drop, "__array_namespace__") and not isinstance(drop, np.ndarray)
-        else np.asarray(drop, bool)
-    )
-    d = xp.asarray(d, device=dev)
+    d = _on_device(xp, drop, dev)
     values = xp.asarray(
         np.ascontiguousarray(host_fill(fill, dtype_name(xp, img.dtype), int(img.shape[-1]))), device=dev
     )
@@ -202,12 +203,7 @@ def gray_where(img: Any, /, drop: Any) -> Any:
     if c == 1:
         return img
     dev = device(img)
-    d = (
-        drop
-        if hasattr(drop, "__array_namespace__") and not isinstance(drop, np.ndarray)
-        else np.asarray(drop, bool)
-    )
-    d = xp.asarray(d, device=dev)
+    d = _on_device(xp, drop, dev)
     if xp.isdtype(img.dtype, "real floating"):
         gray = xp.astype(xp.mean(xp.astype(img, xp.float64), axis=-1, keepdims=True), img.dtype)
     else:
