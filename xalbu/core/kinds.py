@@ -67,8 +67,21 @@ class PixelTransform(ImageOnlyTransform):
         if type(self).output_dtype is not BasicTransform.output_dtype:
             state.retype()  # Normalize, ToFloat, FromFloat: float64 images keep the dtype given here
 
+    _apply._plain = True  # type: ignore[attr-defined]  # what _one_image may stand in for
+
     def _apply_some(self, state: State, params: Any, applied: np.ndarray) -> bool:
         return apply_some(self, state, params, applied, [(state.images, self.apply_image)])
+
+    def _one_image(self, img: Any, rng: Any) -> Any:
+        """A direct call on one HWC image: the draw and the kernel, without the State."""
+        cls = type(self)
+        if (
+            not getattr(cls._apply, "_plain", False)
+            or cls.sample_data is not BasicTransform.sample_data
+            or cls.output_dtype is not BasicTransform.output_dtype
+        ):
+            return NotImplemented  # data-dependent draws, dtype changes, a subclass's own _apply
+        return self.apply_image(img, self.sample(rng, img.shape[:2], None))
 
 
 def apply_some(

@@ -158,6 +158,8 @@ class _PixelTransform(PixelTransform):
                     )
         super()._apply(state, params, applied)
 
+    _apply._plain = True  # type: ignore[attr-defined]  # one image: nothing more than the base's
+
 
 # ----------------------------------------------------------------------------------------------
 # kernel sizes (blur, sharpen)
