@@ -135,7 +135,9 @@ def _check_budget(
         )
     small, large = (_costs(cp, make, _batch(cp, n, rows=False, **kw)) for n in sizes)
     assert large["to_host"] == data_syncs, large["sites"]
-    assert small["calls"] == large["calls"], (
+    # a per-sample loop adds at least one call a sample: sizes[1] - sizes[0] calls or more; what the
+    # draws pick (which of a policy's operations run, cache hits) may move a handful either way
+    assert abs(large["calls"] - small["calls"]) < sizes[1] - sizes[0], (
         f"calls grow with the batch size: {small['calls']} for {sizes[0]}, {large['calls']} for {sizes[1]}"
     )
 
