@@ -9,6 +9,8 @@ per sample, and albumentations 2.0.8's output for the same crop box.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -509,3 +511,23 @@ def test_at_least_one_bbox_random_crop_batch_per_sample(xp):
         assert x0 <= b[0] and y0 <= b[1] and b[2] <= x1 and b[3] <= y1  # this sample's own box, whole
         np.testing.assert_array_equal(got[k], images[k, y0:y1, x0:x1])
         np.testing.assert_allclose(out["bboxes"][k][0], [b[0] - x0, b[1] - y0, b[2] - x0, b[3] - y0, k])
+
+
+def test_near_box_on_python_floats_equals_the_batch_arithmetic():
+    """One image's crop (Python floats) is the batch's (NumPy arrays) for the same box and draws,
+    fractional and degenerate boxes included (empty crops become the central crop)."""
+    from xalbu.transforms import target_crops as T
+
+    rng = np.random.default_rng(0)
+    for _ in range(500):
+        h, w = (int(v) for v in rng.integers(1, 60, 2))
+        x = np.sort(rng.uniform(0, w, 2)) if rng.random() < 0.7 else np.array([w / 2, w / 2])
+        y = np.sort(rng.uniform(0, h, 2))
+        if rng.random() < 0.5:
+            x, y = np.floor(x), np.floor(y)
+        box = [x[0], y[0], x[1], y[1]]
+        u = rng.random(4)
+        shift = tuple(rng.uniform(0, 1, 2))
+        one = T._near_box(math, *box, *u.tolist(), shift, h, w)
+        many = T._near_box(T._NP, *np.array([box]).T, *u[:, None], shift, h, w)
+        assert [int(v) for v in one] == [int(np.asarray(v)[0]) for v in many], (box, u, shift, h, w)

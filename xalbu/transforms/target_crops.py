@@ -18,6 +18,7 @@ of boxes together; boxes that an earlier step moved out of the image are gone al
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -526,6 +527,52 @@ class AtLeastOneBBoxRandomCrop(_TargetCrop):
 # ----------------------------------------------------------------------------------------------
 # around a given box
 # ----------------------------------------------------------------------------------------------
+class _NP:
+    """NumPy's functions under the names :func:`_near_box` uses (``math``'s for one image)."""
+
+    floor, ceil = np.floor, np.ceil
+
+
+def _clip(a: Any, lo: Any, hi: Any) -> Any:
+    return np.minimum(np.maximum(a, lo), hi) if isinstance(a, np.ndarray) else min(max(a, lo), hi)
+
+
+def _near_box(
+    m: Any,
+    bx0: Any,
+    by0: Any,
+    bx1: Any,
+    by1: Any,
+    u0: Any,
+    u1: Any,
+    u2: Any,
+    u3: Any,
+    shift: tuple[float, float],
+    h: int,
+    w: int,
+) -> tuple[Any, Any, Any, Any]:
+    """RandomCropNearBBox's crop from its box (clipped to the image), uniforms ``u0..u3`` and
+    ``max_part_shift``: each side moved by a whole number of pixels up to ``shift`` of the box's
+    side, clipped to the image, cut at whole pixels outwards; an empty result becomes the central
+    crop of the box's size. ``m``: ``math`` (Python floats) or :class:`_NP` (arrays, per sample)."""
+    hs = np.round((by1 - by0) * shift[0]) if m is _NP else round((by1 - by0) * shift[0])
+    ws = np.round((bx1 - bx0) * shift[1]) if m is _NP else round((bx1 - bx0) * shift[1])
+    x0 = _clip(bx0 - (m.floor(u0 * (2 * ws + 1)) - ws), 0, w)
+    x1 = bx1 + (m.floor(u1 * (2 * ws + 1)) - ws)
+    y0 = _clip(by0 - (m.floor(u2 * (2 * hs + 1)) - hs), 0, h)
+    y1 = by1 + (m.floor(u3 * (2 * hs + 1)) - hs)
+    x1, y1 = _clip(x1, x0, w), _clip(y1, y0, h)
+    # integer pixel boxes (a fractional given box is cut at whole pixels: floor / ceil outwards)
+    x0, y0, x1, y1 = m.floor(x0), m.floor(y0), m.ceil(x1), m.ceil(y1)
+    empty = (x0 >= x1) | (y0 >= y1)
+    if np.any(empty):  # the central crop of the box's size (at least one pixel)
+        bh, bw = _clip(m.ceil(by1 - by0), 1, h), _clip(m.ceil(bx1 - bx0), 1, w)
+        cy, cx = (h - bh) // 2, (w - bw) // 2
+        x0, y0 = np.where(empty, cx, x0), np.where(empty, cy, y0)
+        x1, y1 = np.where(empty, cx + bw, x1), np.where(empty, cy + bh, y1)
+    return x0, y0, x1, y1
+
+
 class RandomCropNearBBox(_TargetCrop):
     """Crop the box given as ``cropping_bbox_key`` (pascal_voc pixels), each side moved at random.
 
@@ -606,26 +653,13 @@ class RandomCropNearBBox(_TargetCrop):
         box = self._given(state)
         if box is None:  # no box: the whole image, unchanged
             return TargetCropParams(0, 0, w, h)
-        k = len(box)
-        hs = np.round((box[:, 3] - box[:, 1]) * self.max_part_shift[0])
-        ws = np.round((box[:, 2] - box[:, 0]) * self.max_part_shift[1])
-        u = rng.random((4, k))
-        x0 = box[:, 0] - (np.floor(u[0] * (2 * ws + 1)) - ws)
-        x1 = box[:, 2] + (np.floor(u[1] * (2 * ws + 1)) - ws)
-        y0 = box[:, 1] - (np.floor(u[2] * (2 * hs + 1)) - hs)
-        y1 = box[:, 3] + (np.floor(u[3] * (2 * hs + 1)) - hs)
-        x0, y0 = np.clip(x0, 0, w), np.clip(y0, 0, h)
-        x1, y1 = np.clip(x1, x0, w), np.clip(y1, y0, h)
-        # integer pixel boxes (a fractional given box is cut at whole pixels: floor / ceil outwards)
-        x0, y0 = np.floor(x0), np.floor(y0)
-        x1, y1 = np.ceil(x1), np.ceil(y1)
-        empty = (x0 >= x1) | (y0 >= y1)
-        if empty.any():  # the central crop of the box's size (at least one pixel)
-            bh = np.clip(np.ceil(box[:, 3] - box[:, 1]), 1, h)
-            bw = np.clip(np.ceil(box[:, 2] - box[:, 0]), 1, w)
-            cy, cx = (h - bh) // 2, (w - bw) // 2
-            x0, y0 = np.where(empty, cx, x0), np.where(empty, cy, y0)
-            x1, y1 = np.where(empty, cx + bw, x1), np.where(empty, cy + bh, y1)
+        if n is None:  # one image: the same arithmetic on Python floats (NumPy's on 1-element
+            # arrays cost 30 us a call); rng.random(4) draws what rng.random((4, 1)) does
+            x0, y0, x1, y1 = _near_box(
+                math, *box[0].tolist(), *rng.random(4).tolist(), self.max_part_shift, h, w
+            )
+            return TargetCropParams(int(x0), int(y0), int(x1), int(y1))
+        x0, y0, x1, y1 = _near_box(_NP, *box.T, *rng.random((4, len(box))), self.max_part_shift, h, w)
         p = _params(x0, y0, x1, y1, n)
         _one_size(self, p, n)
         return p
