@@ -65,6 +65,40 @@ def set_border(t: AffineTransform, border_mode: Any, fill: Any, fill_mask: Any) 
 # ----------------------------------------------------------------------------------------------
 # exact kernels when the parameters allow, else the base warp
 # ----------------------------------------------------------------------------------------------
+class _ExactFlip(AffineTransform):
+    """A parameter-free exact map (flips, transpose, TimeReverse): ``_kernel`` for pixels, ``_matrix`` for points."""
+
+    _abstract = True
+
+    def __init__(self, p: float = 0.5) -> None:
+        super().__init__(p)
+
+    def _kernel(self, img: Any) -> Any:
+        raise NotImplementedError
+
+    def apply_image(self, img: Any, params: Any, geo: Geometry) -> Any:
+        return self._gated(self._kernel(img), img, geo)
+
+    apply_mask = apply_image
+
+    def _plain(self) -> bool:
+        """No subclass changes how images and masks are mapped (the shortcuts below apply)."""
+        cls = type(self)
+        return cls.apply_image is _ExactFlip.apply_image and cls.apply_mask is _ExactFlip.apply_mask
+
+    def _one_image(self, img: Any, rng: Any) -> Any:
+        return self._kernel(img) if self._plain() else NotImplemented  # parameter-free: nothing drawn
+
+    def _apply(self, state: Any, params: Any, applied: np.ndarray | None) -> None:
+        if applied is None and not (state.fuse or state.boxes or state.points) and self._plain():
+            for store in (state.images, state.masks):  # every sample maps: no geometry to build
+                for key, arr in store.items():
+                    store[key] = self._kernel(arr)
+            state.shape = self.output_shape(params, state.shape)
+            return
+        super()._apply(state, params, applied)
+
+
 class _ExactWhenShared(AffineTransform):
     """Images and masks go through ``_exact`` when every parameter is a scalar (one image, or one
     value shared by the whole batch); per-sample parameters fall back to the base class's warp."""

@@ -15,9 +15,9 @@ import numpy as np
 
 from ..core import draw
 from ..core import geometry as M
-from ..core.affine import AffineTransform, Geometry
+from ..core.affine import Geometry
 from ..functional import flips as F
-from ._common import _ExactWhenShared
+from ._common import _ExactFlip, _ExactWhenShared
 
 __all__ = ["D4", "HorizontalFlip", "RandomRotate90", "SquareSymmetry", "Transpose", "VerticalFlip"]
 
@@ -28,28 +28,6 @@ def _fixed(build: Callable[..., np.ndarray], *args: Any) -> np.ndarray:
     m = build(*args)
     m.flags.writeable = False
     return m
-
-
-class _ExactFlip(AffineTransform):
-    """A parameter-free exact map: ``_kernel`` for pixels, ``_matrix`` for points."""
-
-    _abstract = True
-
-    def __init__(self, p: float = 0.5) -> None:
-        super().__init__(p)
-
-    def _kernel(self, img: Any) -> Any:
-        raise NotImplementedError
-
-    def apply_image(self, img: Any, params: Any, geo: Geometry) -> Any:
-        return self._gated(self._kernel(img), img, geo)
-
-    apply_mask = apply_image
-
-    def _one_image(self, img: Any, rng: Any) -> Any:
-        if type(self).apply_image is not _ExactFlip.apply_image:  # a subclass's own pixels
-            return NotImplemented
-        return self._kernel(img)  # parameter-free: nothing drawn
 
 
 class HorizontalFlip(_ExactFlip):

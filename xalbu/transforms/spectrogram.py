@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 
 from ..core import geometry as M
-from ..core.affine import AffineTransform, Geometry
 from ..core.compat import Rule
 from ..core.validation import check_int
 from ..functional import flips as F
+from ._common import _ExactFlip
 from ._holes import _Dropout, batch_stripes, xy_stripes
 
 __all__ = ["FrequencyMasking", "TimeMasking", "TimeReverse"]
@@ -134,7 +134,7 @@ class FrequencyMasking(_OneStripe):
         self._init(freq_mask_param, p)
 
 
-class TimeReverse(AffineTransform):
+class TimeReverse(_ExactFlip):
     """Reverse the time axis of a spectrogram: a left-right mirror (HorizontalFlip), boxes and
     keypoints included.
 
@@ -146,30 +146,8 @@ class TimeReverse(AffineTransform):
     [[3, 2, 1]]
     """
 
-    def __init__(self, p: float = 0.5) -> None:
-        super().__init__(p)
-
-    exact_per_sample = True  # a gated hflip: CPU batches may run it image by image
-
-    def _one_image(self, img: Any, rng: Any) -> Any:
-        return F.hflip(img) if self._plain() else NotImplemented  # the direct call: nothing drawn
-
-    def _apply(self, state: Any, params: Any, applied: np.ndarray | None) -> None:
-        if applied is None and not (state.fuse or state.boxes or state.points) and self._plain():
-            for store in (state.images, state.masks):  # every sample flips: no geometry to build
-                for key, arr in store.items():
-                    store[key] = F.hflip(arr)
-            return
-        super()._apply(state, params, applied)
-
-    def _plain(self) -> bool:
-        cls = type(self)
-        return cls.apply_image is TimeReverse.apply_image and cls.apply_mask is TimeReverse.apply_mask
-
-    def apply_image(self, img: Any, params: Any, geo: Geometry) -> Any:
-        return self._gated(F.hflip(img), img, geo)
-
-    apply_mask = apply_image
+    def _kernel(self, img: Any) -> Any:
+        return F.hflip(img)
 
     def matrix(self, params: Any, shape: tuple[int, int]) -> np.ndarray:
         return M.hflip(shape)
