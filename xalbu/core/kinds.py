@@ -53,7 +53,9 @@ class PixelTransform(ImageOnlyTransform):
         raise NotImplementedError
 
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
-        if applied is not None and self._apply_some(state, params, applied):
+        if applied is not None and apply_some(
+            self, state, params, applied, [(state.images, self.apply_image)]
+        ):
             return
         blend = False
         if applied is not None:
@@ -68,9 +70,6 @@ class PixelTransform(ImageOnlyTransform):
             state.retype()  # Normalize, ToFloat, FromFloat: float64 images keep the dtype given here
 
     _apply._plain = True  # type: ignore[attr-defined]  # what _one_image may stand in for
-
-    def _apply_some(self, state: State, params: Any, applied: np.ndarray) -> bool:
-        return apply_some(self, state, params, applied, [(state.images, self.apply_image)])
 
     def _one_image(self, img: Any, rng: Any) -> Any:
         """A direct call on one HWC image: the draw and the kernel, without the State."""
@@ -90,8 +89,8 @@ def apply_some(
     """A partly applied batch of host arrays: ``t``'s kernels run on the applied samples only.
 
     Identity parameters or compute-then-select pay for every sample: at ``p=0.5`` twice the work
-    (three times in a ``OneOf`` of three). The drawn ``params`` are cut to the applied samples
-    (:func:`take_samples`), so the stream and the results are the same; the samples left alone are
+    (three times in a ``OneOf`` of three). The drawn ``params`` are cut to runs of applied samples
+    (:mod:`.samples`), so the stream and the results are the same; the samples left alone are
     copied (inputs are never returned). ``groups``: ``(store, fn)`` pairs, ``fn(arrays, params)``
     the kernel of the arrays in ``store`` (images, masks). Declines (False, nothing done) for device
     arrays (there one launch for the whole batch is the point), parameters it cannot cut, and
@@ -102,7 +101,6 @@ def apply_some(
         not any(stores)
         or not all(type(a) is np.ndarray for store in stores for a in store.values())
         or type(t).output_dtype is not BasicTransform.output_dtype
-        or not getattr(t, "sub_batches", True)
     ):
         return False
     fields: tuple[str, ...] | None = ()
