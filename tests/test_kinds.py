@@ -277,6 +277,12 @@ def test_subclasses_with_their_own_pixels_skip_the_one_image_path():
         def _exact(self, arr, p, geo, mask):
             return super()._exact(arr, p, geo, mask) + 1
 
+    class Marked(A.GridDistortion):
+        def _apply(self, state, params, applied):
+            super()._apply(state, params, applied)
+            state.images["image"] = state.images["image"] + 1
+
     img = np.full((4, 6, 3), 100, np.uint8)
+    assert (Marked(num_steps=2, distort_limit=0, p=1)(image=img)["image"] == 101).all()
     assert (Dark(p=1)(image=img)["image"] == 50).all()
     assert (Plus(2, 3, p=1)(image=img)["image"] == 101).all()

@@ -9,10 +9,10 @@ to 1/32 px only: up to 6 levels off on uint8 noise, most pixels off by some). Op
 rounds exact ``.5`` ties half to even (the generic kernel: up), so nearest remaps get the generic
 kernel's pixels ``floor(x + 0.5)`` as whole-number maps.
 
-A separable map whose axes are a few exact affine pieces (GridDistortion's cells: see
-:func:`~xalbu.transforms.distortion.grid_axis`) resamples a uint8 image linearly as one
-``cv2.warpAffine`` per pair of pieces, with exactly the pixels of the remap: OpenCV 5 warps with
-the remap's float kernels, at a quarter of its cost per pixel (no maps to read).
+A grid of affine cells (GridDistortion's: :func:`~xalbu.transforms.distortion.grid_cells`)
+resamples a uint8 image linearly as one ``cv2.warpAffine`` per pair of cells (``grid_remap``), with
+exactly the pixels of the remap through the cells' positions: OpenCV 5 warps with the remap's float
+kernels (with IPP for the constant border), reading no maps.
 """
 
 from __future__ import annotations
@@ -106,17 +106,10 @@ def remap(img: np.ndarray, /, maps: Any, interpolation: int, border_mode: int, f
 def remap_separable(
     img: np.ndarray, /, xx: Any, yy: Any, interpolation: int, border_mode: int, fill: Any
 ) -> Any:
-    """``cv2.remap`` on ``(H, W)`` x and y float maps broadcast from the two axes; linear resampling
-    of axes that are a few exact affine pieces (GridDistortion's cells) runs as one
-    ``cv2.warpAffine`` per pair of pieces instead (:func:`_affine_tiles`: 1.5x the remap's speed
-    at 256x256, 2x and more at 512x512)."""
+    """``cv2.remap`` on ``(H, W)`` x and y float maps broadcast from the two axes."""
     interp, border_mode = warp_codes(interpolation, border_mode)
     x = np.asarray(xx, np.float32)
     y = np.asarray(yy, np.float32)
-    if _tiles_apply(img, interp, border_mode, x.shape[-1] * y.shape[-1]):
-        out = _affine_tiles(img, x, y, border_mode, fill)
-        if out is not None:
-            return out
     if interp == NEAREST:
         x, y = np.floor(x + np.float32(0.5)), np.floor(y + np.float32(0.5))
     sides = (*img.shape[-3:-1], x.shape[-1], y.shape[-1])
@@ -140,7 +133,7 @@ def remap_separable(
 
 
 # ----------------------------------------------------------------------------------------------
-# separable maps of a few affine pieces: one warpAffine per tile
+# grids of affine cells: one warpAffine per pair of cells
 # ----------------------------------------------------------------------------------------------
 # OpenCV 5's warpAffine and remap share their float bilinear kernels, but not exactly everywhere:
 # some pixels next to the border that a SIMD block reaching outside the image computes (which pixels
@@ -150,74 +143,86 @@ def remap_separable(
 _TILE_DTYPES = frozenset((np.dtype(np.uint8),))
 _TILE_CHANNELS = (1, 3, 4)
 _TILE_BORDERS = frozenset((0, 2, 3, 4))
-_MAX_PIECES = 64  # per axis (on average, for two axes)
-_MIN_TILE_PIXELS = 1024  # average output pixels per warpAffine call (a call costs ~4 us)
+_MAX_CELLS = 64  # per axis
+_MIN_TILE_PIXELS = 1024  # average output pixels per warpAffine call (a call costs ~1.5 us)
 
 
-def _tiles_apply(img: np.ndarray, interp: int, border_mode: int, pixels: int) -> bool:
+def _tiles_apply(img: np.ndarray, interp: int, border_mode: int) -> bool:
     return (
         interp == 1
         and img.dtype in _TILE_DTYPES
         and img.shape[-1] in _TILE_CHANNELS
         and border_mode in _TILE_BORDERS
-        and pixels >= 4 * _MIN_TILE_PIXELS
     )
 
 
-def _pieces(v: np.ndarray, split: int = 0) -> Any:
-    """The affine pieces of the float32 axis ``v``: ``(firsts, ends, steps, starts)`` with
-    ``v[j] = starts[p] + steps[p] * (j - firsts[p])`` exactly for ``firsts[p] <= j < ends[p]``, or
-    ``None`` when ``v`` is not a union of at most ``_MAX_PIECES`` such pieces. With ``split``, ``v``
-    is two axes end to end (``v[:split]``, ``v[split:]``): a pair of such tuples, or ``None``.
+@functools.lru_cache(maxsize=128)
+def _cell_layout(size: int, count: int) -> tuple[int, tuple[int, ...], bool, float]:
+    """``(cell, firsts, short, quantum)``: the pixels per cell, the non-empty cells' first pixels,
+    whether the last of them is one pixel, and ``2**q``, ``q = 21 - bit_length(size)`` (the grid's
+    step quantum: :func:`~xalbu.transforms.distortion.grid_cells`)."""
+    cell = size // (count - 1)
+    firsts = tuple(range(0, min(count * cell, size), cell))
+    return cell, firsts, len(firsts) > 1 and size - firsts[-1] == 1, 2.0 ** max(21 - size.bit_length(), 0)
 
-    A piece is a run of equal differences of ``v``, exact in float64 (the positions are multiples
-    of ``2**-32`` below ``2**20``) and float32 numbers (every difference is a piece's step): the
-    exact value of OpenCV's float32 multiply-add of a piece's start and step (and of its float64
-    tail) is ``v[j]`` itself, a float32 number, so neither rounds."""
-    p = v.astype(np.float64)
-    d = p[1:] - p[:-1]
-    if split:  # no step across the two axes: the first's last pixel keeps its piece
-        d[split - 1] = d[split - 2] if split > 1 else 0.0
-    cut = np.flatnonzero(d[1:] != d[:-1])
-    if len(cut) >= _MAX_PIECES * (2 if split else 1):
+
+def _cell_pieces(cells: np.ndarray, size: int) -> Any:
+    """The affine pieces ``(firsts, ends, steps, begins, lo, hi)`` of one axis' ``(K, 2)`` cells
+    (a one-pixel last cell at the end of the stretch before joins that cell; empty cells go), or
+    ``None`` where a piece's positions are not exact for OpenCV's warp.
+
+    Exact: begins and steps are whole multiples of ``2**-q`` (the grid's quantum,
+    :func:`_cell_layout`) and every position ``begin + step * l`` and step is below ``2**(24 - q)``
+    and ``2**20``: a float32 number, and OpenCV's float32 multiply-add of the piece's begin and step
+    (and of its float64 tail) gives the position itself, no rounding (the positions
+    :func:`~xalbu.functional.distortion.grid_positions` gives the remap, read in float32)."""
+    count = len(cells)
+    if count > _MAX_CELLS:
         return None
-    scaled = p * 4294967296.0  # exact
-    if not ((np.floor(scaled) == scaled).all() and (d.astype(np.float32) == d).all()):
+    cell, firsts, short, quantum = _cell_layout(size, count)
+    rows = cells.tolist()
+    p = len(firsts)
+    if short and rows[p - 1][0] == rows[p - 2][0] + rows[p - 2][1] * cell:
+        p -= 1
+        firsts = firsts[:p]
+    ends = (*firsts[1:], size)
+    begins = [r[0] for r in rows[:p]]
+    steps = [r[1] for r in rows[:p]]
+    lasts = [b + s * (e - f - 1) for b, s, f, e in zip(begins, steps, firsts, ends, strict=True)]
+    lo, hi = min(min(begins), min(lasts)), max(max(begins), max(lasts))
+    limit = min(2.0**24 / quantum, 2.0**20)
+    if not (-limit < lo and hi < limit and -limit < min(steps) and max(steps) < limit):  # NaN too
         return None
-    n = p.shape[0]
-    firsts = sorted({0, split, *(cut + 1).tolist()} - {n}) if split else [0, *(cut + 1).tolist()]
-    ends = [*firsts[1:], n]
-    steps = [float(d[f]) if e - f > 1 else 0.0 for f, e in zip(firsts, ends, strict=True)]
-    starts = [float(p[f]) for f in firsts]
-    if not split:
-        return firsts, ends, steps, starts
-    k = firsts.index(split)
-    second = ([f - split for f in firsts[k:]], [e - split for e in ends[k:]], steps[k:], starts[k:])
-    return (firsts[:k], ends[:k], steps[:k], starts[:k]), second
+    if not all((v * quantum).is_integer() for v in (*begins, *steps)):
+        return None
+    return firsts, ends, steps, begins, lo, hi
 
 
-def _affine_tiles(img: np.ndarray, x: np.ndarray, y: np.ndarray, border_mode: int, fill: Any) -> Any:
-    """Linear resampling through the separable map ``(x[j], y[i])`` as one ``cv2.warpAffine`` per
-    pair of x and y pieces (:func:`_pieces`), written into the output in place: exactly
-    ``cv2.remap``'s pixels. ``None`` when an axis is not a few exact pieces."""
+def _affine_tiles(
+    img: np.ndarray, xcells: np.ndarray, ycells: np.ndarray, border_mode: int, fill: Any
+) -> Any:
+    """Linear resampling through the grid axes of ``xcells`` and ``ycells`` (host ``(K, 2)`` or
+    ``(N, K, 2)``) as one ``cv2.warpAffine`` per pair of x and y pieces (:func:`_cell_pieces`),
+    written into the output in place: exactly ``cv2.remap``'s pixels through the axes'
+    positions. ``None`` when a piece is not exact or the tiles would be too small."""
     n = img.shape[0] if img.ndim == 4 else None
-    h, w = y.shape[-1], x.shape[-1]
+    h, w = img.shape[-3], img.shape[-2]
     pieces = []
     lo, hi = np.inf, -np.inf
     for i in range(n or 1):
-        if i and x.ndim == 1 and y.ndim == 1:
+        if i and xcells.ndim == 2 and ycells.ndim == 2:
             pieces.append(pieces[0])
             continue
-        v = np.concatenate([x if x.ndim == 1 else x[i], y if y.ndim == 1 else y[i]])
-        both = _pieces(v, w)
-        if both is None or len(both[0][0]) * len(both[1][0]) * _MIN_TILE_PIXELS > h * w:
+        px = _cell_pieces(xcells if xcells.ndim == 2 else xcells[i], w)
+        py = _cell_pieces(ycells if ycells.ndim == 2 else ycells[i], h)
+        if px is None or py is None or len(px[0]) * len(py[0]) * _MIN_TILE_PIXELS > h * w:
             return None
-        pieces.append(both)
-        lo, hi = min(lo, float(v.min())), max(hi, float(v.max()))
-    if _declines(img, 1, border_mode, (*img.shape[-3:-1], w, h), lo, hi):
+        pieces.append((px, py))
+        lo, hi = min(lo, px[4], py[4]), max(hi, px[5], py[5])
+    if _declines(img, 1, border_mode, (h, w), lo, hi):
         return None
     c = img.shape[-1]
-    out = np.empty((*((n,) if n else ()), h, w, c), img.dtype)
+    out = np.empty(img.shape, img.dtype)
     value = _simple_border(fill, img)
     fills = None if value is not None else host_fill(fill, img.dtype.name, c, n)
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
@@ -228,18 +233,33 @@ def _affine_tiles(img: np.ndarray, x: np.ndarray, y: np.ndarray, border_mode: in
         if c == 1:
             src, dst = src[..., 0], dst[..., 0]
         bv = value if value is not None else _border_value(fills, i, 0)
-        (fx, ex, sx, ax), (fy, ey, sy, ay) = pieces[i]
-        mats = np.zeros((len(fy), len(fx), 2, 3))
-        mats[:, :, 0, 0] = sx
-        mats[:, :, 0, 2] = ax
-        mats[:, :, 1, 1] = np.reshape(sy, (-1, 1))
-        mats[:, :, 1, 2] = np.reshape(ay, (-1, 1))
+        (fx, ex, sx, ax, _, _), (fy, ey, sy, ay, _, _) = pieces[i]
+        mats = np.empty((len(fy), len(fx), 2, 3))  # tile (r, c): [[sx[c], 0, ax[c]], [0, sy[r], ay[r]]]
+        mats[:, :, 0] = np.array([(s, 0.0, a) for s, a in zip(sx, ax, strict=True)])
+        mats[:, :, 1] = np.array([(0.0, s, a) for s, a in zip(sy, ay, strict=True)])[:, None]
         cols = [(x0, x1, x1 - x0) for x0, x1 in zip(fx, ex, strict=True)]
         for row, y0, y1 in zip(mats, fy, ey, strict=True):
             band, rows = dst[y0:y1], y1 - y0
             for m, (x0, x1, cw) in zip(row, cols, strict=True):
                 warp(src, m, (cw, rows), band[:, x0:x1], flags, border_mode, bv)
     return out
+
+
+@register(F.grid_remap, "numpy_cv2")
+def grid_remap(
+    img: np.ndarray, /, xcells: Any, ycells: Any, interpolation: int, border_mode: int, fill: Any
+) -> Any:
+    """Linear resampling of uint8 images (1, 3 or 4 channels; borders but replicate) through a
+    grid's exact affine cells as one ``cv2.warpAffine`` per pair of cells (:func:`_affine_tiles`:
+    OpenCV 5 warps with the remap's float kernels, reading no maps); otherwise the generic kernel
+    (``cv2.remap`` through the axes)."""
+    interp, border_mode = warp_codes(interpolation, border_mode)
+    if not (isinstance(xcells, np.ndarray) and isinstance(ycells, np.ndarray)):
+        return NotImplemented
+    if xcells.ndim not in (2, 3) or ycells.ndim not in (2, 3) or not _tiles_apply(img, interp, border_mode):
+        return NotImplemented
+    out = _affine_tiles(img, xcells, ycells, border_mode, fill)
+    return NotImplemented if out is None else out
 
 
 @register(F.shuffle_tiles, "numpy_cv2")

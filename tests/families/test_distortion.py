@@ -7,7 +7,8 @@ Parity tolerances (absolute, per pixel):
   in these maps); linear/cubic: uint8 +-1, uint16 +-8, float32 1e-4 (OpenCV 5 samples float maps in
   float);
 - ``remap_separable`` OpenCV vs generic: the same (its float maps are broadcast from the axes);
-  GridDistortion's axes on uint8 (one ``cv2.warpAffine`` per cell) vs ``cv2.remap``: exact;
+- ``grid_remap`` (GridDistortion's cells; uint8: one ``cv2.warpAffine`` per pair of cells) vs its
+  generic kernel (``cv2.remap`` through the cells' positions): exact;
 - CuPy (harness) vs generic: exact for integer dtypes, 1e-6 for float32 (same operations in the
   same order, no fused multiply-add).
 """
@@ -286,70 +287,112 @@ def test_remap_separable_numpy_override(dtype, c, batched):
             assert_close(out, ref, 0 if interp == 0 else tol, 0.0, f"interp {interp} border {border}")
 
 
-def _grid_axes(h: int, w: int, steps: int, n: int | None, seed: int, limit: float = 0.5):
+def _grid_cells(h: int, w: int, steps: int, n: int | None, seed: int, limit: float = 0.5):
     rng = np.random.default_rng(seed)
     shape = (steps + 1,) if n is None else (n, steps + 1)
     normalized = bool(seed % 2)
-    xx = D.grid_axis(w, steps, 1 + rng.uniform(-limit, limit, shape), normalized)
-    yy = D.grid_axis(h, steps, 1 + rng.uniform(-limit, limit, shape), normalized)
-    return xx, yy
+    xc = D.grid_cells(w, steps, 1 + rng.uniform(-limit, limit, shape), normalized)
+    yc = D.grid_cells(h, steps, 1 + rng.uniform(-limit, limit, shape), normalized)
+    return xc, yc
 
 
-@pytest.mark.parity.with_args("numpy_cv2", F.remap_separable)
+@pytest.mark.golden.with_args(F.grid_remap)
+def test_grid_remap_golden(xp):
+    """Two cells per axis (the second of 1 px): the positions of the cells, by hand."""
+    img = np.array([[0, 10, 20], [30, 40, 50]], np.uint8)[..., None]
+    xc = np.array([[2.0, -1.0], [0.0, 1.0]])  # x: 2, 1, then 0
+    yc = np.array([[1.0, 0.0], [0.0, 1.0]])  # 2 rows, one cell: y 1, 1
+    out = xp.to_numpy(F.grid_remap(xp.asarray(img), xc, yc, 0, 0, 0))
+    np.testing.assert_array_equal(out[..., 0], [[50, 40, 30], [50, 40, 30]])
+    xc = np.array([[0.5, 1.0], [2.0, 0.0]])  # x: 0.5, 1.5, then 2
+    yc = np.array([[0.0, 0.5], [1.0, 0.0]])  # y: 0, 0.5
+    out = xp.to_numpy(F.grid_remap(xp.asarray(img), xc, yc, 1, 1, 0))
+    np.testing.assert_array_equal(out[..., 0], [[5, 15, 20], [20, 30, 35]])
+
+
+def test_grid_positions_are_the_grid_axis():
+    """``grid_cells`` then ``grid_positions`` is ``grid_axis``; each cell starts where the stretch
+    before it ends; batched cells give each row's positions."""
+    rng = np.random.default_rng(1)
+    for size, steps in ((256, 5), (100, 7), (9, 3), (64, 1)):
+        st = 1 + rng.uniform(-0.3, 0.3, (4, steps + 1))
+        cells = D.grid_cells(size, steps, st, True)
+        assert cells.shape == (4, steps + 1, 2)
+        cell = size // steps
+        np.testing.assert_array_equal(cells[:, 1:, 0], cells[:, :-1, 0] + cells[:, :-1, 1] * cell)
+        for k in range(4):
+            one = D.grid_cells(size, steps, st[k], True)
+            np.testing.assert_array_equal(one, cells[k])
+            np.testing.assert_array_equal(F.grid_positions(one, size), D.grid_axis(size, steps, st[k], True))
+        np.testing.assert_array_equal(F.grid_positions(cells, size)[2], F.grid_positions(cells[2], size))
+    with pytest.raises(ValueError, match="cells"):
+        F.grid_positions(np.zeros((5, 2)), 3)
+
+
+@pytest.mark.parity.with_args("numpy_cv2", F.grid_remap)
 @pytest.mark.parametrize("c", (1, 3, 4))
 @pytest.mark.parametrize("batched", (False, True))
-def test_remap_separable_affine_tiles_are_the_remap_exactly(c, batched, monkeypatch):
-    """GridDistortion's axes (a few exact affine pieces) of uint8 images run as one
-    ``cv2.warpAffine`` per tile: OpenCV 5's float bilinear kernels give exactly the pixels of
-    ``cv2.remap`` through the same positions (every border but replicate), and the generic
-    kernel's within the module's tolerance."""
+def test_grid_remap_tiles_are_the_remap_exactly(c, batched, monkeypatch):
+    """GridDistortion's cells on uint8 images run as one ``cv2.warpAffine`` per pair of cells:
+    OpenCV 5's float bilinear kernels give exactly the pixels of ``cv2.remap`` through the same
+    positions (every border but replicate: the generic kernel, ``remap_separable``, remaps), and
+    the generic remap's within the module's tolerance."""
     from xalbu.backends.numpy_cv2 import distortion as B
 
     dtype = np.uint8
     img = random_image(dtype, c, batched, (120, 130))
     n = 3 if batched else None
     fills = np.array([1.0, 2.0, 3.0]) if batched else 7
-    for seed, steps in ((0, 3), (1, 2), (2, 3)):
-        xx, yy = _grid_axes(120, 130, steps, n if seed != 2 else None, seed)
+    for seed, steps in ((0, 3), (1, 2), (2, 3), (3, 1)):
+        xc, yc = _grid_cells(120, 130, steps, n if seed != 2 else None, seed)
+        xx, yy = F.grid_positions(xc, 130), F.grid_positions(yc, 120)
         for border in (0, 2, 3, 4):
-            tiles = B._affine_tiles(img, np.float32(xx), np.float32(yy), border, fills)
+            tiles = B._affine_tiles(img, xc, yc, border, fills)
             assert tiles is not None, "the tiles path runs"
-            out, ref = override_and_generic(F.remap_separable, img, xx, yy, 1, border, fills)
+            out, ref = override_and_generic(F.grid_remap, img, xc, yc, 1, border, fills)
             np.testing.assert_array_equal(out, tiles)
-            assert_close(out, ref, TOL[dtype], 0.0, f"border {border}")
-            with monkeypatch.context() as m:
-                m.setattr(B, "_tiles_apply", lambda *a: False)
-                np.testing.assert_array_equal(F.remap_separable(img, xx, yy, 1, border, fills), out)
+            np.testing.assert_array_equal(ref, F.remap_separable(img, xx, yy, 1, border, fills))
+            generic = F.remap_separable.generic(img, xx, yy, 1, border, fills)
+            assert_close(out, generic, TOL[dtype], 0.0, f"border {border}")
 
 
-def test_affine_pieces_of_grid_axes_and_other_axes():
-    """The OpenCV backend finds GridDistortion's cells as exact affine pieces (a one-pixel last cell
-    joins the cell before), and refuses axes that are not a few exact pieces (then it remaps)."""
+def test_cell_pieces_and_the_cells_tiles_refuse():
+    """The OpenCV backend's pieces are the cells (a one-pixel last cell at the end of the stretch
+    before joins that cell; an empty one goes), their positions exactly; cells whose positions are
+    not exact for the warp (finer than the grid's quantum, NaN, infinite, too many) and the dtypes, borders and
+    interpolations the warp differs in go to the generic kernel: the remap, exactly as before."""
     from xalbu.backends.numpy_cv2 import distortion as B
 
-    for size, steps in ((256, 5), (512, 5), (100, 7), (64, 1)):
-        xx = D.grid_axis(size, steps, 1 + np.random.default_rng(size).uniform(-0.3, 0.3, steps + 1), True)
+    for size, steps in ((256, 5), (512, 5), (100, 7), (64, 1), (250, 5)):
+        cells = D.grid_cells(size, steps, 1 + np.random.default_rng(size).uniform(-0.3, 0.3, steps + 1), True)
+        xx = F.grid_positions(cells, size)
         assert np.array_equal(np.float32(xx), xx)  # float32 numbers
-        firsts, ends, step, start = B._pieces(np.float32(xx))
+        firsts, ends, step, begin, lo, hi = B._cell_pieces(cells, size)
         cell = size // steps
         want = [k * cell for k in range(steps + 1) if k * cell < size and (k < steps or size - k * cell > 1)]
-        assert firsts == want and ends[-1] == size
-        for f, e, s, a in zip(firsts, ends, step, start, strict=True):
+        assert list(firsts) == want and ends[-1] == size and (lo, hi) == (xx.min(), xx.max())
+        for f, e, s, a in zip(firsts, ends, step, begin, strict=True):
             np.testing.assert_array_equal(a + s * np.arange(e - f), xx[f:e])
-        yy = D.grid_axis(size // 2, steps, np.linspace(0.8, 1.2, steps + 1), False)
-        two = B._pieces(np.float32(np.concatenate([xx, yy])), size)  # two axes end to end
-        assert two == (B._pieces(np.float32(xx)), B._pieces(np.float32(yy)))
-    assert B._pieces(np.float32(np.sort(np.random.default_rng(0).uniform(0, 50, 90)))) is None  # many
-    assert B._pieces(np.float32([0.0, 2.0**-40, 1.0])) is None  # not a multiple of 2**-32
-    assert B._pieces(np.float32([0.0, 2.0**-20, 2.0**19])) is None  # a difference float32 lacks
+    loose = np.array([[0.0, 1.0], [2.0, 1.0], [3.0, 1.0]])  # a last pixel not where the stretch ends
+    assert B._cell_pieces(loose, 5)[0] == (0, 2, 4)
+    assert B._cell_pieces(loose + [[0.0, 0.0], [0.0, 0.0], [1.0, 0.0]], 5)[0] == (0, 2)
+    for bad in (
+        [[0.0, 2.0**-40], [1.0, 1.0]],
+        [[0.0, np.nan], [1.0, 1.0]],
+        [[0.0, 1.0], [np.inf, 1.0], [0.0, 0.0]],
+    ):
+        assert B._cell_pieces(np.array(bad), 10) is None
+    assert B._cell_pieces(np.zeros((B._MAX_CELLS + 1, 2)), 1000) is None
     img = random_image(np.uint8, 3, False, (120, 130))
-    xx, yy = _grid_axes(120, 130, 3, None, 0)
-    assert B._affine_tiles(img, np.float32(xx), np.float32(yy), 0, 0) is not None
+    xc, yc = _grid_cells(120, 130, 3, None, 0)
+    xx, yy = F.grid_positions(xc, 130), F.grid_positions(yc, 120)
+    fine = xc + np.array([0.0, 2.0**-40])
+    assert B._affine_tiles(img, xc, yc, 0, 0) is not None and B._affine_tiles(img, fine, yc, 0, 0) is None
     cases = ((np.uint8, 1, 1, 3), (np.uint8, 2, 0, 3), (np.uint8, 1, 0, 2), (np.uint8, 0, 0, 3))
     cases += ((np.uint16, 1, 0, 3), (np.float32, 1, 0, 1))
     for dtype, interp, border, c in cases:  # remapped: exactly as before
         one = random_image(dtype, c, False, (120, 130))
-        out = F.remap_separable(one, xx, yy, interp, border, 0)
+        out = F.grid_remap(one, xc, yc, interp, border, 0)
         mx, my = np.meshgrid(np.float32(xx), np.float32(yy))
         ref = F.remap(one, np.stack([mx, my], axis=-1), interp, border, 0)
         np.testing.assert_array_equal(out, ref, err_msg=f"{dtype} {interp} {border} {c}")

@@ -110,6 +110,48 @@ def remap_separable(img: Any, /, xx: Any, yy: Any, interpolation: int, border_mo
     return remap(img, grid_maps(img, xx, yy), interpolation, border_mode, fill)
 
 
+def grid_positions(cells: np.ndarray, size: int) -> np.ndarray:
+    """Host source positions ``(size,)`` / ``(N, size)`` of one axis of a grid of cells.
+
+    ``cells``: ``(K, 2)`` or ``(N, K, 2)`` rows ``(begin, step)``, ``K >= 2``: the axis is cut into
+    ``K - 1`` cells of ``size // (K - 1)`` pixels and a last one of what is left (maybe none);
+    pixel ``j``, the ``l``-th of cell ``k``, reads ``begin[k] + step[k] * l`` (float64).
+
+    >>> grid_positions(np.array([[0.0, 2.0], [4.0, 0.5], [5.0, 1.0]]), 5).tolist()
+    [0.0, 2.0, 4.0, 4.5, 5.0]
+    """
+    cells = np.asarray(cells, np.float64)
+    k, local = _cell_index(size, cells.shape[-2])
+    return cells[..., k, 0] + cells[..., k, 1] * local
+
+
+@functools.lru_cache(maxsize=64)
+def _cell_index(size: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each pixel's cell and its index in it (float64), for ``count`` cells over ``size`` pixels."""
+    if count < 2 or size < count - 1:
+        raise ValueError(f"grid: {count} cells need at least {count - 1} pixels, got {size}")
+    cell = size // (count - 1)
+    j = np.arange(size)
+    k = np.minimum(j // cell, count - 1)
+    local = (j - k * cell).astype(np.float64)
+    for a in (k, local):
+        a.flags.writeable = False
+    return k, local
+
+
+@kernel
+def grid_remap(img: Any, /, xcells: Any, ycells: Any, interpolation: int, border_mode: int, fill: Any) -> Any:
+    """``remap_separable`` through the axes of two grids of cells (:func:`grid_positions`), host
+    ``(K, 2)`` or ``(N, K, 2)`` arrays of ``(begin, step)`` per cell (GridDistortion's cells).
+    Backends override it where a cell's affine piece resamples faster as a whole (the OpenCV
+    backend: one ``cv2.warpAffine`` per pair of cells). Example: one cell of step 1 from 0 per
+    axis, ``[[0, 1], [0, 1]]``, returns the image unchanged.
+    """
+    h, w = img.shape[-3], img.shape[-2]
+    xx, yy = grid_positions(xcells, w), grid_positions(ycells, h)
+    return remap_separable(img, xx, yy, interpolation, border_mode, fill)
+
+
 @functools.lru_cache(maxsize=64)
 def _opencv_gaussian(sigma: float, ksize: int) -> np.ndarray:
     """OpenCV's normalised 1-D Gaussian taps (``cv2.getGaussianKernel(ksize, sigma)``, float64)."""
@@ -513,6 +555,8 @@ __all__: Sequence[str] = (
     "elastic_scale",
     "elastic_weights",
     "grid_maps",
+    "grid_positions",
+    "grid_remap",
     "median_max_abs",
     "mesh_maps",
     "morphology",

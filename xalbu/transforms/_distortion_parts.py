@@ -237,6 +237,17 @@ class _Distortion(SpatialTransform):
                     pts, applied, lambda rows: self._move_points(host, rows, state)
                 )
 
+    def _one_image(self, img: Any, rng: Any) -> Any:
+        """A direct call on one HWC image: the draw and ``resample``, without the State."""
+        cls = type(self)
+        if cls._apply is not _Distortion._apply or cls.sample_data is not SpatialTransform.sample_data:
+            return NotImplemented  # a subclass's own draws or targets: the general path
+        shape = img.shape[:2]
+        params = self.sample(rng, shape, None)
+        return self.resample(
+            img, params, shape, lambda arr: self.maps(params, shape, arr), self.interpolation, self.fill
+        )
+
     def resample(
         self, arr: Any, params: Any, shape: tuple[int, int], maps_for: Any, interpolation: int, fill: Any
     ) -> Any:
@@ -252,23 +263,15 @@ class _Distortion(SpatialTransform):
 
 
 @functools.lru_cache(maxsize=64)
-def _grid_cells(size: int, num_steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pixels per cell ``(num_steps + 1,)`` (float64), each pixel's cell and its index within it."""
+def _cell_counts(size: int, num_steps: int) -> tuple[float, ...]:
+    """Pixels per cell (``num_steps + 1`` cells): ``size // num_steps`` each, the last what is left."""
     cell = size // num_steps
-    starts = np.arange(num_steps + 1) * cell
-    counts = np.minimum(starts + cell, size) - starts
-    counts[-1] = size - starts[-1]
-    j = np.arange(size)
-    k = np.minimum(j // cell, num_steps)
-    local = (j - starts[k]).astype(np.float64)
-    counts = counts.astype(np.float64)
-    for a in (counts, k, local):
-        a.flags.writeable = False
-    return counts, k, local
+    return (*(float(cell),) * num_steps, float(size - num_steps * cell))
 
 
-def grid_axis(size: int, num_steps: int, steps: np.ndarray, normalized: bool) -> np.ndarray:
-    """Source positions ``(size,)`` or ``(N, size)`` of one axis of a grid distortion (float64).
+def grid_cells(size: int, num_steps: int, steps: np.ndarray, normalized: bool) -> np.ndarray:
+    """The cells ``(num_steps + 1, 2)`` or ``(N, num_steps + 1, 2)`` of one axis of a grid
+    distortion: ``(begin, step)`` per cell, float64 (:func:`~xalbu.functional.distortion.grid_positions`).
 
     The axis is cut into cells of ``size // num_steps`` pixels, the last cell taking what is left;
     cell ``k`` reads ``steps[k]`` source pixels per output pixel, linearly, from where cell
@@ -280,39 +283,47 @@ def grid_axis(size: int, num_steps: int, steps: np.ndarray, normalized: bool) ->
 
     The steps are rounded to multiples of ``2**-q`` px (``q = 21 - bit_length(size)``: 1/4096 px
     at 256, 1/2048 at 512), so that every position is a float32 number that a float32 multiply-add
-    of its cell's start and step gives exactly: the OpenCV backend then resamples each cell by an
+    of its cell's begin and step gives exactly: the OpenCV backend then resamples each cell by an
     affine warp, with the pixels of a remap through the same positions.
 
-    >>> grid_axis(10, 2, np.array([2.0, 0.5, 1.0]), False).tolist()
-    [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 10.5, 11.0, 11.5, 12.0]
+    >>> grid_cells(10, 2, np.array([2.0, 0.5, 1.0]), False).tolist()
+    [[0.0, 2.0], [10.0, 0.5], [12.5, 1.0]]
     """
-    counts, k, local = _grid_cells(size, num_steps)
+    counts = _cell_counts(size, num_steps)
     quantum = 2.0 ** max(21 - int(size).bit_length(), 0)
     st = np.asarray(steps, np.float64)
     if st.ndim == 2:  # the same operations, in the same order, on every row at once
-        stretch = st * counts
+        stretch = st * np.asarray(counts)
         total = stretch[:, 0].copy()
         for c in range(1, stretch.shape[1]):
             total += stretch[:, c]
         scale = np.where(total > 0, quantum * size / np.where(total > 0, total, 1.0), quantum)
-        step = np.rint(st * (scale[:, None] if normalized else quantum)) / quantum
-        start = np.zeros_like(step)
-        np.cumsum(step[:, :-1] * counts[:-1], axis=1, out=start[:, 1:])
-        return start[:, k] + step[:, k] * local
-    sizes = counts.tolist()
+        out = np.empty((*st.shape, 2))
+        out[..., 1] = step = np.rint(st * (scale[:, None] if normalized else quantum)) / quantum
+        out[:, 0, 0] = 0.0
+        np.cumsum(step[:, :-1] * np.asarray(counts[:-1]), axis=1, out=out[:, 1:, 0])
+        return out
+    values = st.tolist()
     total = 0.0
-    for s, c in zip(st.tolist(), sizes, strict=True):
+    for s, c in zip(values, counts, strict=True):
         total += s * c
     scale = quantum * size / total if normalized and total > 0 else quantum
-    step = [round(s * scale) / quantum for s in st.tolist()]  # source px per output px, per cell
-    begin, pos = [], 0.0
-    for s, c in zip(step, sizes, strict=True):
-        begin.append(pos)
-        pos += s * c  # exact: multiples of 1 / quantum
-    table = np.take(np.array([begin, step]), k, axis=1)
-    out = table[1] * local
-    out += table[0]
-    return out
+    rows, pos = [], 0.0
+    for s, c in zip(values, counts, strict=True):
+        step = round(s * scale) / quantum  # source px per output px
+        rows.append((pos, step))
+        pos += step * c  # exact: multiples of 1 / quantum
+    return np.array(rows)
+
+
+def grid_axis(size: int, num_steps: int, steps: np.ndarray, normalized: bool) -> np.ndarray:
+    """Source positions ``(size,)`` or ``(N, size)`` of one axis of a grid distortion (float64):
+    the positions of :func:`grid_cells`.
+
+    >>> grid_axis(10, 2, np.array([2.0, 0.5, 1.0]), False).tolist()
+    [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 10.5, 11.0, 11.5, 12.0]
+    """
+    return F.grid_positions(grid_cells(size, num_steps, steps, normalized), size)
 
 
 def _grid_range(name: str, value: Any) -> tuple[int, int]:

@@ -51,6 +51,7 @@ from ._distortion_parts import (  # noqa: F401 - re-exported: the helpers tests 
     control_points,
     forward_points,
     grid_axis,
+    grid_cells,
     int_pair,
     moved_boxes,
 )
@@ -248,20 +249,25 @@ class GridDistortion(_Distortion):
         sy = 1.0 + draw.uniform(rng, lo, hi, size)
         return GridParams(sx, sy)
 
-    def axes(self, params: GridParams, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-        """Host source positions along x ``(W,)``/``(N, W)`` and y ``(H,)``/``(N, H)``."""
+    def cells(self, params: GridParams, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """Host cells ``(begin, step)`` along x and y: ``(K, 2)`` or ``(N, K, 2)`` (:func:`grid_cells`)."""
         h, w = shape
         if min(h, w) < self.num_steps:
             raise ValueError(
                 f"GridDistortion: num_steps={self.num_steps} needs an image of at least {self.num_steps} "
                 f"pixels per side, got {h}x{w}"
             )
-        xx = grid_axis(w, self.num_steps, np.asarray(params.steps_x), self.normalized)
-        yy = grid_axis(h, self.num_steps, np.asarray(params.steps_y), self.normalized)
-        if xx.ndim != yy.ndim:
-            n = max(np.shape(xx)[0] if xx.ndim == 2 else 1, np.shape(yy)[0] if yy.ndim == 2 else 1)
-            xx, yy = np.broadcast_to(xx, (n, w)), np.broadcast_to(yy, (n, h))
-        return xx, yy
+        xc = grid_cells(w, self.num_steps, np.asarray(params.steps_x), self.normalized)
+        yc = grid_cells(h, self.num_steps, np.asarray(params.steps_y), self.normalized)
+        if xc.ndim != yc.ndim:
+            n = max(np.shape(xc)[0] if xc.ndim == 3 else 1, np.shape(yc)[0] if yc.ndim == 3 else 1)
+            xc, yc = np.broadcast_to(xc, (n, *xc.shape[-2:])), np.broadcast_to(yc, (n, *yc.shape[-2:]))
+        return xc, yc
+
+    def axes(self, params: GridParams, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """Host source positions along x ``(W,)``/``(N, W)`` and y ``(H,)``/``(N, H)``."""
+        xc, yc = self.cells(params, shape)
+        return F.grid_positions(xc, shape[1]), F.grid_positions(yc, shape[0])
 
     def maps(self, params: GridParams, shape: tuple[int, int], like: Any) -> Any:
         return F.grid_maps(like, *self.axes(params, shape))
@@ -269,8 +275,8 @@ class GridDistortion(_Distortion):
     def resample(
         self, arr: Any, params: Any, shape: tuple[int, int], maps_for: Any, interpolation: int, fill: Any
     ) -> Any:
-        xx, yy = self.axes(params, shape)
-        return F.remap_separable(arr, xx, yy, interpolation, self.border_mode, fill)
+        xc, yc = self.cells(params, shape)
+        return F.grid_remap(arr, xc, yc, interpolation, self.border_mode, fill)
 
 
 # ----------------------------------------------------------------------------------------------
