@@ -137,6 +137,38 @@ def test_to_tensor_of_read_only_or_reversed_outputs() -> None:
     assert out.shape == (3, 24, 32) and torch.equal(out.permute(1, 2, 0), torch.from_numpy(img.copy()))
 
 
+def _same_tensor(a, b) -> None:
+    assert (a.shape, a.stride(), a.dtype, a.data_ptr()) == (b.shape, b.stride(), b.dtype, b.data_ptr())
+
+
+def test_direct_to_tensor_calls_are_the_pipelines_outputs() -> None:
+    """A direct call with one plain NumPy array (the shortcut, no State) gives the tensor the
+    general path gives: shape, strides, dtype and memory (a read-only array gets a copy); other
+    calls take the general path, its errors included."""
+    img = make_image("uint8", 3)
+    ro = img.copy()
+    ro.flags.writeable = False
+    images = [img, img[..., 0], img[:, ::2], make_image("float32", 1), make_image("uint16", 5), img / 255.0]
+    for t in (A.ToTensorV2(), A.ToTensorV2(transpose_mask=True)):
+        for x in images:
+            _same_tensor(t(image=x)["image"], A.Compose([t])(image=x)["image"])
+        got = t(image=ro)["image"]
+        assert got.data_ptr() != ro.ctypes.data and torch.equal(got, A.Compose([t])(image=ro)["image"])
+    vol = np.stack([make_image("uint8", 2, seed=s) for s in range(3)])
+    for x in (vol, vol[..., 0], vol[:, ::2]):
+        _same_tensor(A.ToTensor3D()(volume=x)["volume"], A.Compose([A.ToTensor3D()])(volume=x)["volume"])
+    for t, key, bad in ((A.ToTensorV2(), "image", img[:0]), (A.ToTensor3D(), "volume", vol.astype(np.int64))):
+        with pytest.raises((TypeError, ValueError), match=key):
+            t(**{key: bad})
+
+    class Flagged(A.ToTensorV2):  # a subclass's own _apply: the general path
+        def _apply(self, state, params, applied) -> None:
+            super()._apply(state, params, applied)
+            state.images["image"] = state.images["image"] + 1
+
+    assert int(Flagged()(image=np.zeros((2, 3, 3), np.uint8))["image"].max()) == 1
+
+
 def test_to_tensor_must_be_last_and_always_applies() -> None:
     with pytest.raises(ValueError, match=r"transforms\[0\]: ToTensorV2 .* must be the last transform"):
         A.Compose([A.ToTensorV2(), A.HorizontalFlip()])

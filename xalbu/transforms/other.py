@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from array_api_compat import array_namespace
 
-from ..core.kinds import FormatTransform, SpatialTransform
+from ..core.kinds import FormatTransform, SpatialTransform, plain_array
 from ..core.state import State
 from ..core.targets import (
     BoxSet,
@@ -20,7 +20,9 @@ from ..core.targets import (
     filter_keypoints,
     from_albumentations_keypoints,
 )
+from ..core.torch_interop import tensor_layout
 from ..core.validation import check_bool
+from ..core.writing import volume_tensor
 
 __all__ = ["Lambda", "NoOp", "ToTensor3D", "ToTensorV2"]
 
@@ -328,6 +330,11 @@ class ToTensorV2(FormatTransform):
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
         state.layout = self.transpose_mask
 
+    def _plain_call(self, key: str, value: Any) -> Any:
+        if key != "image" or not plain_array(value, (2, 3)) or type(self)._apply is not ToTensorV2._apply:
+            return NotImplemented
+        return tensor_layout(value, "image", self.transpose_mask)
+
 
 class ToTensor3D(FormatTransform):
     """End a pipeline with ``volume`` and ``mask3d`` as channels-first torch tensors (albumentations.pytorch).
@@ -358,3 +365,8 @@ class ToTensor3D(FormatTransform):
 
     def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
         state.layout = "3d"
+
+    def _plain_call(self, key: str, value: Any) -> Any:
+        if key != "volume" or not plain_array(value, (3, 4)) or type(self)._apply is not ToTensor3D._apply:
+            return NotImplemented
+        return volume_tensor(value)
