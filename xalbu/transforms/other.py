@@ -353,6 +353,7 @@ class ToTensor3D(FormatTransform):
     (3, 2, 4, 6)
     """
 
+    benchmark_inputs = ("volume",)  # what it converts (an image comes back as it is)
     requires = ("torch",)
     albumentations_ignores_unknown = False  # its constructor raises TypeError for always_apply & co.
 
