@@ -268,6 +268,39 @@ def test_one_image_direct_calls_equal_the_general_path(name, monkeypatch):
                 np.testing.assert_array_equal(fast, slow)
 
 
+SHARED_KERNEL = sorted(n for n, c in A.TRANSFORMS.items() if getattr(c, "_shared_kernel", None) is not None)
+
+
+@pytest.mark.parametrize("name", SHARED_KERNEL)
+def test_geometry_free_pipeline_steps_equal_the_general_path(name, monkeypatch):
+    """In a pipeline, a ``_shared_kernel`` step on one image and its mask (or a volume's frames)
+    skips the Geometry: the same outputs as the general path, draw for draw."""
+    from test_contract import make_image, make_mask
+
+    cls = A.TRANSFORMS[name]
+    img, mask = make_image("uint8", 3, seed=2), make_mask(3)
+    vol = np.stack([img, img[::-1]])
+    assert cls._plain
+    for args in cls.examples(24, 32):
+        runs = []
+        for general in (False, True):
+            if general:
+                monkeypatch.setattr(cls, "_plain", False)
+            pipe = A.Compose([cls(**{**args, "p": 1})], seed=5)
+            try:
+                runs.append([pipe(image=img, mask=mask) for _ in range(3)] + [pipe(volume=vol)])
+            except ValueError as e:  # too small for the example: refused alike
+                runs.append(str(e))
+            monkeypatch.undo()
+        if isinstance(runs[1], str):
+            assert runs[0] == runs[1]
+            continue
+        for fast, slow in zip(*runs, strict=True):
+            assert fast.keys() == slow.keys()
+            for key in fast:
+                np.testing.assert_array_equal(fast[key], slow[key])
+
+
 def test_subclasses_with_their_own_pixels_skip_the_one_image_path():
     class Dark(A.HorizontalFlip):
         def apply_image(self, img, params, geo):

@@ -24,6 +24,7 @@ from ..core import draw
 from ..core.affine import AffineTransform, Geometry
 from ..core.kinds import PixelTransform
 from ..core.state import State
+from ..core.transform import BasicTransform
 from ..core.validation import (
     check_border_mode,
     check_choice,
@@ -81,16 +82,17 @@ class _ExactFlip(AffineTransform):
 
     apply_mask = apply_image
 
-    def _plain(self) -> bool:
-        """No subclass changes how images and masks are mapped (the shortcuts below apply)."""
-        cls = type(self)
-        return cls.apply_image is _ExactFlip.apply_image and cls.apply_mask is _ExactFlip.apply_mask
+    _plain = False  # per class: no subclass changes how images and masks map (the shortcuts apply)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._plain = cls.apply_image is _ExactFlip.apply_image and cls.apply_mask is _ExactFlip.apply_mask
 
     def _one_image(self, img: Any, rng: Any) -> Any:
-        return self._kernel(img) if self._plain() else NotImplemented  # parameter-free: nothing drawn
+        return self._kernel(img) if self._plain else NotImplemented  # parameter-free: nothing drawn
 
     def _apply(self, state: Any, params: Any, applied: np.ndarray | None) -> None:
-        if applied is None and not (state.fuse or state.boxes or state.points) and self._plain():
+        if applied is None and not (state.fuse or state.boxes or state.points) and self._plain:
             for store in (state.images, state.masks):  # every sample maps: no geometry to build
                 for key, arr in store.items():
                     store[key] = self._kernel(arr)
@@ -101,13 +103,22 @@ class _ExactFlip(AffineTransform):
 
 class _ExactWhenShared(AffineTransform):
     """Images and masks go through ``_exact`` when every parameter is a scalar (one image, or one
-    value shared by the whole batch); per-sample parameters fall back to the base class's warp."""
+    value shared by the whole batch); per-sample parameters fall back to the base class's warp.
+
+    A subclass gives ``_exact``, or ``_shared_kernel(arr, params, out_hw, mask)`` (the exact kernel
+    without the Geometry: crops, quarter turns), which is then its ``_exact`` and also serves one
+    image without the Geometry: direct calls (``_one_image``) and pipeline steps whose targets are
+    images and masks only (no boxes, keypoints or fusion); a subclass that changes how images or
+    masks map (``_exact``, ``apply_image``, ``apply_mask``) keeps the general path."""
 
     _abstract = True
+    _shared_kernel: Any = None
 
     def _exact(self, arr: Any, params: Any, geo: Geometry, mask: bool) -> Any:
         """The exact kernel for an image (``mask=False``) or a mask (``mask=True``)."""
-        raise NotImplementedError
+        if self._shared_kernel is None:
+            raise NotImplementedError
+        return self._gated(self._shared_kernel(arr, params, geo.out_hw, mask), arr, geo)
 
     def apply_image(self, img: Any, params: Any, geo: Geometry) -> Any:
         if geo.shared:
@@ -118,6 +129,42 @@ class _ExactWhenShared(AffineTransform):
         if geo.shared:
             return self._exact(mask, params, geo, True)
         return super().apply_mask(mask, params, geo)
+
+    _plain = False  # per class: its images and masks map through its _shared_kernel, nothing else
+    _plain_draws = False  # per class: _plain, and it draws with sample() alone
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._plain = (
+            cls._shared_kernel is not None
+            and cls._exact is _ExactWhenShared._exact
+            and cls.apply_image is _ExactWhenShared.apply_image
+            and cls.apply_mask is _ExactWhenShared.apply_mask
+        )
+        cls._plain_draws = cls._plain and cls.sample_data is BasicTransform.sample_data
+
+    def _apply(self, state: State, params: Any, applied: np.ndarray | None) -> None:
+        if (
+            applied is None
+            and state.batch is None
+            and not (state.fuse or state.boxes or state.points)
+            and self._plain
+        ):
+            out_hw = self.output_shape(params, state.shape)  # one image (or volume's frames), all applied
+            kernel = self._shared_kernel
+            for store, mask in ((state.images, False), (state.masks, True)):
+                for key, arr in store.items():
+                    store[key] = kernel(arr, params, out_hw, mask)
+            state.shape = out_hw
+            return
+        super()._apply(state, params, applied)
+
+    def _one_image(self, img: Any, rng: Any) -> Any:
+        if not self._plain_draws:
+            return NotImplemented  # a subclass's own pixels or draws: the general path
+        shape = img.shape[:2]
+        params = self.sample(rng, shape, None)
+        return self._shared_kernel(img, params, self.output_shape(params, shape), False)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from ..core import draw
 from ..core import geometry as M
 from ..core.affine import Geometry
 from ..core.compat import HEIGHT_WIDTH, PAD_CVAL_1X, PAD_CVAL_MASK_1X, PAD_MODE_1X
-from ..core.transform import BasicTransform
 from ..core.validation import (
     check_bool,
     check_choice,
@@ -104,24 +103,13 @@ class _PadCrop(_ExactWhenShared):
     def matrix(self, params: CropParams, shape: tuple[int, int]) -> np.ndarray:
         return M.translate(params.pad_left - params.x_min, params.pad_top - params.y_min)
 
-    def _exact(self, arr: Any, p: CropParams, geo: Geometry, mask: bool) -> Any:
-        return self._gated(self._cut(arr, p, geo.out_hw, mask), arr, geo)
-
-    def _cut(self, arr: Any, p: CropParams, out_hw: tuple[int, int], mask: bool) -> Any:
+    def _shared_kernel(self, arr: Any, p: CropParams, out_hw: tuple[int, int], mask: bool) -> Any:
         """Pad (when the parameters say so), then cut the ``out_hw`` box at ``(x_min, y_min)``."""
         if p.pad_top or p.pad_bottom or p.pad_left or p.pad_right:
             fill = self.fill_mask if mask else self.fill
             arr = pad(arr, p.pad_top, p.pad_bottom, p.pad_left, p.pad_right, self.border_mode, fill)
         h, w = out_hw
         return crop(arr, p.x_min, p.y_min, p.x_min + w, p.y_min + h)
-
-    def _one_image(self, img: Any, rng: Any) -> Any:
-        cls = type(self)
-        if cls._exact is not _PadCrop._exact or cls.sample_data is not BasicTransform.sample_data:
-            return NotImplemented  # a subclass's own pixels or draws: the general path
-        shape = img.shape[:2]
-        params = self.sample(rng, shape, None)
-        return self._cut(img, params, self.output_shape(params, shape), False)
 
 
 class Crop(_PadCrop):
@@ -605,35 +593,11 @@ class RandomCropFromBorders(_ExactWhenShared):
         x_lo, y_lo = int((1 - self.crop_right) * w), int((1 - self.crop_bottom) * h)
         return (tuple(shape), fractions, x_hi, x_lo, w + 1, y_hi, y_lo, h + 1)
 
-    def _apply(self, state: Any, params: CropBoxParams, applied: np.ndarray | None) -> None:
-        # the common call (every sample applied, no fusion, no boxes or keypoints): the crop kernel on
-        # each image and mask, without the Geometry bookkeeping; anything else takes the base class
-        if applied is not None or state.fuse or state.boxes or state.points or type(self) is not _BORDERS:
-            super()._apply(state, params, applied)
-            return
-        x0, y0, x1, y1 = params.x_min, params.y_min, params.x_max, params.y_max
-        images, masks = state.images, state.masks
-        for key, arr in images.items():
-            images[key] = crop(arr, x0, y0, x1, y1)
-        if masks:
-            for key, arr in masks.items():
-                masks[key] = crop(arr, x0, y0, x1, y1)
-        state.shape = (y1 - y0, x1 - x0)
-
-    def _one_image(self, img: Any, rng: Any) -> Any:
-        if type(self) is not _BORDERS:
-            return NotImplemented
-        p = self.sample(rng, img.shape[:2], None)
-        return crop(img, p.x_min, p.y_min, p.x_max, p.y_max)
-
     def output_shape(self, params: CropBoxParams, shape: tuple[int, int]) -> tuple[int, int]:
         return (params.y_max - params.y_min, params.x_max - params.x_min)
 
     def matrix(self, params: CropBoxParams, shape: tuple[int, int]) -> np.ndarray:
         return M.crop(params.x_min, params.y_min)
 
-    def _exact(self, arr: Any, p: CropBoxParams, geo: Geometry, mask: bool) -> Any:
-        return self._gated(crop(arr, p.x_min, p.y_min, p.x_max, p.y_max), arr, geo)
-
-
-_BORDERS = RandomCropFromBorders  # its _apply's fast path is for this class, not for subclasses
+    def _shared_kernel(self, arr: Any, p: CropBoxParams, out_hw: tuple[int, int], mask: bool) -> Any:
+        return crop(arr, p.x_min, p.y_min, p.x_max, p.y_max)

@@ -15,7 +15,6 @@ import numpy as np
 
 from ..core import draw
 from ..core import geometry as M
-from ..core.affine import Geometry
 from ..functional import flips as F
 from ._common import _ExactFlip, _ExactWhenShared
 
@@ -115,7 +114,7 @@ class RandomRotate90(_ExactWhenShared):
                 )
         return (shape[1], shape[0]) if int(k.flat[0]) % 2 else shape
 
-    def _exact(self, arr: Any, params: RotateParams, geo: Geometry, mask: bool) -> Any:
+    def _shared_kernel(self, arr: Any, params: RotateParams, out_hw: tuple[int, int], mask: bool) -> Any:
         return F.rot90(arr, int(params.k))
 
     # batch: a per-sample quarter turn is an exact nearest-neighbour warp on the lattice
@@ -161,7 +160,7 @@ class D4(_ExactWhenShared):
             )
         return (shape[1], shape[0]) if bool(swaps.flat[0]) else shape
 
-    def _exact(self, arr: Any, params: D4Params, geo: Geometry, mask: bool) -> Any:
+    def _shared_kernel(self, arr: Any, params: D4Params, out_hw: tuple[int, int], mask: bool) -> Any:
         e = int(params.element)
         out = F.rot90(arr, e % 4)
         return F.transpose(out) if e >= 4 else out
