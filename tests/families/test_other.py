@@ -146,6 +146,46 @@ def test_lambda_results_in_another_layout_are_returned_as_they_are():
     assert out.shape == (8, 10, 1)
 
 
+def test_lambda_direct_calls_take_the_short_path_with_the_general_paths_results(monkeypatch):
+    """A direct call on one HWC image (``_one_image``: no State) gives what the general path gives
+    for every kind of result: the input itself, new arrays, fewer channels or 2-D, another dtype,
+    float64, another layout or a list (as returned), and the same error for a wrong height."""
+    img = _image()
+    fns = [
+        lambda x, **p: x,
+        lambda x, **p: 255 - x,
+        lambda x, **p: x[..., 0],
+        lambda x, **p: x[..., :2],
+        lambda x, **p: x / 255.0,
+        lambda x, **p: (x / 255.0).astype(np.float32),
+        lambda x, **p: x.transpose(2, 0, 1),
+        lambda x, **p: [1, 2],
+        lambda x, **p: np.full(p["shape"], 3, np.uint8),
+    ]
+    for fn in fns:
+        fast = A.Lambda(image=fn)(image=img)["image"]
+        with monkeypatch.context() as m:
+            m.setattr(A.Lambda, "_one_image", None)
+            slow = A.Lambda(image=fn)(image=img)["image"]
+        assert type(fast) is type(slow) and np.shape(fast) == np.shape(slow)
+        assert getattr(fast, "dtype", None) == getattr(slow, "dtype", None)
+        assert (fast is img) == (slow is img)
+        np.testing.assert_array_equal(fast, slow)
+    assert A.Lambda(mask=lambda x, **p: x + 1)(image=img)["image"] is img
+    alb = pytest.importorskip("albumentations")
+    for given in (img, img[..., 0]):  # results in another layout, as albumentations returns them
+        for fn in (lambda x, **p: x.T, lambda x, **p: [1, 2], lambda x, **p: x[None]):
+            want = alb.Lambda(image=fn)(image=given)["image"]
+            got = A.Lambda(image=fn)(image=given)["image"]
+            assert type(got) is type(want) and np.shape(got) == np.shape(want)
+    for general in (False, True):
+        with monkeypatch.context() as m:
+            if general:
+                m.setattr(A.Lambda, "_one_image", None)
+            out = A.Lambda(image=lambda x, **p: x[:4])(image=img)["image"]  # another height: as returned
+            assert out.shape == (4, 10, 3)
+
+
 def test_lambda_image_function_may_change_channels_and_dtype():
     def to_float_gray(img, **params):
         return (img[..., :1] / 255.0).astype(np.float32)

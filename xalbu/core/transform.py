@@ -266,12 +266,18 @@ class BasicTransform:
                 if img.ndim == 3:
                     state.images["image"] = img
                     self._apply(state, self.sample_data(rng, state), None)
-                    return {"image": state.images["image"]}
-                state.images["image"] = img[..., None]
-                state.flat = {"image"}
-                self._apply(state, self.sample_data(rng, state), None)
-                out = state.images["image"]
-                return {"image": out[..., 0] if out.shape[-1] == 1 else out}  # HW stays HW (1 channel)
+                    result = {"image": state.images["image"]}
+                else:
+                    state.images["image"] = img[..., None]
+                    state.flat = {"image"}
+                    self._apply(state, self.sample_data(rng, state), None)
+                    out = state.images["image"]
+                    if "image" in state.flat:  # HW stays HW (1 channel)
+                        out = out[..., 0] if out.shape[-1] == 1 else out
+                    result = {"image": out}
+                if state.outputs:  # what a step reports (TextImage's overlay_data; a Lambda's result as is)
+                    result.update(state.outputs)
+                return result
         state, restore = _DIRECT_READER.read(data, False)
         if restore.tensor is not None or self.kind == "format":
             with cuda_stream(restore.tensor):

@@ -163,6 +163,15 @@ class Lambda(SpatialTransform):
             return
         super()._apply(state, _ALL if applied is None else LambdaParams(applied), applied)
 
+    def _one_image(self, img: Any, rng: Any) -> Any:
+        """A direct call on one HWC image: the image function on it, no State (nothing is drawn)."""
+        if type(self)._apply is not Lambda._apply or type(self)._call_given is not Lambda._call_given:
+            return NotImplemented
+        if self.image is None:
+            return img
+        out = self._call_given("image", self.image, img, False, tuple(img.shape))
+        return out.value if isinstance(out, _AsIs) else out  # another layout: the result as returned
+
     # ------------------------------------------------------------------ arrays
     def _keep(
         self, target: str, fn: Callable[..., Any], arr: Any, key: str, state: State, shape: tuple
