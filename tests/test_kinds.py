@@ -236,6 +236,24 @@ def test_the_sub_batch_path_is_taken_and_declines_what_it_cannot_cut():
 
 
 # ----------------------------------------------------------------------------- one-image direct calls
+def _fast_and_general(monkeypatch, cls, attr, off, run):
+    """``[run(), run() with cls.<attr> = off]`` (a shortcut, then the general path), or ``None``
+    where both refused the example alike (too small an image: the same ValueError)."""
+    runs = []
+    for general in (False, True):
+        if general:
+            monkeypatch.setattr(cls, attr, off)
+        try:
+            runs.append(run())
+        except ValueError as e:
+            runs.append(str(e))
+        monkeypatch.undo()
+    if isinstance(runs[1], str):
+        assert runs[0] == runs[1]
+        return None
+    return runs
+
+
 ONE_IMAGE = sorted(n for n, c in A.TRANSFORMS.items() if c._one_image is not None)
 
 
@@ -248,19 +266,14 @@ def test_one_image_direct_calls_equal_the_general_path(name, monkeypatch):
     for args in cls.examples(24, 31):
         for shape in ((24, 31, 3), (17, 17, 1)):
             img = make_image("uint8", shape[2], seed=1)[: shape[0], : shape[1]]
-            runs = []
-            for general in (False, True):
-                if general:
-                    monkeypatch.setattr(cls, "_one_image", None)
+
+            def run(args=args, img=img):
                 t = cls(**{**args, "p": 1})
                 t.set_random_seed(7)
-                try:
-                    runs.append([t(image=img)["image"] for _ in range(3)])
-                except ValueError as e:  # too small for the example's crop: refused alike
-                    runs.append(str(e))
-            monkeypatch.undo()
-            if isinstance(runs[1], str):
-                assert runs[0] == runs[1]
+                return [t(image=img)["image"] for _ in range(3)]
+
+            runs = _fast_and_general(monkeypatch, cls, "_one_image", None, run)
+            if runs is None:
                 continue
             for fast, slow in zip(*runs, strict=True):
                 assert fast.dtype == slow.dtype  # and the input itself only where the general path gives it
@@ -282,18 +295,13 @@ def test_geometry_free_pipeline_steps_equal_the_general_path(name, monkeypatch):
     vol = np.stack([img, img[::-1]])
     assert cls._plain
     for args in cls.examples(24, 32):
-        runs = []
-        for general in (False, True):
-            if general:
-                monkeypatch.setattr(cls, "_plain", False)
+
+        def run(args=args):
             pipe = A.Compose([cls(**{**args, "p": 1})], seed=5)
-            try:
-                runs.append([pipe(image=img, mask=mask) for _ in range(3)] + [pipe(volume=vol)])
-            except ValueError as e:  # too small for the example: refused alike
-                runs.append(str(e))
-            monkeypatch.undo()
-        if isinstance(runs[1], str):
-            assert runs[0] == runs[1]
+            return [pipe(image=img, mask=mask) for _ in range(3)] + [pipe(volume=vol)]
+
+        runs = _fast_and_general(monkeypatch, cls, "_plain", False, run)
+        if runs is None:
             continue
         for fast, slow in zip(*runs, strict=True):
             assert fast.keys() == slow.keys()
