@@ -238,11 +238,25 @@ def _affine_tiles(
         mats[:, :, 0] = np.array([(s, 0.0, a) for s, a in zip(sx, ax, strict=True)])
         mats[:, :, 1] = np.array([(0.0, s, a) for s, a in zip(sy, ay, strict=True)])[:, None]
         cols = [(x0, x1, x1 - x0) for x0, x1 in zip(fx, ex, strict=True)]
-        for row, y0, y1 in zip(mats, fy, ey, strict=True):
+        for row, y0, y1, s, a in zip(mats, fy, ey, sy, ay, strict=True):
             band, rows = dst[y0:y1], y1 - y0
+            _prefetch_rows(src, a, a + s * (rows - 1))
             for m, (x0, x1, cw) in zip(row, cols, strict=True):
                 warp(src, m, (cw, rows), band[:, x0:x1], flags, border_mode, bv)
     return out
+
+
+def _prefetch_rows(src: np.ndarray, y_a: float, y_b: float) -> None:
+    """Read the source rows a band of tiles samples, front to back, before its warps.
+
+    Each tile reads short pieces of many rows (a cell's width), which the hardware prefetchers
+    follow poorly from memory: with the source out of cache (a new image each call, other work in
+    between) the warps of a 512x512 image took 1.3-1.5 ms instead of 0.45 ms. One sequential pass
+    (``cv2.sumElems``: ~10 us for the whole 512x512x3 image) brings the band's rows into cache."""
+    lo, hi = (y_a, y_b) if y_a <= y_b else (y_b, y_a)
+    top, bottom = max(int(lo), 0), min(int(hi) + 2, src.shape[0])
+    if top < bottom:
+        cv2.sumElems(src[top:bottom])
 
 
 @register(F.grid_remap, "numpy_cv2")
