@@ -156,33 +156,23 @@ def _tiles_apply(img: np.ndarray, interp: int, border_mode: int) -> bool:
     )
 
 
-@functools.lru_cache(maxsize=128)
-def _cell_layout(size: int, count: int) -> tuple[int, tuple[int, ...], bool, float]:
-    """``(cell, firsts, short, quantum)``: the pixels per cell, the non-empty cells' first pixels,
-    whether the last of them is one pixel, and ``2**q``, ``q = 21 - bit_length(size)`` (the grid's
-    step quantum: :func:`~xalbu.transforms.distortion.grid_cells`)."""
-    cell = size // (count - 1)
-    firsts = tuple(range(0, min(count * cell, size), cell))
-    return cell, firsts, len(firsts) > 1 and size - firsts[-1] == 1, 2.0 ** max(21 - size.bit_length(), 0)
-
-
 def _cell_pieces(cells: np.ndarray, size: int) -> Any:
     """The affine pieces ``(firsts, ends, steps, begins, lo, hi)`` of one axis' ``(K, 2)`` cells
     (a one-pixel last cell at the end of the stretch before joins that cell; empty cells go), or
     ``None`` where a piece's positions are not exact for OpenCV's warp.
 
     Exact: begins and steps are whole multiples of ``2**-q`` (the grid's quantum,
-    :func:`_cell_layout`) and every position ``begin + step * l`` and step is below ``2**(24 - q)``
+    :func:`~xalbu.functional.distortion.grid_layout`) and every position ``begin + step * l`` and step is below ``2**(24 - q)``
     and ``2**20``: a float32 number, and OpenCV's float32 multiply-add of the piece's begin and step
     (and of its float64 tail) gives the position itself, no rounding (the positions
     :func:`~xalbu.functional.distortion.grid_positions` gives the remap, read in float32)."""
     count = len(cells)
     if count > _MAX_CELLS:
         return None
-    cell, firsts, short, quantum = _cell_layout(size, count)
+    cell, firsts, quantum = F.grid_layout(size, count)
     rows = cells.tolist()
     p = len(firsts)
-    if short and rows[p - 1][0] == rows[p - 2][0] + rows[p - 2][1] * cell:
+    if p > 1 and size - firsts[-1] == 1 and rows[p - 1][0] == rows[p - 2][0] + rows[p - 2][1] * cell:
         p -= 1
         firsts = firsts[:p]
     ends = (*firsts[1:], size)

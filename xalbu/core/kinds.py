@@ -22,7 +22,7 @@ from ..functional._common import select
 from .samples import _PROBE, cut, per_sample_fields
 from .state import State
 from .targets import BoxSet, PointSet
-from .transform import _NP_IMAGE_DTYPES, BasicTransform, DualTransform, ImageOnlyTransform, check_one_size
+from .transform import BasicTransform, DualTransform, ImageOnlyTransform, check_one_size
 
 
 def gate_params(params: Any, applied: np.ndarray, identity: dict[str, Any]) -> Any:
@@ -201,7 +201,7 @@ class FormatTransform(BasicTransform):
 
     def _plain_call(self, key: str, value: Any) -> Any:
         """The output of a direct call with the one target ``key=value``, a plain NumPy array
-        (:func:`plain_array`), or ``NotImplemented`` (the general path): a conversion of a few
+        (:func:`~xalbu.core.transform.plain_array`), or ``NotImplemented`` (the general path): a conversion of a few
         microseconds, which the State's reading and writing would double."""
         return NotImplemented
 
@@ -212,14 +212,3 @@ class FormatTransform(BasicTransform):
             if out is not NotImplemented:
                 return {key: out}
         return super().__call__(*args, force_apply=force_apply, **data)
-
-
-def plain_array(value: Any, ndims: tuple[int, ...]) -> bool:
-    """A non-empty NumPy array of an image dtype with ``ndims`` dimensions (what the direct-call
-    shortcuts take; anything else goes through the reader, which checks it)."""
-    return (
-        type(value) is np.ndarray
-        and value.ndim in ndims
-        and value.dtype in _NP_IMAGE_DTYPES
-        and value.size > 0
-    )

@@ -51,6 +51,17 @@ _DIRECT_READER = Reader({k: k for k in TARGET_KINDS}, None, None, False)
 _NP_IMAGE_DTYPES = frozenset(np.dtype(t) for t in IMAGE_DTYPES)
 
 
+def plain_array(value: Any, ndims: tuple[int, ...]) -> bool:
+    """A non-empty NumPy array of an image dtype with ``ndims`` dimensions (what the direct-call
+    shortcuts take; anything else goes through the reader, which checks it)."""
+    return (
+        type(value) is np.ndarray
+        and value.ndim in ndims
+        and value.dtype in _NP_IMAGE_DTYPES
+        and value.size > 0
+    )
+
+
 def register_transform(cls: T | None = None, *, name: str | None = None) -> Any:
     """Make a transform class loadable by ``from_dict``/``load`` under ``name`` (default: its name).
 

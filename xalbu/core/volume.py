@@ -21,7 +21,7 @@ import numpy as np
 
 from .state import State
 from .targets import PointSet
-from .transform import _NP_IMAGE_DTYPES, DualTransform
+from .transform import DualTransform, plain_array
 
 
 def volume_shape(t: Any, state: State) -> tuple[int, int, int]:
@@ -82,11 +82,8 @@ class VolumeTransform(DualTransform):
     def __call__(self, *args: Any, force_apply: bool = False, **data: Any) -> dict[str, Any]:
         vol = data.get("volume") if len(data) == 1 else None
         if (  # the common direct call, volume=<NumPy volume>: gate, draw and apply, no bookkeeping
-            type(vol) is np.ndarray
-            and not args
-            and (vol.ndim == 4 or vol.ndim == 3)
-            and vol.dtype in _NP_IMAGE_DTYPES
-            and vol.size
+            not args
+            and plain_array(vol, (3, 4))
             and type(self)._apply is VolumeTransform._apply
             and type(self).sample_data is VolumeTransform.sample_data
         ):

@@ -125,12 +125,28 @@ def grid_positions(cells: np.ndarray, size: int) -> np.ndarray:
     return cells[..., k, 0] + cells[..., k, 1] * local
 
 
-@functools.lru_cache(maxsize=64)
-def _cell_index(size: int, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each pixel's cell and its index in it (float64), for ``count`` cells over ``size`` pixels."""
+@functools.lru_cache(maxsize=128)
+def grid_layout(size: int, count: int) -> tuple[int, tuple[int, ...], float]:
+    """``(cell, firsts, quantum)`` of a grid of ``count`` cells over ``size`` pixels: ``count - 1``
+    cells of ``cell = size // (count - 1)`` pixels and a last one of what is left; the first pixel
+    of each non-empty cell; and ``2**q``, ``q = 21 - bit_length(size)``, the grid's step quantum
+    (GridDistortion's steps are whole multiples of ``1 / quantum``, so that every position is a
+    float32 number: :func:`~xalbu.transforms.distortion.grid_cells`).
+
+    >>> grid_layout(10, 3)
+    (5, (0, 5), 131072.0)
+    """
     if count < 2 or size < count - 1:
         raise ValueError(f"grid: {count} cells need at least {count - 1} pixels, got {size}")
     cell = size // (count - 1)
+    firsts = tuple(range(0, min(count * cell, size), cell))
+    return cell, firsts, 2.0 ** max(21 - int(size).bit_length(), 0)
+
+
+@functools.lru_cache(maxsize=64)
+def _cell_index(size: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each pixel's cell and its index in it (float64), for ``count`` cells over ``size`` pixels."""
+    cell = grid_layout(size, count)[0]
     j = np.arange(size)
     k = np.minimum(j // cell, count - 1)
     local = (j - k * cell).astype(np.float64)
@@ -554,6 +570,7 @@ __all__: Sequence[str] = (
     "elastic_maps",
     "elastic_scale",
     "elastic_weights",
+    "grid_layout",
     "grid_maps",
     "grid_positions",
     "grid_remap",

@@ -264,8 +264,8 @@ class _Distortion(SpatialTransform):
 
 @functools.lru_cache(maxsize=64)
 def _cell_counts(size: int, num_steps: int) -> tuple[float, ...]:
-    """Pixels per cell (``num_steps + 1`` cells): ``size // num_steps`` each, the last what is left."""
-    cell = size // num_steps
+    """Pixels per cell (``num_steps + 1`` cells, :func:`~xalbu.functional.distortion.grid_layout`)."""
+    cell = F.grid_layout(size, num_steps + 1)[0]
     return (*(float(cell),) * num_steps, float(size - num_steps * cell))
 
 
@@ -290,7 +290,7 @@ def grid_cells(size: int, num_steps: int, steps: np.ndarray, normalized: bool) -
     [[0.0, 2.0], [10.0, 0.5], [12.5, 1.0]]
     """
     counts = _cell_counts(size, num_steps)
-    quantum = 2.0 ** max(21 - int(size).bit_length(), 0)
+    quantum = F.grid_layout(size, num_steps + 1)[2]
     st = np.asarray(steps, np.float64)
     if st.ndim == 2:  # the same operations, in the same order, on every row at once
         stretch = st * np.asarray(counts)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from array_api_compat import array_namespace
 
-from ..core.kinds import FormatTransform, SpatialTransform, plain_array
+from ..core.kinds import FormatTransform, SpatialTransform
 from ..core.state import State
 from ..core.targets import (
     BoxSet,
@@ -21,6 +21,7 @@ from ..core.targets import (
     from_albumentations_keypoints,
 )
 from ..core.torch_interop import tensor_layout
+from ..core.transform import plain_array
 from ..core.validation import check_bool
 from ..core.writing import volume_tensor
 
