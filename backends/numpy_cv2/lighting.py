@@ -26,7 +26,7 @@ import numpy as np
 from xalbu.core.dispatch import register
 from xalbu.functional import lighting as F
 
-from ._cv import _scratch
+from ._cv import _scratch, spread_channels
 
 
 def _batch(img: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -275,7 +275,7 @@ def lens_flare(
         layer = _flare_layer_lens(h, w, seg[i], float(inten[i]), int(ksize[i]), gxy[i], grad[i], galpha[i])
         if not fl:
             layer *= top
-        spread = layer if c == 1 else cv2.merge([layer] * c, dst=_scratch("flare_spread", (h, w, c), f32))
+        spread = spread_channels(layer, c, "flare_spread")
         if fl:
             total = np.add(
                 np.clip(x[i], 0.0, 1.0), spread.reshape(h, w, c), out=_scratch("flare_sum", (h, w, c), f32)
@@ -308,9 +308,7 @@ def plasma_shadow(img: np.ndarray, intensity: Any, seed: Any, roughness: float) 
         factor = np.multiply(field, -inten[i], out=_scratch("plasma_factor", (h, w), f32))
         factor += np.float32(1.0)  # 1 - i P: the generic's float32 value (x - y is x + (-y))
         if c <= 4:
-            spread = (
-                factor if c == 1 else cv2.merge([factor] * c, dst=_scratch("plasma_spread", (h, w, c), f32))
-            )
+            spread = spread_channels(factor, c, "plasma_spread")
             src = np.ascontiguousarray(x[i])
             prod = cv2.multiply(src, spread, dtype=cv2.CV_32F, dst=_scratch("plasma_prod", (h, w, c), f32))
             np.copyto(out[i], prod.reshape(h, w, c), casting="unsafe")

@@ -48,6 +48,7 @@ from xalbu.functional import tone as F
 from xalbu.functional._plasma import plasma_fields
 from xalbu.functional._utils import _ONE_F32_BITS  # float32 in [+0, 1]: uint32 patterns up to this
 
+from ._cv import spread_channels
 from ._lut import _RAMP_F32, _SZ_TRANSLATE, _affine_u8, _lut_apply, _round_u8, _translate, _u8_tables
 from ._pointwise import (
     _DEPTH,
@@ -716,22 +717,13 @@ def plasma_brightness_contrast(
     for i in range(n):
         field = fields[i if fields.shape[0] > 1 else 0]  # (H, W)
         y = samples[i].astype(np.float32)
-        y += _spread(field * np.float32(bs[i]), c)
+        y += spread_channels(field * np.float32(bs[i]), c)
         m = np.mean(y, axis=(-3, -2, -1))
         weight = field * np.float32(cs[i]) + np.float32(1.0)
-        y *= _spread(weight, c)
+        y *= spread_channels(weight, c)
         offset = m * (np.float32(1.0) - weight)
-        cv2.add(_rows(y), _rows(_spread(offset, c)), dst=_rows(out[i]), dtype=_DEPTH[img.dtype])
+        cv2.add(_rows(y), _rows(spread_channels(offset, c)), dst=_rows(out[i]), dtype=_DEPTH[img.dtype])
     return out if img.ndim == 4 else out[0]
-
-
-def _spread(a: np.ndarray, c: int) -> np.ndarray:
-    """A per-pixel ``(H, W)`` array as a contiguous ``(H, W, c)`` one, the value in every channel:
-    ``cv2.merge`` (numpy's operations broadcast over a short last axis 5-10x slower than on
-    contiguous arrays, and ``ascontiguousarray`` of the broadcast as slowly)."""
-    if c == 1:
-        return a[..., None]
-    return cv2.merge([a] * c).reshape(*a.shape, c)
 
 
 _DIAMOND = np.array([[0.25, 0.0, 0.25], [0.0, 0.0, 0.0], [0.25, 0.0, 0.25]], np.float32)
