@@ -104,6 +104,8 @@ def crop3d(
 ) -> np.ndarray:
     if vol.shape[-1] == 1:  # one channel: copy without the unit axis (NumPy's copy is slower with it)
         return vol[..., z_min:z_max, y_min:y_max, x_min:x_max, 0].copy()[..., None]
+    if vol.ndim == 4:  # one volume: plain slices (an Ellipsis index costs more)
+        return vol[z_min:z_max, y_min:y_max, x_min:x_max].copy()
     return vol[..., z_min:z_max, y_min:y_max, x_min:x_max, :].copy()
 
 
