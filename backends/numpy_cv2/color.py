@@ -24,7 +24,6 @@ No override writes into its input.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -35,7 +34,7 @@ from xalbu.core.dispatch import register
 from xalbu.functional import color as F
 from xalbu.functional._utils import _ONE_F32_BITS  # float32 in [+0, 1]: uint32 patterns up to this
 
-from ._cv import _SCRATCH_MAX_BYTES, _scratch
+from ._cv import _scratch
 from ._lut import _RAMP_F32, _SZ_TRANSLATE, _round_u8, _translate
 from ._pointwise import _CV_MAX_CN, _MAX, _affine, _finish, _host, _hwc, _is_scalar, _rows, _usable
 
@@ -182,7 +181,9 @@ _SEPIA = np.asarray(F.SEPIA, dtype=np.float64)
 def sepia(img: np.ndarray) -> Any:
     if not _usable(img) or img.shape[-1] != 3:
         return NotImplemented
-    out = cv2.transform(_hwc(np.ascontiguousarray(img)), _SEPIA).reshape(img.shape)
+    out = cv2.transform(_hwc(np.ascontiguousarray(img)), _SEPIA)
+    if img.ndim == 4:
+        out = out.reshape(img.shape)
     if img.dtype == np.float32:
         np.clip(out, 0.0, 1.0, out=out)
     return out
@@ -212,15 +213,6 @@ def _hue_table(hue: float) -> np.ndarray:
     return x.astype(np.uint8)
 
 
-def _buffer(name: str, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
-    """A per-thread scratch buffer for images up to ``_SCRATCH_MAX_BYTES``, else a new array (fresh
-    large buffers cost more in page faults than the HSV maths: ~100 faults per 256x256 image)."""
-    dtype = np.dtype(dtype)
-    if math.prod(shape) * dtype.itemsize <= _SCRATCH_MAX_BYTES:
-        return _scratch(name, shape, dtype)
-    return np.empty(shape, dtype)
-
-
 def _shift_hsv_u8_into(src: np.ndarray, dst: np.ndarray, hue: float, sat: int, val: int) -> None:
     """One uint8 image as albumentations computes it: OpenCV's 8-bit RGB -> HSV, the three shifts
     as byte tables, OpenCV's 8-bit HSV -> RGB. That last conversion truncates in OpenCV 5's SIMD
@@ -231,12 +223,12 @@ def _shift_hsv_u8_into(src: np.ndarray, dst: np.ndarray, hue: float, sat: int, v
         np.copyto(dst, _translate(src, _level_table(val, False)))
         return
     hw = src.shape[:-1]
-    hsv = cv2.cvtColor(_hwc(src), cv2.COLOR_RGB2HSV, dst=_buffer("color_hsv8", (*hw, 3), np.uint8))
+    hsv = cv2.cvtColor(_hwc(src), cv2.COLOR_RGB2HSV, dst=_scratch("color_hsv8", (*hw, 3), np.uint8))
     h, s, v = cv2.split(hsv)
     h = _translate(h, _hue_table(hue)) if hue else h
     s = _translate(s, _level_table(sat, True)) if sat else s
     v = _translate(v, _level_table(val, False)) if val else v
-    merged = cv2.merge((h, s, v), dst=_buffer("color_hsv8", (*hw, 3), np.uint8))
+    merged = cv2.merge((h, s, v), dst=_scratch("color_hsv8", (*hw, 3), np.uint8))
     cv2.cvtColor(merged, cv2.COLOR_HSV2RGB, dst=_hwc(dst))
 
 
@@ -327,7 +319,7 @@ def _jitter_u8_into(src: np.ndarray, dst: np.ndarray, op: int, f: float) -> None
         _shift_hsv_u8_into(src, dst, 180.0 * f, 0, 0)
     elif op == 2:
         gray = cv2.cvtColor(src, cv2.COLOR_RGB2GRAY)
-        gray3 = cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB, dst=_buffer("color_cj_gray3", src.shape, np.uint8))
+        gray3 = cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB, dst=_scratch("color_cj_gray3", src.shape, np.uint8))
         cv2.addWeighted(src, f, gray3, 1.0 - f, 0.0, dst=dst)
     else:
         x = _RAMP_F32 * f  # Python floats act as float32 here, as in the generic kernel
@@ -357,7 +349,7 @@ def _jitter_u8_image(src: np.ndarray, out: np.ndarray, factors: np.ndarray, orde
         return
     x = src
     for k, (op, f) in enumerate(steps):
-        dst = out if k == len(steps) - 1 else _buffer(f"color_cj_{k % 2}", src.shape, np.uint8)
+        dst = out if k == len(steps) - 1 else _scratch(f"color_cj_{k % 2}", src.shape, np.uint8)
         _jitter_u8_into(x, dst, op, f)
         x = dst
 
@@ -558,10 +550,10 @@ def _radial_maps_into(h: int, w: int, k1: float, k2: float) -> tuple[np.ndarray,
     ``initUndistortRectifyMap``, ~1.5x faster), into per-thread buffers (fresh 256 KiB maps cost
     ~100 page faults, more than computing them)."""
     r2, xw, yh = _radial_grid(h, w)
-    f = _buffer("color_radial_f", (h, w), np.float64)
-    t = _buffer("color_radial_t", (h, w), np.float64)
-    mx = _buffer("color_map_x", (h, w), np.float32)
-    my = _buffer("color_map_y", (h, w), np.float32)
+    f = _scratch("color_radial_f", (h, w), np.float64)
+    t = _scratch("color_radial_t", (h, w), np.float64)
+    mx = _scratch("color_map_x", (h, w), np.float32)
+    my = _scratch("color_map_y", (h, w), np.float32)
     np.multiply(r2, k2, out=f)
     f += k1
     f *= r2

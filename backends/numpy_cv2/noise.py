@@ -11,7 +11,6 @@ Per-sample parameters: one pass per sample into a preallocated output. A reduced
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import cv2
@@ -21,27 +20,12 @@ from xalbu.core.dispatch import register
 from xalbu.functional import _random as R
 from xalbu.functional import noise as F
 
+from ._cv import _scratch
 from ._lut import _affine_u8, _translate
 from ._pointwise import _MAX, _affine, _affine_scalar, _host, _usable
 from ._random import philox_words
 
 _INT_DEPTH = {np.dtype(np.uint8): cv2.CV_8U, np.dtype(np.uint16): cv2.CV_16U}
-_SCRATCH = threading.local()
-_SCRATCH_MAX = 1 << 22  # values: larger work buffers are allocated per call, not kept
-
-
-def _scratch(name: str, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
-    """A per-thread work buffer (the last shape asked for under ``name`` is kept, up to 4M values):
-    intermediate images of a few hundred KB would otherwise be fresh ``mmap`` pages on every call,
-    and their page faults cost more than the arithmetic (ISONoise at 256x256: 2.7 -> 0.8 ms). Never
-    returned to the caller."""
-    if int(np.prod(shape)) > _SCRATCH_MAX:
-        return np.empty(shape, dtype)
-    cache = _SCRATCH.__dict__
-    buf = cache.get(name)
-    if buf is None or buf.shape != shape or buf.dtype != dtype:
-        buf = cache[name] = np.empty(shape, dtype)
-    return buf
 
 
 def _noise(seed: int, tab: np.ndarray, s: float, o: float, count: int) -> np.ndarray:

@@ -39,6 +39,11 @@ FIXED_DRAWS: dict[str, dict[str, Any]] = {
     # (0.83x and 0.87x for RingingOvershoot and MedianBlur, run after run, at equal speed per size).
     "MedianBlur": {"blur_limit": (5, 5)},
     "RingingOvershoot": {"blur_limit": (11, 11)},
+    # likewise a drawn sigma (GaussianBlur: kernels 3 to 19 wide, 25x) and a drawn number of
+    # zoomed copies (ZoomBlur: 0 to 30); at 512 a timed loop holds a few dozen calls, too few draws
+    # to average out
+    "GaussianBlur": {"sigma_limit": (1.75, 1.75)},
+    "ZoomBlur": {"max_factor": (1.15, 1.15), "step_factor": (0.02, 0.02)},
 }
 
 

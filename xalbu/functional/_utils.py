@@ -178,8 +178,6 @@ def check_unit_range(name: str, img: Any) -> bool:
     256x256x3); only images with a value outside [+0, 1.5] (or a negative, an infinity, a NaN) take
     a second look at their finite minimum and maximum.
     """
-    if is_cupy_array(img):
-        return not is_float(array_namespace(img), img.dtype)
     if isinstance(img, np.ndarray):
         if img.dtype.kind != "f" or img.size == 0:
             return True
@@ -194,6 +192,8 @@ def check_unit_range(name: str, img: Any) -> bool:
             if values.size == 0:
                 return False
             lo, hi = float(values.min()), float(values.max())
+    elif is_cupy_array(img):
+        return not is_float(array_namespace(img), img.dtype)
     else:
         xp = array_namespace(img)
         if not is_float(xp, img.dtype) or img.size == 0:
