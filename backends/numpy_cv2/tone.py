@@ -48,8 +48,17 @@ from xalbu.functional import tone as F
 from xalbu.functional._plasma import plasma_fields
 from xalbu.functional._utils import _ONE_F32_BITS  # float32 in [+0, 1]: uint32 patterns up to this
 
-from ._cv import spread_channels
-from ._lut import _RAMP_F32, _SZ_TRANSLATE, _affine_u8, _lut_apply, _round_u8, _translate, _u8_tables
+from ._cv import _scratch, spread_channels
+from ._lut import (
+    _RAMP_F32,
+    _SZ_TRANSLATE,
+    _affine_u8,
+    _lut_apply,
+    _round_u8,
+    _translate,
+    _translate_into,
+    _u8_tables,
+)
 from ._pointwise import (
     _DEPTH,
     _MAX,
@@ -397,7 +406,7 @@ def _equalize_plane(plane: np.ndarray, mode: str, mask: np.ndarray | None, dst: 
     cdf = np.cumsum(hist.astype(np.int64))[None, :]
     table = F.equalize_tables(np, cdf, mode)[0].astype(plane.dtype)
     if bins == 256:
-        dst[...] = _translate(plane, table)
+        _translate_into(plane, table, dst)
     else:
         cv2.LUT(plane, table, dst=dst)
 
@@ -423,24 +432,28 @@ def equalize(img: np.ndarray, mode: str, by_channels: bool, mask: Any = None) ->
     out = np.empty(samples.shape, img.dtype)
     luma = not by_channels and c == 3
     for i, (src, dst) in enumerate(zip(samples, out, strict=True)):
+        # work planes in reused buffers (fresh ones cost more in page faults than the equalization)
+        src = np.ascontiguousarray(src)
+        hw = src.shape[:-1]
         if luma:
-            ycc = cv2.cvtColor(np.ascontiguousarray(src), cv2.COLOR_RGB2YCrCb)
-            y = cv2.extractChannel(ycc, 0)
+            ycc = cv2.cvtColor(src, cv2.COLOR_RGB2YCrCb, dst=_scratch("equalize_ycc", src.shape, src.dtype))
+            y = cv2.extractChannel(ycc, 0, dst=_scratch("equalize_y", hw, src.dtype))
             _equalize_plane(y, mode, _plane_mask(mask, i, 0), y)
             cv2.insertChannel(y, ycc, 0)
             cv2.cvtColor(ycc, cv2.COLOR_YCrCb2RGB, dst=dst)
-            continue
-        planes = [src[..., 0]] if c == 1 else cv2.split(np.ascontiguousarray(src))
-        results = []
-        for p, plane in enumerate(planes):
-            plane = np.ascontiguousarray(plane)
-            res = np.empty_like(plane)
-            _equalize_plane(plane, mode, _plane_mask(mask, i, p), res)
-            results.append(res)
-        if c == 1:
-            dst[..., 0] = results[0]
+        elif c == 1:  # (H, W, 1) C-ordered: its plane is contiguous, and so is the output's
+            _equalize_plane(src[..., 0], mode, _plane_mask(mask, i, 0), dst[..., 0])
+        elif c <= 4:
+            planes = cv2.split(src, [_scratch(f"equalize_plane{p}", hw, src.dtype) for p in range(c)])
+            for p, plane in enumerate(planes):
+                _equalize_plane(plane, mode, _plane_mask(mask, i, p), plane)
+            cv2.merge(planes, dst=dst)
         else:
-            dst[...] = cv2.merge(results).reshape(dst.shape)
+            plane = _scratch("equalize_plane0", hw, src.dtype)
+            for p in range(c):
+                np.copyto(plane, src[..., p])
+                _equalize_plane(plane, mode, _plane_mask(mask, i, p), plane)
+                dst[..., p] = plane
     return out if batch else out[0]
 
 
@@ -493,11 +506,12 @@ def _auto_contrast(img: np.ndarray, cutoff: float, ignore: int | None, method: s
         # each channel once as a contiguous plane (cv2.split up to 4 channels): its histogram, then
         # its table in place, then cv2.merge (256x256x3: ~1.4x faster than a 3-channel cv2.LUT)
         split = 1 < c <= 4
-        planes = (
-            list(cv2.split(np.ascontiguousarray(src)))
-            if split
-            else [np.ascontiguousarray(src[..., ch]) for ch in range(c)]
-        )
+        if split:  # into reused planes (fresh ones cost more in page faults than the split)
+            hw = src.shape[:-1]
+            scratch = [_scratch(f"contrast_plane{ch}", hw, img.dtype) for ch in range(c)]
+            planes = list(cv2.split(np.ascontiguousarray(src), scratch))
+        else:
+            planes = [np.ascontiguousarray(src[..., ch]) for ch in range(c)]
         hists = np.empty((c, bins), np.float32)
         for ch, plane in enumerate(planes):
             mask = None if level is None else cv2.compare(plane, float(level), cv2.CMP_NE)
@@ -741,8 +755,6 @@ def plasma_fields_cv(like: Any, seeds: Any, h: int, w: int, roughness: float) ->
         return NotImplemented
     from xalbu.functional import _plasma as PL
     from xalbu.functional import _random as R
-
-    from ._cv import _scratch
 
     sizes, scales, count = PL._values(h, w, roughness)
     seeds = R.seeds_array(seeds)
