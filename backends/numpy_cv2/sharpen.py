@@ -14,8 +14,9 @@ at 256x256x3). Within 1 level of the generic kernel (a float tie rounded the oth
 of the values); other dtypes run the generic kernel (``convolve``).
 
 ``unsharp_mask``: the generic kernel's steps with OpenCV, per image, in float32 on the [0, 1] scale
-(the blurs through the shared ``convolve_separable``, i.e. ``cv2.sepFilter2D``; uint8 read through a
-256-entry float table, the 0/1 mask made by ``cv2.compare`` and the same kind of table). Element-wise
+(the blurs are ``cv2.sepFilter2D``, as the shared ``convolve_separable``; uint8 read through a
+256-entry float table, the 0/1 mask made by ``cv2.compare`` and the same kind of table). Up to 4
+channels the intermediate images live in reused per-thread buffers (``_cv._scratch``). Element-wise
 steps run on ``(H, W * C)`` views, so any number of channels works. Results agree with the generic
 kernel within 1 level (integers) / 1e-5 (float32); the mask's threshold has a margin that keeps
 exact ties away from float rounding (:func:`~xalbu.functional.sharpen.mask_threshold`).
@@ -32,10 +33,14 @@ from xalbu.core.dispatch import register
 from xalbu.functional import sharpen as F
 from xalbu.functional._filter import convolve_separable
 
+from ._cv import _scratch
+from ._pointwise import _CLIP
+
 _U8_UNIT = (np.arange(256, dtype=np.float32) / 255.0).reshape(1, 256)  # x / 255 as the generic computes it
 _MASK01 = np.zeros((1, 256), np.float32)
 _MASK01[0, 255] = 1.0  # cv2.compare's 255 -> 1.0
 _INTS = (np.dtype("uint8"), np.dtype("uint16"))
+_F32_0, _F32_1 = np.float32(0.0), np.float32(1.0)
 _MAX = {np.dtype("uint8"): 255.0, np.dtype("uint16"): 65535.0, np.dtype("float32"): 1.0}
 
 
@@ -107,7 +112,61 @@ def emboss(img: Any, /, alpha: Any, strength: Any) -> Any:
     return out
 
 
+def _blur_into(src: np.ndarray, taps: np.ndarray, name: str) -> np.ndarray:
+    """``convolve_separable(src, taps, taps)`` of a float32 HWC image with values in [0, 1] (<= 4
+    channels): ``cv2.sepFilter2D`` into a reused buffer, clipped to [0, 1] as the override does."""
+    dst = _scratch(name, src.shape, np.float32)
+    squeeze = src.shape[-1] == 1  # OpenCV reads (H, W, 1) as (H, W)
+    cv2.sepFilter2D(src[..., 0] if squeeze else src, -1, taps, taps, dst=dst[..., 0] if squeeze else dst,
+                    borderType=cv2.BORDER_REFLECT_101)  # fmt: skip
+    return _CLIP(dst, _F32_0, _F32_1, out=dst)
+
+
 def _one(img: np.ndarray, taps: np.ndarray, alpha: float, threshold: float) -> np.ndarray:
+    """One contiguous HWC image. Up to 4 channels every intermediate image lives in a reused buffer
+    (as fresh arrays they were 8 image-sized allocations a call, whose page faults could cost more
+    than the filtering); more channels take the shared ``convolve_separable``."""
+    if img.shape[-1] > 4:
+        return _one_general(img, taps, alpha, threshold)
+    shape = img.shape
+    if img.dtype == np.uint8:
+        x = cv2.LUT(_flat(img), _U8_UNIT, dst=_flat(_scratch("usm_x", shape, np.float32))).reshape(shape)
+    elif img.dtype == np.uint16:
+        x = np.divide(img, np.float32(65535.0), out=_scratch("usm_x", shape, np.float32), dtype=np.float32)
+    else:
+        x = img  # read only
+    b = _blur_into(x, taps, "usm_b")
+    xf, bf = _flat(x), _flat(b)
+    r = cv2.subtract(xf, bf, dst=_flat(_scratch("usm_r", shape, np.float32)))
+    d = cv2.absdiff(xf, bf, dst=_flat(_scratch("usm_d", shape, np.float32)))
+    d *= np.float32(255.0)
+    above = cv2.compare(
+        d, F.mask_threshold(threshold), cv2.CMP_GT, dst=_flat(_scratch("usm_cmp", shape, np.uint8))
+    )
+    mask = cv2.LUT(above, _MASK01, dst=d).reshape(shape)  # (d is not needed any more)
+    soft = _flat(_blur_into(mask, taps, "usm_b"))  # (b neither)
+    sharp = cv2.scaleAdd(r, float(np.float32(alpha)), xf, dst=r)
+    _CLIP(sharp, _F32_0, _F32_1, out=sharp)
+    cv2.subtract(sharp, xf, dst=sharp)
+    cv2.multiply(soft, sharp, dst=sharp)
+    cv2.add(xf, sharp, dst=sharp)
+    return _finish(sharp, img)
+
+
+def _finish(sharp: np.ndarray, img: np.ndarray) -> np.ndarray:
+    """The [0, 1] result as a new array of the image's dtype and shape (``sharp`` may be overwritten)."""
+    if img.dtype == np.uint8:
+        return cv2.convertScaleAbs(sharp, alpha=255.0).reshape(img.shape)  # >= 0 here: |v| is v
+    if img.dtype == np.uint16:
+        sharp *= np.float32(65535.0)
+        np.rint(sharp, out=sharp)
+        np.clip(sharp, 0.0, 65535.0, out=sharp)
+        return sharp.astype(np.uint16).reshape(img.shape)
+    return np.clip(sharp, 0.0, 1.0).reshape(img.shape)
+
+
+def _one_general(img: np.ndarray, taps: np.ndarray, alpha: float, threshold: float) -> np.ndarray:
+    """:func:`_one` for any number of channels, through the shared ``convolve_separable``."""
     x = _unit(img)
     b = convolve_separable(x, taps, taps)
     xf, bf = _flat(x), _flat(b)
@@ -121,15 +180,7 @@ def _one(img: np.ndarray, taps: np.ndarray, alpha: float, threshold: float) -> n
     cv2.subtract(sharp, xf, dst=sharp)
     cv2.multiply(soft, sharp, dst=sharp)
     cv2.add(xf, sharp, dst=sharp)
-    out = sharp.reshape(img.shape)
-    if img.dtype == np.uint8:
-        return cv2.convertScaleAbs(sharp, alpha=255.0).reshape(img.shape)  # >= 0 here: |v| is v
-    if img.dtype == np.uint16:
-        out *= np.float32(65535.0)
-        np.rint(out, out=out)
-        np.clip(out, 0.0, 65535.0, out=out)
-        return out.astype(np.uint16)
-    return np.clip(out, 0.0, 1.0, out=out)
+    return _finish(sharp, img)
 
 
 @register(F.unsharp_mask, "numpy_cv2")

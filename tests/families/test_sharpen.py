@@ -320,6 +320,24 @@ def test_unsharp_mask_numpy_override_matches_generic(dtype, channels, batch, thr
     _within(got, P.unsharp_mask.generic(img, taps, alpha, threshold), dtype)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("channels", [1, 2, 3, 4])
+def test_unsharp_mask_reused_buffers_equal_the_general_path_bit_for_bit(dtype, channels):
+    """Up to 4 channels the override keeps its intermediate images in reused per-thread buffers:
+    the same bits as its general path (fresh arrays, the shared convolve_separable), call after call
+    (a buffer left over from the call before must not leak into the next)."""
+    from xalbu.backends.numpy_cv2 import sharpen as S
+
+    rng = _rng("usm-buffers", dtype, channels)
+    for size in ((19, 23), (19, 23), (8, 31)):
+        img = random_image(rng, dtype, (*size, channels))
+        taps = P.gaussian_taps(int(rng.choice([3, 5, 7])), 0)
+        for threshold in (0, 10, 60):
+            fast, general = S._one(img, taps, 1.3, threshold), S._one_general(img, taps, 1.3, threshold)
+            assert fast.dtype == general.dtype and fast.shape == general.shape
+            np.testing.assert_array_equal(fast, general)
+
+
 def test_unsharp_mask_numpy_override_leaves_non_finite_to_generic():
     img = np.full((6, 7, 3), 0.5, np.float32)
     img[2, 3, 1] = np.inf
