@@ -27,6 +27,8 @@ from xalbu.functional import _random as R
 from xalbu.functional import _weather_geometry as G
 from xalbu.functional import weather as F
 
+from ._cv import _scratch
+
 _TO_FLOAT = (np.arange(256, dtype=np.float32) / np.float32(255.0)).astype(np.float32)
 
 
@@ -242,54 +244,72 @@ def _normal64() -> np.ndarray:
 def _spatter_layer(
     h: int, w: int, seed: int, mean: float, std: float, sigma: float, cut: float
 ) -> np.ndarray:
-    bits = R.philox_u16(np.empty(0, np.uint8), seed, h * w)
-    layer = _normal64()[bits].reshape(h, w)
+    """The liquid layer (float64, in a reused buffer: used within the sample's call only)."""
+    bits = R.philox_u16(_NO_PIXELS, seed, h * w)
+    layer = np.take(_normal64(), bits, out=_scratch("spatter_layer", (h * w,), np.float64), mode="clip")
+    layer = layer.reshape(h, w)
     layer *= std
     layer += mean
     k = int(SP.liquid_ksize(sigma))
     if k > 1:
         cv2.GaussianBlur(layer, (k, k), sigma, dst=layer, sigmaY=sigma, borderType=cv2.BORDER_REPLICATE)
-    layer[layer < cut] = 0
+    np.copyto(layer, 0.0, where=np.less(layer, cut, out=_scratch("spatter_below", (h, w), np.bool_)))
     return layer
 
 
 def _spatter_rain_mask(layer: np.ndarray) -> np.ndarray:
-    scaled = np.multiply(layer, 255.0)
+    """The drops' mask (float32, in a reused buffer), albumentations' steps."""
+    shape, f32, u8 = layer.shape, np.float32, np.uint8
+    scaled = np.multiply(layer, 255.0, out=_scratch("spatter_scaled", shape, np.float64))
     np.minimum(scaled, 255.0, out=scaled)  # the layer is >= 0 (zeroed below a threshold >= 0)
-    l8 = scaled.astype(np.uint8)
-    dist = cv2.distanceTransform(255 - cv2.Canny(l8, 50, 150), cv2.DIST_L2, 5)
+    l8 = _scratch("spatter_l8", shape, u8)
+    np.copyto(l8, scaled, casting="unsafe")  # truncated, as astype
+    edges = cv2.Canny(l8, 50, 150, edges=_scratch("spatter_edges", shape, u8))
+    cv2.bitwise_not(edges, dst=edges)  # 255 - edges
+    dist = cv2.distanceTransform(edges, cv2.DIST_L2, 5, dst=_scratch("spatter_dist", shape, f32))
     np.minimum(dist, np.float32(20.0), out=dist)
-    dist = cv2.GaussianBlur(dist, (3, 3), 1, sigmaY=1, borderType=cv2.BORDER_REPLICATE)
-    d8 = cv2.convertScaleAbs(dist, alpha=255.0)  # rint(255 d) saturated (d >= 0)
-    df = cv2.LUT(cv2.equalizeHist(d8), _TO_FLOAT)
-    df = cv2.filter2D(df, -1, _RELIEF)
-    np.clip(df, 0.0, 1.0, out=df)
-    df = cv2.GaussianBlur(df, (5, 5), 1.5, sigmaY=1.5, borderType=cv2.BORDER_REPLICATE)
-    m = cv2.multiply(l8, df, dtype=cv2.CV_32F)
+    blur = _scratch("spatter_blur", shape, f32)
+    cv2.GaussianBlur(dist, (3, 3), 1, dst=blur, sigmaY=1, borderType=cv2.BORDER_REPLICATE)
+    d8 = cv2.convertScaleAbs(blur, dst=edges, alpha=255.0)  # rint(255 d) saturated (d >= 0)
+    cv2.equalizeHist(d8, dst=d8)
+    df = cv2.LUT(d8, _TO_FLOAT, dst=dist)
+    cv2.filter2D(df, -1, _RELIEF, dst=blur)
+    np.clip(blur, 0.0, 1.0, out=blur)
+    cv2.GaussianBlur(blur, (5, 5), 1.5, dst=df, sigmaY=1.5, borderType=cv2.BORDER_REPLICATE)
+    m = cv2.multiply(l8, df, dtype=cv2.CV_32F, dst=_scratch("spatter_mask", shape, f32))
     top = np.float32(cv2.minMaxLoc(m)[1])
     if top > 0:
         m *= np.float32(1) / top
-        return m
-    return np.zeros_like(m)
+    else:
+        m.fill(0.0)
+    return m
 
 
 def _spatter_mud_mask(layer: np.ndarray, seed: int, cut: float, sigma: float) -> np.ndarray:
+    """The mud's mask (float32, in a reused buffer), albumentations' steps."""
     h, w = layer.shape
-    mask = (layer > cut).astype(np.float32)
+    mask = _scratch("spatter_mask", (h, w), np.float32)
+    np.greater(layer, cut, out=mask)  # 1.0 / 0.0
     if not mask.any():  # the 10% of pixels with the smallest keys of the second field
         need = max(1, int(0.1 * h * w))
-        bits = R.philox_u16(np.empty(0, np.uint8), seed, 2 * h * w)[h * w :].astype(np.int64)
+        bits = R.philox_u16(_NO_PIXELS, seed, 2 * h * w)[h * w :].astype(np.int64)
         keys = bits * (h * w) + np.arange(h * w)
         kth = np.partition(keys, need - 1)[need - 1]
-        mask = (keys <= kth).astype(np.float32).reshape(h, w)
+        np.less_equal(keys.reshape(h, w), kth, out=mask)
     if sigma > 0:
-        mask = cv2.GaussianBlur(mask, (0, 0), sigma, sigmaY=sigma, borderType=cv2.BORDER_REPLICATE)
+        blurred = _scratch("spatter_mask_blur", (h, w), np.float32)
+        mask = cv2.GaussianBlur(
+            mask, (0, 0), sigma, dst=blurred, sigmaY=sigma, borderType=cv2.BORDER_REPLICATE
+        )
     top = mask.max()
     if top > 0:
         mask /= top
     else:
         mask[0, 0] = 1.0
     return mask
+
+
+_NO_PIXELS = np.empty(0, np.uint8)  # philox_u16's namespace argument (its values are not read)
 
 
 @register(SP.spatter, "numpy_cv2")
@@ -321,20 +341,28 @@ def spatter(
     c32 = c64.astype(np.float32)
     frames = [img] if not batch else list(img)
     out = []
+    rgb = (h, w, 3)
     for i, frame in enumerate(frames):
-        x = cv2.LUT(frame, _TO_FLOAT) if frame.dtype == np.uint8 else np.ascontiguousarray(frame)
+        # every image-sized step writes into reused buffers (fresh ones cost more in page faults
+        # than the work); the output is the one new array
+        if frame.dtype == np.uint8:
+            x = cv2.LUT(frame, _TO_FLOAT, dst=_scratch("spatter_x", rgb, np.float32))
+        else:
+            x = np.ascontiguousarray(frame)  # read only
         layer = _spatter_layer(h, w, int(seeds[i]), p[0][i], p[1][i], p[2][i], p[3][i])
+        three = _scratch("spatter_three", rgb, np.float32)
         if mode == "rain":
             m = _spatter_rain_mask(layer)
             gain = (*(c64 * (p[4][i] * 0.9)).tolist(), 0.0)  # drops: m * color * 0.9 intensity
-            res = cv2.add(x, cv2.multiply(cv2.merge([m, m, m]), gain))
+            res = cv2.add(x, cv2.multiply(cv2.merge([m, m, m], dst=three), gain, dst=three), dst=three)
         else:
             mask = _spatter_mud_mask(layer, int(seeds[i]), p[3][i], p[2][i])
             mask *= np.float32(p[4][i])
-            mud = cv2.multiply(cv2.merge([mask, mask, mask]), (*c32.tolist(), 0.0))
+            mud = cv2.multiply(cv2.merge([mask, mask, mask], dst=three), (*c32.tolist(), 0.0), dst=three)
             if (c32 > 0).all():  # (color - mud) / color, in [0, 1]: 1 - mask
-                keep = np.float32(1) - mask
-                res = cv2.add(cv2.multiply(x, cv2.merge([keep, keep, keep])), mud)
+                keep = np.subtract(np.float32(1), mask, out=_scratch("spatter_keep", (h, w), np.float32))
+                kept = cv2.merge([keep, keep, keep], dst=_scratch("spatter_kept", rgb, np.float32))
+                res = cv2.add(cv2.multiply(x, kept, dst=kept), mud, dst=kept)
             else:
                 safe = np.where(c32 > 0, c32, np.float32(1))
                 non_mud = np.where(c32 > 0, np.clip((c32 - mud) / safe, 0, 1), (1 - mask)[..., None])
@@ -342,5 +370,5 @@ def spatter(
         if frame.dtype == np.uint8:  # rint(255 x) saturated (x >= 0 here)
             out.append(cv2.convertScaleAbs(res, alpha=255.0))
         else:
-            out.append(np.clip(res, 0.0, 1.0, out=res))
+            out.append(np.clip(res, 0.0, 1.0))
     return _stack(out, batch)
