@@ -2,10 +2,12 @@
 ``calcHist`` histograms, ``np.interp`` tables as albumentations, the blend folded into one uint8
 table applied with ``cv2.LUT``) and pixel_distribution (statistics with ``cv2.meanStdDev`` /
 ``minMaxIdx`` / one float64 product for the covariance; per-channel maps as uint8 tables, PCA maps
-with ``cv2.transform``). Fourier domain adaptation runs the generic kernel (NumPy's pocketfft on the
-half spectrum is already the fast path).
+with ``cv2.transform``) and fourier_domain_adaptation (the generic kernel's half spectrum, per
+sample, with only the window's frequencies mutated: the generic computes the same formula on the
+whole spectrum with weight 0 outside the window; the transforms write into reused buffers where
+NumPy's FFT takes ``out=``, NumPy 2).
 
-histogram_matching is exact against the generic kernel; pixel_distribution within one level
+histogram_matching and fourier_domain_adaptation are exact against the generic kernel; pixel_distribution within one level
 (statistics summed in another order; PCA maps through ``cv2.transform`` in float32). Same signatures and contract as
 :mod:`xalbu.functional.domain`; anything unusual (other dtypes, empty images) declines.
 """
@@ -19,6 +21,8 @@ import numpy as np
 
 from xalbu.core.dispatch import register
 from xalbu.functional import domain as F
+
+from ._cv import _scratch
 
 _LEVELS = np.arange(256, dtype=np.float64)
 _LEVELS32 = np.arange(256, dtype=np.float32)
@@ -190,3 +194,70 @@ def pixel_distribution(img: np.ndarray, reference: Any, blend_ratio: Any, transf
         else:
             out[i] = np.clip(blended * np.float32(1 / 255.0), 0.0, 1.0)
     return out[0] if single else out
+
+
+# ------------------------------------------------------------------------------------------- FDA
+_FFT_OUT = "out" in __import__("inspect").signature(np.fft.rfftn).parameters  # NumPy >= 2
+
+
+def _window_sets(size: int, half: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Of the ``half`` first frequencies of an axis of ``size``: whether each one's shifted position,
+    and its mirror's (``-k mod size``), lies in ``[lo, hi)``."""
+    k = np.arange(half)
+    own = (k + size // 2) % size
+    mirror = ((-k) % size + size // 2) % size
+    return (own >= lo) & (own < hi), (mirror >= lo) & (mirror < hi)
+
+
+def _fft_into(fn: Any, a: np.ndarray, name: str, shape: tuple[int, ...], dtype: Any, **kw: Any) -> np.ndarray:
+    if _FFT_OUT:
+        return fn(a, axes=(0, 1), out=_scratch(name, shape, dtype), **kw)
+    return fn(a, axes=(0, 1), **kw)
+
+
+@register(F.fourier_domain_adaptation, "numpy_cv2")
+def fourier_domain_adaptation(img: Any, reference: Any, beta: Any, /) -> Any:
+    if (
+        type(img) is not np.ndarray
+        or type(reference) is not np.ndarray
+        or img.dtype not in (np.uint8, np.float32)
+        or img.ndim not in (3, 4)
+        or reference.ndim != img.ndim
+        or img.size == 0
+    ):
+        return NotImplemented
+    x = img if img.ndim == 4 else img[None]
+    ref = reference if reference.ndim == 4 else reference[None]
+    n, h, w, c = x.shape
+    wr = w // 2 + 1
+    win = F.fda_window(h, w, beta)
+    out = np.empty(x.shape, img.dtype)
+    real = _scratch("fda_real", (h, w, c), np.float64)
+    for i in range(n):
+        h1, h2, w1, w2 = (int(v) for v in win[i if len(win) > 1 else 0])
+        rows_own, rows_mirror = _window_sets(h, h, h1, h2)
+        cols_own, cols_mirror = _window_sets(w, wr, w1, w2)
+        rows = np.flatnonzero(rows_own | rows_mirror)
+        cols = np.flatnonzero(cols_own | cols_mirror)
+        np.copyto(real, x[i])
+        src = _fft_into(np.fft.rfftn, real, "fda_src", (h, wr, c), np.complex128)
+        if rows.size and cols.size:
+            np.copyto(real, ref[i if ref.shape[0] > 1 else 0])
+            trg = _fft_into(np.fft.rfftn, real, "fda_trg", (h, wr, c), np.complex128)
+            box = np.ix_(rows, cols)
+            # the generic kernel's formula on the frequencies with a non-zero weight
+            own = rows_own[rows][:, None] & cols_own[cols][None, :]
+            mirror = rows_mirror[rows][:, None] & cols_mirror[cols][None, :]
+            weight = ((own.astype(np.float64) + mirror.astype(np.float64)) * 0.5)[..., None]
+            part = src[box]
+            amp = np.abs(part)
+            unit = np.where(amp > 0, part / np.where(amp > 0, amp, 1.0), 1.0 + 0.0j)
+            src[box] = part + weight * (np.abs(trg[box]) * unit - part)
+        back = _fft_into(np.fft.irfftn, src, "fda_back", (h, w, c), np.float64, s=(h, w))
+        if img.dtype == np.uint8:  # truncated 1e-6 above (see the generic's _finish)
+            back += 1e-6
+            np.clip(back, 0.0, 255.0, out=back)
+        else:
+            np.clip(back, 0.0, 1.0, out=back)
+        np.copyto(out[i], back, casting="unsafe")
+    return out if img.ndim == 4 else out[0]

@@ -234,6 +234,27 @@ def test_overrides_match_generic(rng, dtype, channels, batch):
         assert diff.max() <= 1.0 + 1e-3 and np.mean(diff > 0.01) < 0.05, kind
 
 
+@pytest.mark.parity.with_args("numpy_cv2", D.fourier_domain_adaptation)
+@pytest.mark.parametrize("dtype", ["uint8", "float32"])
+@pytest.mark.parametrize("channels", [1, 3, 6])
+@pytest.mark.parametrize("batch", [False, True], ids=["hwc", "nhwc"])
+def test_fda_override_matches_generic_exactly(rng, dtype, channels, batch):
+    """Only the window's frequencies mutated, per sample, the FFTs into reused buffers: the same
+    bits as the generic's whole-spectrum formula (weight 0 outside the window), odd and even sizes,
+    a window over the whole spectrum (beta 0.6), no window (beta 0), references of other dtypes."""
+    assert D.fourier_domain_adaptation.overrides["numpy_cv2"] is not None
+    for size in ((13, 17), (16, 16), (12, 31)):
+        shape = (3, *size, channels) if batch else (*size, channels)
+        img, ref = _rand(rng, shape, 0, 220), _rand(rng, shape, 30)
+        x = img.astype(np.float32) / 255 if dtype == "float32" else img
+        for beta in (np.array([0.05, 0.6, 0.0]) if batch else 0.2, 0.6, 0.0):
+            for r in (ref, ref.astype(np.float32)):
+                got = D.fourier_domain_adaptation(x, r, beta)
+                want = D.fourier_domain_adaptation.generic(x, r, beta)
+                assert got.dtype == want.dtype and got.shape == want.shape
+                np.testing.assert_array_equal(got, want)
+
+
 # --------------------------------------------------------------------------------------- transforms
 def test_references_from_the_call_and_from_reference_images(rng):
     img, ref = _rand(rng, (20, 24, 3)), _rand(rng, (30, 20, 3), 100)
