@@ -309,6 +309,48 @@ def test_geometry_free_pipeline_steps_equal_the_general_path(name, monkeypatch):
                 np.testing.assert_array_equal(fast[key], slow[key])
 
 
+PLAIN_VOLUME = sorted(n for n, c in A.TRANSFORMS.items() if getattr(c, "_plain_volume", False))
+
+
+@pytest.mark.parametrize("name", PLAIN_VOLUME)
+def test_one_volume_pipeline_steps_equal_the_general_path(name, monkeypatch):
+    """A 3-D step on a call of one volume (or one 3-D mask, or ``volumes`` of one) skips the
+    general bookkeeping: the same outputs, draw for draw (gated at p=0.5, several calls)."""
+    from test_contract import make_image
+
+    cls = A.TRANSFORMS[name]
+    img = make_image("uint8", 3, seed=3)
+    vol = np.stack([img, img[::-1], img[:, ::-1]])
+    mask = (vol[..., 0] > 128).astype(np.uint8)
+    for args in cls.examples(24, 32):
+
+        def run(args=args):
+            pipe = A.Compose([cls(**{**args, "p": 0.5})], seed=9)
+            outs = [pipe(volume=vol) for _ in range(4)] + [pipe(mask3d=mask) for _ in range(2)]
+            return outs + [pipe(volumes=vol[None]), pipe(volume=vol[..., 0])]
+
+        runs = _fast_and_general(monkeypatch, cls, "_plain_volume", False, run)
+        if runs is None:
+            continue
+        for fast, slow in zip(*runs, strict=True):
+            assert fast.keys() == slow.keys()
+            for key in fast:
+                assert fast[key].shape == slow[key].shape and fast[key].dtype == slow[key].dtype
+                np.testing.assert_array_equal(fast[key], slow[key])
+
+
+def test_volume_subclasses_with_their_own_steps_skip_the_one_volume_path():
+    class Marked(A.CenterCrop3D):
+        def _apply(self, state, params, applied):
+            super()._apply(state, params, applied)
+            state.images["volume"] = state.images["volume"] + 1
+
+    vol = np.zeros((4, 6, 6, 3), np.uint8)
+    assert A.CenterCrop3D._plain_volume and not Marked._plain_volume
+    out = A.Compose([Marked(size=(2, 4, 4), p=1)])(volume=vol)["volume"]
+    assert out.shape == (2, 4, 4, 3) and (out == 1).all()
+
+
 def test_subclasses_with_their_own_pixels_skip_the_one_image_path():
     class Dark(A.HorizontalFlip):
         def apply_image(self, img, params, geo):

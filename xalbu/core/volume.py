@@ -62,6 +62,7 @@ class VolumeTransform(DualTransform):
 
     kind = "volume"
     _abstract = True
+    _plain_volume = True
     benchmark_inputs: ClassVar[tuple[str, ...]] = ("volume",)
 
     def draw(self, rng: np.random.Generator, dhw: tuple[int, int, int]) -> Any:
@@ -97,6 +98,47 @@ class VolumeTransform(DualTransform):
             out = self.apply_volume(vol[..., None], params)
             return {"volume": out[..., 0] if out.shape[-1] == 1 else out}  # DHW in, DHW out (1 channel)
         return super().__call__(*args, force_apply=force_apply, **data)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # whether _run may take the one-volume shortcut: the class draws and applies through the
+        # hooks alone (decided once per class; a check per call costs a fair part of a crop's call)
+        cls._plain_volume = (
+            cls._apply is VolumeTransform._apply
+            and cls.sample_data is VolumeTransform.sample_data
+            and cls._run is VolumeTransform._run
+        )
+
+    def _run(self, state: State, rng: np.random.Generator, force: bool = False) -> None:
+        volumes = state.volumes
+        if (  # one volume (or 3-D mask) and nothing else, in a plain pipeline: gate, draw, apply
+            volumes is not None
+            and len(volumes) == 1
+            and self._plain_volume
+            and len(state.images) + len(state.masks) == 1
+            and state.batch is None
+            and state.record is None
+            and state.pending is None
+            and state.released is None
+            and not state.points
+            and not state.boxes
+        ):
+            key, (kind, n) = next(iter(volumes.items()))
+            if n == 1:
+                p = 1.0 if force else self.p
+                if p < 1.0 and not (p > 0.0 and rng.random() < p):
+                    return
+                dhw = (state.depth, *state.shape)
+                params = self.draw(rng, dhw)
+                new = self.output_dhw(params, dhw)
+                if kind == "volume" or kind == "volumes":
+                    state.images[key] = self.apply_volume(state.images[key], params)
+                else:
+                    state.masks[key] = self.apply_mask3d(state.masks[key], params)
+                state.depth = int(new[0])
+                state.shape = (int(new[1]), int(new[2]))
+                return
+        super()._run(state, rng, force)
 
     def sample_data(self, rng: np.random.Generator, state: State) -> Any:
         if state.batch is not None:
