@@ -49,14 +49,15 @@ def _flat(a: np.ndarray) -> np.ndarray:
     return a.reshape(a.shape[0], -1)
 
 
-def _unit(img: np.ndarray) -> np.ndarray:
-    """The image over its dtype's max as a new float32 array (float32 images: a copy)."""
+def _unit(img: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """The image over its dtype's max as float32 (into ``out``, an ``(H, W * C)`` float32 array, or a
+    new one); a float32 image is returned as it is (the callers only read it)."""
     if img.dtype == np.uint8:
-        return cv2.LUT(_flat(img), _U8_UNIT).reshape(img.shape)
-    x = img.astype(np.float32)
+        return cv2.LUT(_flat(img), _U8_UNIT, dst=out).reshape(img.shape)
     if img.dtype == np.uint16:
-        x /= np.float32(65535.0)
-    return x
+        dst = None if out is None else out.reshape(img.shape)
+        return np.divide(img, np.float32(65535.0), out=dst, dtype=np.float32)
+    return img
 
 
 def _sharpen_u8(img: np.ndarray, alpha: float, lightness: float) -> np.ndarray:
@@ -122,65 +123,46 @@ def _blur_into(src: np.ndarray, taps: np.ndarray, name: str) -> np.ndarray:
     return _CLIP(dst, _F32_0, _F32_1, out=dst)
 
 
-def _one(img: np.ndarray, taps: np.ndarray, alpha: float, threshold: float) -> np.ndarray:
-    """One contiguous HWC image. Up to 4 channels every intermediate image lives in a reused buffer
-    (as fresh arrays they were 8 image-sized allocations a call, whose page faults could cost more
-    than the filtering); more channels take the shared ``convolve_separable``."""
-    if img.shape[-1] > 4:
-        return _one_general(img, taps, alpha, threshold)
+def _one(
+    img: np.ndarray, taps: np.ndarray, alpha: float, threshold: float, reuse: bool | None = None
+) -> np.ndarray:
+    """One contiguous HWC image. ``reuse`` (default: up to 4 channels, OpenCV's own) keeps every
+    intermediate image in a reused per-thread buffer and blurs with ``cv2.sepFilter2D`` directly (as
+    fresh arrays they were 8 image-sized allocations a call, whose page faults could cost more than
+    the filtering); otherwise fresh arrays and the shared ``convolve_separable`` (any channel count).
+    Both give the same bits."""
     shape = img.shape
-    if img.dtype == np.uint8:
-        x = cv2.LUT(_flat(img), _U8_UNIT, dst=_flat(_scratch("usm_x", shape, np.float32))).reshape(shape)
-    elif img.dtype == np.uint16:
-        x = np.divide(img, np.float32(65535.0), out=_scratch("usm_x", shape, np.float32), dtype=np.float32)
-    else:
-        x = img  # read only
-    b = _blur_into(x, taps, "usm_b")
+    if reuse is None:
+        reuse = shape[-1] <= 4
+
+    def buffer(name: str, dtype: Any = np.float32) -> np.ndarray | None:
+        return _flat(_scratch(name, shape, dtype)) if reuse else None
+
+    def blur(a: np.ndarray) -> np.ndarray:
+        return _blur_into(a, taps, "usm_b") if reuse else convolve_separable(a, taps, taps)
+
+    x = _unit(img, buffer("usm_x"))
+    b = blur(x)
     xf, bf = _flat(x), _flat(b)
-    r = cv2.subtract(xf, bf, dst=_flat(_scratch("usm_r", shape, np.float32)))
-    d = cv2.absdiff(xf, bf, dst=_flat(_scratch("usm_d", shape, np.float32)))
+    r = cv2.subtract(xf, bf, dst=buffer("usm_r"))
+    d = cv2.absdiff(xf, bf, dst=buffer("usm_d"))
     d *= np.float32(255.0)
-    above = cv2.compare(
-        d, F.mask_threshold(threshold), cv2.CMP_GT, dst=_flat(_scratch("usm_cmp", shape, np.uint8))
-    )
+    above = cv2.compare(d, F.mask_threshold(threshold), cv2.CMP_GT, dst=buffer("usm_cmp", np.uint8))
     mask = cv2.LUT(above, _MASK01, dst=d).reshape(shape)  # (d is not needed any more)
-    soft = _flat(_blur_into(mask, taps, "usm_b"))  # (b neither)
+    soft = _flat(blur(mask))  # (nor is b)
     sharp = cv2.scaleAdd(r, float(np.float32(alpha)), xf, dst=r)
     _CLIP(sharp, _F32_0, _F32_1, out=sharp)
     cv2.subtract(sharp, xf, dst=sharp)
     cv2.multiply(soft, sharp, dst=sharp)
     cv2.add(xf, sharp, dst=sharp)
-    return _finish(sharp, img)
-
-
-def _finish(sharp: np.ndarray, img: np.ndarray) -> np.ndarray:
-    """The [0, 1] result as a new array of the image's dtype and shape (``sharp`` may be overwritten)."""
     if img.dtype == np.uint8:
-        return cv2.convertScaleAbs(sharp, alpha=255.0).reshape(img.shape)  # >= 0 here: |v| is v
+        return cv2.convertScaleAbs(sharp, alpha=255.0).reshape(shape)  # >= 0 here: |v| is v
     if img.dtype == np.uint16:
         sharp *= np.float32(65535.0)
         np.rint(sharp, out=sharp)
         np.clip(sharp, 0.0, 65535.0, out=sharp)
-        return sharp.astype(np.uint16).reshape(img.shape)
-    return np.clip(sharp, 0.0, 1.0).reshape(img.shape)
-
-
-def _one_general(img: np.ndarray, taps: np.ndarray, alpha: float, threshold: float) -> np.ndarray:
-    """:func:`_one` for any number of channels, through the shared ``convolve_separable``."""
-    x = _unit(img)
-    b = convolve_separable(x, taps, taps)
-    xf, bf = _flat(x), _flat(b)
-    r = cv2.subtract(xf, bf)
-    d = cv2.absdiff(xf, bf)
-    d *= np.float32(255.0)
-    mask = cv2.LUT(cv2.compare(d, F.mask_threshold(threshold), cv2.CMP_GT), _MASK01).reshape(x.shape)
-    soft = _flat(convolve_separable(mask, taps, taps))
-    sharp = cv2.scaleAdd(r, float(np.float32(alpha)), xf)
-    np.clip(sharp, 0.0, 1.0, out=sharp)
-    cv2.subtract(sharp, xf, dst=sharp)
-    cv2.multiply(soft, sharp, dst=sharp)
-    cv2.add(xf, sharp, dst=sharp)
-    return _finish(sharp, img)
+        return sharp.astype(np.uint16).reshape(shape)
+    return np.clip(sharp, 0.0, 1.0).reshape(shape)
 
 
 @register(F.unsharp_mask, "numpy_cv2")
