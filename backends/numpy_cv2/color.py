@@ -474,7 +474,14 @@ def _pca_matrix(img: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     than ``cv2.calcCovarMatrix``."""
     c = img.shape[-1]
     top = _MAX[img.dtype]
-    planes = [p.reshape(-1).astype(np.float64) for p in (cv2.split(img) if c > 1 else [img])]
+    hw = img.shape[:-1]
+    # the planes and their float64 copies in reused buffers (fresh ones cost more in page faults)
+    split = cv2.split(img, [_scratch(f"pca_plane{k}", hw, img.dtype) for k in range(c)]) if c > 1 else [img]
+    planes = []
+    for k, p in enumerate(split):
+        wide = _scratch(f"pca_wide{k}", (p.size,), np.float64)
+        np.copyto(wide, p.reshape(-1))
+        planes.append(wide)
     count = planes[0].size
     mean = np.array([p.sum() for p in planes]) / count
     gram = np.empty((c, c))

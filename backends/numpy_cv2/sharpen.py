@@ -65,8 +65,11 @@ def _sharpen_u8(img: np.ndarray, alpha: float, lightness: float) -> np.ndarray:
     k = F.sharpen_kernel(alpha, lightness)
     a = -float(k[0, 0])
     p = float(k[1, 1]) + a
-    sums = cv2.boxFilter(img, cv2.CV_16S, (3, 3), normalize=False, borderType=cv2.BORDER_REFLECT_101)
-    out = cv2.addWeighted(img.astype(np.int16), p, sums, -a, 0.0, dtype=cv2.CV_8U)
+    sums = _scratch("sharpen_sums", img.shape, np.int16)  # reused (fresh ones cost page faults)
+    cv2.boxFilter(img, cv2.CV_16S, (3, 3), dst=sums, normalize=False, borderType=cv2.BORDER_REFLECT_101)
+    wide = _scratch("sharpen_wide", img.shape, np.int16)
+    np.copyto(wide, img)
+    out = cv2.addWeighted(wide, p, sums, -a, 0.0, dtype=cv2.CV_8U)
     return out.reshape(img.shape)
 
 

@@ -590,7 +590,8 @@ def _illuminate(img: np.ndarray, pattern: np.ndarray) -> Any:
     c = img.shape[-1]
     for i, (src, dst) in enumerate(zip(samples, out, strict=True)):
         p = patterns[i if patterns.shape[0] > 1 else 0]
-        factors = np.repeat(p, c, axis=1) if c > 1 else p  # (H, W * C), as the image's rows
+        # (H, W * C), as the image's rows (in a reused buffer: fresh ones cost page faults)
+        factors = spread_channels(p, c, "illumination").reshape(p.shape[0], -1) if c > 1 else p
         cv2.multiply(_rows(src), factors, dst=_rows(dst), dtype=_DEPTH[img.dtype])
     if img.dtype == np.float32:
         np.clip(out, np.float32(0.0), np.float32(1.0), out=out)
@@ -728,15 +729,20 @@ def plasma_brightness_contrast(
     bs = np.broadcast_to(np.asarray(brightness, np.float64) * top, (n,))
     cs = np.broadcast_to(np.asarray(contrast, np.float64), (n,))
     out = np.empty(samples.shape, img.dtype)
+    f32 = np.float32
+    y = _scratch("plasma_bc_y", (h, w, c), f32)  # every step in reused buffers (fresh ones: page faults)
+    t, weight = _scratch("plasma_bc_t", (h, w), f32), _scratch("plasma_bc_weight", (h, w), f32)
     for i in range(n):
         field = fields[i if fields.shape[0] > 1 else 0]  # (H, W)
-        y = samples[i].astype(np.float32)
-        y += spread_channels(field * np.float32(bs[i]), c)
+        np.copyto(y, samples[i])
+        y += spread_channels(np.multiply(field, f32(bs[i]), out=t), c, "plasma_bc_spread")
         m = np.mean(y, axis=(-3, -2, -1))
-        weight = field * np.float32(cs[i]) + np.float32(1.0)
-        y *= spread_channels(weight, c)
-        offset = m * (np.float32(1.0) - weight)
-        cv2.add(_rows(y), _rows(spread_channels(offset, c)), dst=_rows(out[i]), dtype=_DEPTH[img.dtype])
+        np.multiply(field, f32(cs[i]), out=weight)
+        weight += f32(1.0)
+        y *= spread_channels(weight, c, "plasma_bc_spread")
+        offset = np.multiply(m, np.subtract(f32(1.0), weight, out=t), out=t)
+        spread = spread_channels(offset, c, "plasma_bc_spread")
+        cv2.add(_rows(y), _rows(spread), dst=_rows(out[i]), dtype=_DEPTH[img.dtype])
     return out if img.ndim == 4 else out[0]
 
 
