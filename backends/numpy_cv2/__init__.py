@@ -3,6 +3,7 @@
 # _filter: the shared linear filters (blur, sharpen); _random: the counter-based random bits (noise...)
 from . import (  # noqa: F401
     _filter,
+    _plasma,
     _random,
     _stain,
     _superpixels,
