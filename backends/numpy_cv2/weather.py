@@ -121,16 +121,26 @@ def fog(img: Any, particles: Any, intensity: Any, alpha_coef: float, /) -> Any:
     if starts.size:
         tables = F.fog_tables(intensity, alpha_coef, n)
         # coverage: +1 at each span's start, -1 after its end, summed along each row
-        diff = np.zeros(n * h * (w + 1), np.int32)
+        # the work arrays in reused buffers (fresh ones cost more in page faults than the work)
+        diff = _scratch("fog_diff", (n * h * (w + 1),), np.int32)
+        diff.fill(0)
         rows_s, rows_e = starts // w, ends // w
         np.add.at(diff, rows_s * (w + 1) + starts % w, 1)
         np.add.at(diff, rows_e * (w + 1) + ends % w + 1, -1)
-        count = np.cumsum(diff.reshape(n, h, w + 1)[..., :w], axis=-1, dtype=np.int32)
+        count = _scratch("fog_count", (n, h, w), np.int32)
+        np.cumsum(diff.reshape(n, h, w + 1)[..., :w], axis=-1, dtype=np.int32, out=count)
         np.minimum(count, tables.shape[1] - 1, out=count)
         src = img8 if batch else img8[None]
-        flat = tables.reshape(n, -1)
-        idx = count[..., None] * 256 + src
-        blended = np.take_along_axis(flat, idx.reshape(n, -1), axis=1).reshape(src.shape)
+        # sample s, coverage k, level v: entry (s * K + k) * 256 + v of the tables
+        idx = _scratch("fog_index", src.shape, np.int32)
+        np.add(
+            count[..., None], (np.arange(n, dtype=np.int32) * tables.shape[1]).reshape(n, 1, 1, 1), out=idx
+        )
+        idx *= 256
+        idx += src
+        blended = np.take(
+            tables.reshape(-1), idx, out=_scratch("fog_blended", src.shape, np.uint8), mode="clip"
+        )
         img8 = blended if batch else blended[0]
     out = [cv2.GaussianBlur(frame, (k, k), 0) for frame in _frames(img8)]
     return _back(_stack(out, batch), img.dtype)
