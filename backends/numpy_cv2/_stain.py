@@ -15,30 +15,40 @@ import numpy as np
 from xalbu.core.dispatch import register
 from xalbu.functional import _stain as F
 
+from ._cv import _scratch
+
 _X8 = np.arange(256, dtype=np.float32) / np.float32(255.0)
 _OD8 = -np.log(np.maximum(_X8, np.float32(F.OD_EPS)))
 
 
 def _one(img: np.ndarray, maps: np.ndarray, augment_background: bool) -> np.ndarray:
+    """One HWC image; the work images live in reused buffers (fresh ones cost page faults), the
+    output is the one new array."""
     h, w, _ = img.shape
+    f32 = np.float32
+    od = _scratch("stain_od", img.shape, f32)
     if img.dtype == np.uint8:
-        od = _OD8[img]
-        x = _X8[img]
+        np.take(_OD8, img, out=od, mode="clip")  # (uint8 indices: always in the table)
+        x = np.take(_X8, img, out=_scratch("stain_x", img.shape, f32), mode="clip")
     else:
         x = img
-        od = -np.log(np.maximum(x, np.float32(F.OD_EPS)))
-    out = cv2.transform(od, maps[0])
+        np.maximum(x, f32(F.OD_EPS), out=od)
+        np.log(od, out=od)
+        np.negative(od, out=od)
+    out = cv2.transform(od, maps[0], dst=_scratch("stain_out", img.shape, f32))
     if not augment_background:
-        lum = x[..., 0] * np.float32(F.TISSUE_LUMA[0])
-        lum += x[..., 1] * np.float32(F.TISSUE_LUMA[1])
-        lum += x[..., 2] * np.float32(F.TISSUE_LUMA[2])
-        back = lum >= F.TISSUE_THRESHOLD
+        lum = np.multiply(x[..., 0], f32(F.TISSUE_LUMA[0]), out=_scratch("stain_lum", (h, w), f32))
+        term = _scratch("stain_term", (h, w), f32)
+        lum += np.multiply(x[..., 1], f32(F.TISSUE_LUMA[1]), out=term)
+        lum += np.multiply(x[..., 2], f32(F.TISSUE_LUMA[2]), out=term)
+        back = np.greater_equal(lum, F.TISSUE_THRESHOLD, out=_scratch("stain_back", (h, w), np.bool_))
         if back.any():
             out[back] = cv2.transform(od[back][:, None, :], maps[1])[:, 0, :]
-    y = cv2.exp(-out)
+    np.negative(out, out=out)
+    y = cv2.exp(out, dst=out)
     if img.dtype == np.uint8:
         return cv2.convertScaleAbs(y, alpha=255.0).reshape(h, w, 3)
-    return np.clip(y, 0.0, 1.0, out=y).reshape(h, w, 3)
+    return np.clip(y, 0.0, 1.0).reshape(h, w, 3)
 
 
 @register(F.he_stain, "numpy_cv2")
