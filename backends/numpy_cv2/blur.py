@@ -204,14 +204,17 @@ def _glass_one(img: np.ndarray, sigma: float, index_map: np.ndarray) -> np.ndarr
     """One HWC image; the blurred image and the gathered one live in reused buffers (fresh ones cost
     page faults), the output is the one new array."""
     h, w, c = img.shape
-    if sigma <= 0 or (index_map.size and not 0 <= int(index_map.min()) <= int(index_map.max()) < h * w):
-        x = cv2.GaussianBlur(img, (0, 0), sigmaX=sigma).reshape(img.shape) if sigma > 0 else img
-        moved = np.take(x.reshape(h * w, c), index_map, axis=0).reshape(img.shape)  # (raises out of range)
-        return cv2.GaussianBlur(moved, (0, 0), sigmaX=sigma).reshape(img.shape) if sigma > 0 else moved
+    if sigma <= 0:
+        return np.take(img.reshape(h * w, c), index_map, axis=0).reshape(img.shape)
     x = _scratch("glass_blur", img.shape, img.dtype)
     cv2.GaussianBlur(img, (0, 0), dst=x if c > 1 else x[..., 0], sigmaX=sigma)
-    moved = _scratch("glass_moved", (h * w, c), img.dtype)
-    np.take(x.reshape(h * w, c), index_map, axis=0, out=moved, mode="clip")
+    flat = x.reshape(h * w, c)
+    if index_map.size and 0 <= int(index_map.min()) and int(index_map.max()) < h * w:
+        moved = np.take(
+            flat, index_map, axis=0, out=_scratch("glass_moved", (h * w, c), img.dtype), mode="clip"
+        )
+    else:
+        moved = np.take(flat, index_map, axis=0)  # raises out of range, as NumPy does
     return cv2.GaussianBlur(moved.reshape(img.shape), (0, 0), sigmaX=sigma).reshape(img.shape)
 
 

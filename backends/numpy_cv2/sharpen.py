@@ -34,13 +34,13 @@ from xalbu.functional import sharpen as F
 from xalbu.functional._filter import convolve_separable
 
 from ._cv import _scratch
-from ._pointwise import _CLIP
+from ._pointwise import _CLIP, _F32_0
 
 _U8_UNIT = (np.arange(256, dtype=np.float32) / 255.0).reshape(1, 256)  # x / 255 as the generic computes it
 _MASK01 = np.zeros((1, 256), np.float32)
 _MASK01[0, 255] = 1.0  # cv2.compare's 255 -> 1.0
 _INTS = (np.dtype("uint8"), np.dtype("uint16"))
-_F32_0, _F32_1 = np.float32(0.0), np.float32(1.0)
+_F32_1 = np.float32(1.0)
 _MAX = {np.dtype("uint8"): 255.0, np.dtype("uint16"): 65535.0, np.dtype("float32"): 1.0}
 
 
