@@ -22,6 +22,7 @@ from xalbu.functional._utils import _ONE_F32_BITS
 
 from ._cv import _scratch
 from ._filter import _run, _trim, _usable
+from ._pointwise import _MAX
 
 _REFLECT_101 = cv2.BORDER_REFLECT_101
 _FAST_DTYPES = frozenset(np.dtype(t) for t in ("uint8", "uint16"))  # no clipping to do
@@ -152,7 +153,7 @@ def _zoom_one(img: np.ndarray, factors: np.ndarray) -> np.ndarray:
         x = img
     else:  # x / max in float32: the generic kernel's values (uint8: albumentations' to_float)
         x = _scratch("zoom_x", img.shape, np.float32)
-        np.divide(img, np.float32(_MAX_OF[img.dtype]), out=x, dtype=np.float32)
+        np.divide(img, np.float32(_MAX[img.dtype]), out=x, dtype=np.float32)
     acc = _scratch("zoom_acc", img.shape, np.float32)
     acc.fill(0.0)
     flat = _scratch("zoom_one", ((h + 2) * (w + 2) * c,), np.float32)  # a zoom is at most 1 px larger
@@ -174,16 +175,13 @@ def _zoom_one(img: np.ndarray, factors: np.ndarray) -> np.ndarray:
             zoomed = cv2.resize(crop, (nw, nh), interpolation=cv2.INTER_LINEAR).reshape(nh, nw, c)
         th, tw = (nh - h) // 2, (nw - w) // 2
         acc += zoomed[th : th + h, tw : tw + w]
-    out = np.add(x, acc, out=acc) if img.dtype != np.float32 else np.add(x, acc)
-    out /= np.float32(count + 1)
-    np.clip(out, 0.0, 1.0, out=out)
+    acc += x  # (x + acc: the same sum)
+    acc /= np.float32(count + 1)
     if img.dtype == np.float32:
-        return out
-    out *= np.float32(_MAX_OF[img.dtype])
-    return np.rint(out, out=out).astype(img.dtype)
-
-
-_MAX_OF = {np.dtype(np.uint8): 255, np.dtype(np.uint16): 65535}
+        return np.clip(acc, 0.0, 1.0)  # a new array: acc is reused
+    np.clip(acc, 0.0, 1.0, out=acc)
+    acc *= np.float32(_MAX[img.dtype])
+    return np.rint(acc, out=acc).astype(img.dtype)
 
 
 @register(F.zoom_blur, "numpy_cv2")

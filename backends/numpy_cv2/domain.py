@@ -14,6 +14,7 @@ histogram_matching and fourier_domain_adaptation are exact against the generic k
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import cv2
@@ -197,7 +198,7 @@ def pixel_distribution(img: np.ndarray, reference: Any, blend_ratio: Any, transf
 
 
 # ------------------------------------------------------------------------------------------- FDA
-_FFT_OUT = "out" in __import__("inspect").signature(np.fft.rfftn).parameters  # NumPy >= 2
+_FFT_OUT = "out" in inspect.signature(np.fft.rfftn).parameters  # NumPy >= 2
 
 
 def _window_sets(size: int, half: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
